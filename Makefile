@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# maple-harness: the kernel's maple tree and VMA code, tested in userspace.
+#
+#   make [KDIR=tree-or-tarball] [O=dir] [V=1] [CC=clang]
+#   make check      the project's own tests
+#   make help       targets and variables
+
+KDIR	?= /usr/src/linux-source-6.12.tar.xz
+O	?= .
+V	?= 0
+
+src	:= $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+obj	:= $(patsubst %/,%,$(abspath $(O)))
+gen	:= $(obj)/generated
+
+ifeq ($(V),1)
+Q	:=
+quiet	:= @true
+else
+Q	:= @
+quiet	:= @printf '  %-8s %s\n'
+endif
+
+# make's built-in default is cc; keep a CC= from the command line or environment.
+ifeq ($(origin CC),default)
+CC	:= gcc
+endif
+
+CFLAGS	?= -O2 -g
+WARN	:= -Wall -Wextra -Wno-unused-parameter
+CPPFLAGS := -I$(src) -I$(obj) -I$(gen)/src/include -include $(gen)/autoconf.h \
+	    -D_GNU_SOURCE
+DEPFLAGS = -MMD -MP -MF $(@:.o=.d)
+LDLIBS	:= -lurcu-memb -lurcu-common -lpthread
+
+# Kernel code: warnings we cannot fix are silenced here, for these files only.
+KERNEL_CFLAGS := -D__KERNEL__ -Wno-sign-compare -Wno-missing-field-initializers \
+		 -Wno-unused-but-set-variable -Wno-unused-function \
+		 -Wno-type-limits -fno-strict-aliasing
+
+harness_objs := harness.o kernel.o slab.o model.o
+maple_objs   := maple.o maple_tree.o
+objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs))
+genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h
+
+all: $(obj)/maple
+
+# prepare runs every time: it links or extracts KDIR into generated/ when
+# KDIR changed, and rewrites the probed headers only when they change.
+$(genhdr) $(gen)/kdir: FORCE
+	$(Q)$(src)/scripts/prepare '$(KDIR)' '$(gen)'
+
+$(obj)/maple_tree.o: $(gen)/src/lib/maple_tree.c $(genhdr) $(gen)/kdir
+	@mkdir -p $(dir $@)
+	$(quiet) CC $(subst $(src)/,,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(gen)/src/lib/maple_tree.c: $(gen)/kdir
+
+$(obj)/%.o: $(src)/%.c $(genhdr)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $*.c
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
+
+$(obj)/maple: $(objs)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(obj)/model_test: $(src)/model_test.c $(src)/model.c $(src)/model.h $(src)/test.h
+	$(quiet) CC $@
+	$(Q)$(CC) -I$(src) $(CFLAGS) $(WARN) -o $@ $(src)/model_test.c $(src)/model.c
+
+# The project's own tests: the model, both supported trees, planted bugs.
+check: $(obj)/model_test
+	$(obj)/model_test
+	$(src)/scripts/check-trees
+	$(src)/scripts/planted-bugs
+
+clean:
+	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
+	       $(obj)/*.d
+
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  build ./maple from KDIR'
+	@echo '  check          model unit tests, ./maple on 6.12 and 6.1, planted bugs'
+	@echo '  clean          remove what make wrote'
+	@echo 'Variables:'
+	@echo '  KDIR=path      kernel tree or linux-source tarball (default $(KDIR))'
+	@echo '  O=dir          put every output under dir'
+	@echo '  V=1            show commands'
+	@echo '  CC=cc          compiler (gcc or clang)'
+
+FORCE:
+.PHONY: all check clean help FORCE
+
+-include $(objs:.o=.d)

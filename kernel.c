@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the stub headers call into: printk, WARN, BUG and dump_stack.  Kernel
+ * code that reports a problem fails the running check with the kernel's own
+ * words; a BUG aborts, which the harness reports with the reproducer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include "test.h"
+
+unsigned int kernel_warnings;
+/* Lines of kernel output still allowed in this sequence: a tree dump of a
+ * big tree would bury the report. */
+unsigned long printk_budget;
+static unsigned long printk_dropped;
+
+#define PRINTK_LINES	400
+
+void kernel_reset(void)
+{
+	kernel_warnings = 0;
+	printk_budget = opts.verbose ? ~0UL : PRINTK_LINES;
+	printk_dropped = 0;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!printk_budget) {
+		if (!printk_dropped++)
+			fprintf(stderr, "[kernel output truncated; -v shows all]\n");
+		return 0;
+	}
+	if (strchr(fmt, '\n'))
+		printk_budget--;
+	va_start(ap, fmt);
+	n = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void kernel_warn(const char *file, int line, const char *cond)
+{
+	kernel_warnings++;
+	test_fail(file, line, "kernel WARNING: WARN_ON(%s)", cond);
+}
+
+void kernel_bug(const char *file, int line, const char *cond)
+{
+	test_fail(file, line, "kernel BUG: BUG_ON(%s)", cond);
+	abort();
+}
+
+/*
+ * With CONFIG_DEBUG_MAPLE_TREE, MT_BUG_ON() and friends print what failed
+ * and call dump_stack() instead of stopping: that is the failure we count.
+ */
+void dump_stack(void)
+{
+	kernel_warnings++;
+	test_fail("kernel", 0, "kernel debug check failed (MT_BUG_ON/MT_WARN_ON, message above)");
+}
+
+void kernel_init(void)
+{
+	rcu_register_thread();
+	maple_tree_init();
+}

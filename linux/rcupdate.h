@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RCU over liburcu's memb flavour.  Every thread that reads must be
+ * registered (rcu_register_thread()); the harness registers its threads.
+ */
+#ifndef _STUB_LINUX_RCUPDATE_H
+#define _STUB_LINUX_RCUPDATE_H
+
+#define _LGPL_SOURCE
+#include <urcu/urcu-memb.h>
+#include <linux/compiler.h>
+
+#define rcu_read_lock()		urcu_memb_read_lock()
+#define rcu_read_unlock()	urcu_memb_read_unlock()
+#define synchronize_rcu()	urcu_memb_synchronize_rcu()
+#define call_rcu(head, func)	urcu_memb_call_rcu(head, func)
+#define rcu_barrier()		urcu_memb_barrier()
+#define rcu_register_thread()	urcu_memb_register_thread()
+#define rcu_unregister_thread()	urcu_memb_unregister_thread()
+
+/* The lockdep condition is not evaluated: there is no lockdep here. */
+#define rcu_dereference_check(p, c)	rcu_dereference(p)
+#define rcu_dereference_protected(p, c)	(p)
+#define rcu_dereference_raw(p)		rcu_dereference(p)
+#define rcu_access_pointer(p)		READ_ONCE(p)
+#define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
+
+#endif

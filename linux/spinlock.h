@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Spinlocks are pthread mutexes: the RCU suite runs real threads. */
+#ifndef _STUB_LINUX_SPINLOCK_H
+#define _STUB_LINUX_SPINLOCK_H
+
+#include <pthread.h>
+#include <linux/types.h>
+
+typedef struct {
+	pthread_mutex_t mutex;
+} spinlock_t;
+
+#define __SPIN_LOCK_UNLOCKED(name)	{ PTHREAD_MUTEX_INITIALIZER }
+#define DEFINE_SPINLOCK(name)		spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
+
+#define spin_lock_init(l)	pthread_mutex_init(&(l)->mutex, NULL)
+#define spin_lock(l)		pthread_mutex_lock(&(l)->mutex)
+#define spin_unlock(l)		pthread_mutex_unlock(&(l)->mutex)
+#define spin_lock_nested(l, subclass)	spin_lock(l)
+#define spin_lock_irqsave(l, flags)	do { (flags) = 0; spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, flags) do { (void)(flags); spin_unlock(l); } while (0)
+#define spin_lock_irq(l)	spin_lock(l)
+#define spin_unlock_irq(l)	spin_unlock(l)
+#define spin_lock_bh(l)		spin_lock(l)
+#define spin_unlock_bh(l)	spin_unlock(l)
+
+/* No lockdep: lock assertions hold trivially, as in a !CONFIG_LOCKDEP build. */
+#define lockdep_is_held(l)	1
+#define lockdep_assert_held(l)	do { } while (0)
+
+#endif

@@ -1,0 +1,1060 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The maple tree suite: long random sequences of maple tree operations, each
+ * applied to the kernel's lib/maple_tree.c and to the reference model
+ * (model.c), with every answer compared.
+ *
+ * An op is plain data (struct mop): its type and arguments, and a seed for
+ * the choices it makes while it runs (when to pause an iteration, what to
+ * change meanwhile).  Generating an op and applying it are separate, so that
+ * the same engine can later be fed from a replay file or a fuzzer.
+ *
+ * Entries are xa_mk_value(op number): an entry in a wrong place names the op
+ * that stored it.
+ */
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/xarray.h>
+#include <linux/gfp.h>
+#include <generated/features.h>
+#include "model.h"
+#include "slab_test.h"
+#include "test.h"
+
+/* Where the generators draw indices from; one per sequence. */
+enum profile {
+	P_DENSE,	/* a few thousand indices from 0: many levels, many splits */
+	P_MMAP,		/* page-aligned ranges in a 47-bit space, as the mm uses */
+	P_SPARSE,	/* anywhere in 64 bits, ranges of every magnitude */
+	P_EDGES,	/* both ends of the index space: 0 and ULONG_MAX */
+	P_MIXED,	/* each op picks one of the above */
+	NR_PROFILES
+};
+
+static const char *const profile_names[] = {
+	"dense", "mmap", "sparse", "edges", "mixed",
+};
+
+/* Sequences move between phases so that trees grow tall and shrink again. */
+enum phase { PH_GROW, PH_SHRINK, PH_MIXED, NR_PHASES };
+
+enum mop_type {
+	MOP_STORE,
+	MOP_STORE_NULL,
+	MOP_INSERT,
+	MOP_ERASE,
+	MOP_LOAD,
+	MOP_MAS_STORE,
+	MOP_MAS_PREALLOC,
+	MOP_MAS_ERASE,
+	MOP_MAS_WALK,
+	MOP_FIND,
+	MOP_FIND_REV,
+	MOP_MT_FIND,
+	MOP_EMPTY_AREA,
+	MOP_EMPTY_AREA_REV,
+	MOP_ALLOC_RANGE,
+	MOP_ALLOC_RRANGE,
+	MOP_DUP,
+	MOP_DESTROY,
+	MOP_CHECK,
+	NR_MOPS
+};
+
+/*
+ * One op: a, b and c are its arguments (see gen_op() for what each type
+ * makes of them), r seeds the choices it makes while it runs.
+ */
+struct mop {
+	enum mop_type type;
+	unsigned long a, b, c;
+	uint64_t r;
+};
+
+struct maple_run {
+	struct maple_tree trees[2];	/* mtree_dup() needs a second one */
+	struct maple_tree *mt;
+	struct model model;
+	struct rng rng;			/* generates the ops */
+	struct rng check_rng;		/* picks what the checks look at */
+	unsigned int flags;
+	enum profile profile;
+	enum phase phase;
+	unsigned long phase_end;
+	unsigned long op_nr;
+	struct mop op;
+	bool check;			/* false: kernel ops alone (--bench) */
+	unsigned long full_checks;
+};
+
+static struct maple_run run;
+
+/* What an op does, its weight in each phase, and whether it needs an alloc tree. */
+struct mop_info {
+	const char *name;
+	bool (*apply)(struct maple_run *r, const struct mop *op);
+	unsigned int weight[NR_PHASES];
+	bool alloc_only;
+};
+
+static void *mk_entry(unsigned long op_nr)
+{
+	return xa_mk_value(op_nr);
+}
+
+/* ---- Checks ---- */
+
+/* One index: mtree_load() against the model. */
+static bool check_index(struct maple_run *r, unsigned long index)
+{
+	struct model_range want;
+	void *expect = NULL;
+
+	if (model_lookup(&r->model, index, &want))
+		expect = want.entry;
+	if (mtree_load(r->mt, index) != expect) {
+		test_fail(__FILE__, __LINE__, "mtree_load(%#lx)", index);
+		ASSERT_ENTRY(mtree_load(r->mt, index), expect);
+	}
+	return true;
+}
+
+/*
+ * After a write to [first, last]: the edges of the write and of its
+ * neighbours are where a wrong pivot shows, so look there at once.
+ */
+static bool check_around(struct maple_run *r, unsigned long first,
+			 unsigned long last)
+{
+	if (first && !check_index(r, first - 1))
+		return false;
+	if (!check_index(r, first) || !check_index(r, last))
+		return false;
+	if (last != ULONG_MAX && !check_index(r, last + 1))
+		return false;
+	return check_index(r, first + rng_below(&r->check_rng, last - first + 1));
+}
+
+/* The whole tree, range by range, against the model; then mt_validate(). */
+static bool check_tree(struct maple_run *r)
+{
+	unsigned long n, i = 0;
+	struct model_range *want = model_ranges(&r->model, &n);
+	MA_STATE(mas, r->mt, 0, 0);
+	bool ok = false;
+	void *entry;
+
+	r->full_checks++;
+	rcu_read_lock();
+	mas_for_each(&mas, entry, ULONG_MAX) {
+		if (i >= n) {
+			test_fail(__FILE__, __LINE__,
+				  "tree has an entry the model has not: [%#lx, %#lx]",
+				  mas.index, mas.last);
+			goto out;
+		}
+		if (mas.index != want[i].first || mas.last != want[i].last ||
+		    entry != want[i].entry) {
+			char e[32], s[32];
+
+			test_fail(__FILE__, __LINE__,
+				  "range %lu: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+				  i, want[i].first, want[i].last,
+				  fmt_entry(e, sizeof(e), want[i].entry),
+				  mas.index, mas.last, fmt_entry(s, sizeof(s), entry));
+			goto out;
+		}
+		i++;
+	}
+	if (i != n) {
+		test_fail(__FILE__, __LINE__,
+			  "tree ends after %lu ranges, model has %lu; next expected [%#lx, %#lx]",
+			  i, n, want[i].first, want[i].last);
+		goto out;
+	}
+	ok = true;
+out:
+	rcu_read_unlock();
+	free(want);
+	if (!ok)
+		return false;
+	mt_validate(r->mt);
+	return !ctx.failed;
+}
+
+/* ---- Ops: each applies one struct mop and checks what it can ---- */
+
+static bool op_store(struct maple_run *r, const struct mop *op)
+{
+	void *entry = mk_entry(r->op_nr);
+	int ret = mtree_store_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
+
+	if (!r->check)
+		return true;
+	if (op->a > op->b) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	model_store(&r->model, op->a, op->b, entry);
+	return check_around(r, op->a, op->b);
+}
+
+static bool op_store_null(struct maple_run *r, const struct mop *op)
+{
+	int ret = mtree_store_range(r->mt, op->a, op->b, NULL, GFP_KERNEL);
+
+	if (!r->check)
+		return true;
+	ASSERT_EQ(ret, 0);
+	model_store(&r->model, op->a, op->b, NULL);
+	return check_around(r, op->a, op->b);
+}
+
+static bool op_insert(struct maple_run *r, const struct mop *op)
+{
+	void *entry = mk_entry(r->op_nr);
+	int ret = mtree_insert_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
+
+	if (!r->check)
+		return true;
+	if (op->a > op->b) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+	if (model_any(&r->model, op->a, op->b)) {
+		ASSERT_EQ(ret, -EEXIST);
+		return check_around(r, op->a, op->b);
+	}
+	ASSERT_EQ(ret, 0);
+	model_store(&r->model, op->a, op->b, entry);
+	return check_around(r, op->a, op->b);
+}
+
+/* Erasing an index erases the whole range that holds it. */
+static bool op_erase(struct maple_run *r, const struct mop *op)
+{
+	void *entry = mtree_erase(r->mt, op->a);
+	struct model_range want = { .entry = NULL };
+
+	if (!r->check)
+		return true;
+	if (model_lookup(&r->model, op->a, &want))
+		model_store(&r->model, want.first, want.last, NULL);
+	ASSERT_ENTRY(entry, want.entry);
+	if (want.entry)
+		return check_around(r, want.first, want.last);
+	return check_index(r, op->a);
+}
+
+static bool op_load(struct maple_run *r, const struct mop *op)
+{
+	if (!r->check) {
+		mtree_load(r->mt, op->a);
+		return true;
+	}
+	return check_index(r, op->a);
+}
+
+static bool op_mas_store(struct maple_run *r, const struct mop *op)
+{
+	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
+	MA_STATE(mas, r->mt, op->a, op->b);
+	int ret;
+
+	mtree_lock(r->mt);
+	ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	ASSERT_EQ(ret, 0);
+	model_store(&r->model, op->a, op->b, entry);
+	return check_around(r, op->a, op->b);
+}
+
+/* mas_preallocate() then mas_store_prealloc(), as the VMA code writes. */
+static bool op_mas_prealloc(struct maple_run *r, const struct mop *op)
+{
+	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
+	MA_STATE(mas, r->mt, op->a, op->b);
+	int ret;
+
+	mtree_lock(r->mt);
+	ret = mas_preallocate(&mas, entry, GFP_KERNEL);
+	if (!ret)
+		mas_store_prealloc(&mas, entry);
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	ASSERT_EQ(ret, 0);
+	model_store(&r->model, op->a, op->b, entry);
+	return check_around(r, op->a, op->b);
+}
+
+static bool op_mas_erase(struct maple_run *r, const struct mop *op)
+{
+	MA_STATE(mas, r->mt, op->a, op->a);
+	struct model_range want = { .entry = NULL };
+	void *entry;
+
+	mtree_lock(r->mt);
+	entry = mas_erase(&mas);
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	if (model_lookup(&r->model, op->a, &want))
+		model_store(&r->model, want.first, want.last, NULL);
+	ASSERT_ENTRY(entry, want.entry);
+	if (want.entry)
+		return check_around(r, want.first, want.last);
+	return check_index(r, op->a);
+}
+
+/* mas_walk() gives the range holding the index, or the gap around it. */
+static bool op_mas_walk(struct maple_run *r, const struct mop *op)
+{
+	MA_STATE(mas, r->mt, op->a, op->a);
+	struct model_range want = { .entry = NULL };
+	void *entry;
+
+	rcu_read_lock();
+	entry = mas_walk(&mas);
+	rcu_read_unlock();
+	if (!r->check)
+		return true;
+	if (!model_lookup(&r->model, op->a, &want))
+		model_gap(&r->model, op->a, &want.first, &want.last);
+	ASSERT_ENTRY(entry, want.entry);
+	ASSERT_EQ(mas.index, want.first);
+	ASSERT_EQ(mas.last, want.last);
+	return true;
+}
+
+/*
+ * While an iteration is paused (the lock is held), change the tree near the
+ * iterator: ahead of it, over the range it just returned, or behind it.
+ */
+static bool change_while_paused(struct maple_run *r, struct rng *sub,
+				unsigned long pos)
+{
+	unsigned long first, last;
+	void *entry = rng_percent(sub, 30) ? NULL : mk_entry(r->op_nr);
+	MA_STATE(mas, r->mt, 0, 0);
+	int ret;
+
+	first = pos + rng_below(sub, 64) - 32;
+	if (first > pos && pos < 32)
+		first = 0;
+	last = first + rng_below(sub, 64);
+	if (last < first)
+		last = ULONG_MAX;
+	mas_set_range(&mas, first, last);
+	ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+	if (!r->check)
+		return true;
+	ASSERT_EQ(ret, 0);
+	model_store(&r->model, first, last, entry);
+	return true;
+}
+
+/*
+ * mas_for_each() from a to b; every answer must be the model's next range
+ * after the last one seen.  The iteration pauses now and then, and the tree
+ * may change while it is paused: it must resume after the last range seen.
+ */
+static bool op_find(struct maple_run *r, const struct mop *op)
+{
+	MA_STATE(mas, r->mt, op->a, op->a);
+	unsigned long next = op->a, seen = 0;
+	struct model_range want;
+	struct rng sub;
+	bool more = true, ok = true;
+	void *entry;
+
+	rng_seed(&sub, op->r);
+	mtree_lock(r->mt);
+	mas_for_each(&mas, entry, op->b) {
+		if (!r->check)
+			goto step;
+		more = next <= op->b && model_find(&r->model, next, &want) &&
+		       want.first <= op->b;
+		if (!more) {
+			test_fail(__FILE__, __LINE__,
+				  "mas_find() after %#lx returned [%#lx, %#lx], the model has nothing up to %#lx",
+				  next, mas.index, mas.last, op->b);
+			ok = false;
+			break;
+		}
+		if (entry != want.entry || mas.index != want.first ||
+		    mas.last != want.last) {
+			char e[32], s[32];
+
+			test_fail(__FILE__, __LINE__,
+				  "mas_find() after %#lx: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+				  next, want.first, want.last,
+				  fmt_entry(e, sizeof(e), want.entry),
+				  mas.index, mas.last,
+				  fmt_entry(s, sizeof(s), entry));
+			ok = false;
+			break;
+		}
+step:
+		if (mas.last == ULONG_MAX || ++seen >= op->c)
+			break;
+		next = mas.last + 1;
+		if (rng_percent(&sub, 20)) {
+			mas_pause(&mas);
+			if (rng_percent(&sub, 50) &&
+			    !(ok = change_while_paused(r, &sub, next)))
+				break;
+		}
+	}
+	mtree_unlock(r->mt);
+	if (!ok || !r->check)
+		return ok;
+	/* The loop ended by itself: the model must have nothing more. */
+	if (!entry && seen < op->c) {
+		more = next <= op->b && model_find(&r->model, next, &want) &&
+		       want.first <= op->b;
+		if (more) {
+			test_fail(__FILE__, __LINE__,
+				  "mas_find() after %#lx returned NULL, expected [%#lx, %#lx] (max %#lx)",
+				  next, want.first, want.last, op->b);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* mas_find_rev() from b down to a. */
+static bool op_find_rev(struct maple_run *r, const struct mop *op)
+{
+	MA_STATE(mas, r->mt, op->b, op->b);
+	unsigned long prev = op->b, seen = 0;
+	struct model_range want;
+	struct rng sub;
+	bool more;
+	void *entry;
+
+	rng_seed(&sub, op->r);
+	rcu_read_lock();
+	while ((entry = mas_find_rev(&mas, op->a)) != NULL) {
+		if (!r->check)
+			goto step;
+		more = model_find_rev(&r->model, prev, &want) && want.last >= op->a;
+		if (!more || entry != want.entry || mas.index != want.first ||
+		    mas.last != want.last) {
+			char e[32], s[32];
+
+			rcu_read_unlock();
+			test_fail(__FILE__, __LINE__,
+				  "mas_find_rev() before %#lx (min %#lx): expected %s [%#lx, %#lx], got [%#lx, %#lx] %s",
+				  prev, op->a, more ? fmt_entry(e, sizeof(e), want.entry) : "nothing",
+				  more ? want.first : 0, more ? want.last : 0,
+				  mas.index, mas.last, fmt_entry(s, sizeof(s), entry));
+			return false;
+		}
+step:
+		if (mas.index == 0 || ++seen >= op->c)
+			break;
+		prev = mas.index - 1;
+		if (rng_percent(&sub, 10))
+			mas_pause(&mas);
+	}
+	rcu_read_unlock();
+	if (!r->check || entry)
+		return true;
+	more = model_find_rev(&r->model, prev, &want) && want.last >= op->a;
+	if (more) {
+		test_fail(__FILE__, __LINE__,
+			  "mas_find_rev() before %#lx returned NULL, expected [%#lx, %#lx] (min %#lx)",
+			  prev, want.first, want.last, op->a);
+		return false;
+	}
+	return true;
+}
+
+/* mt_for_each(): mt_find() and mt_find_after() from a to b. */
+static bool op_mt_find(struct maple_run *r, const struct mop *op)
+{
+	unsigned long index = op->a, from = op->a, seen = 0;
+	struct model_range want;
+	bool more;
+	void *entry;
+
+	mt_for_each(r->mt, entry, index, op->b) {
+		if (!r->check)
+			goto step;
+		more = model_find(&r->model, from, &want) && want.first <= op->b;
+		ASSERT_TRUE(more);
+		ASSERT_ENTRY(entry, want.entry);
+		/* The index moves past the range found. */
+		ASSERT_EQ(index, want.last + 1);
+step:
+		if (++seen >= op->c)
+			return true;
+		from = index;
+	}
+	if (!r->check)
+		return true;
+	/* mt_find_after() stops when the index wrapped past ULONG_MAX. */
+	if (seen && !from)
+		return true;
+	more = model_find(&r->model, from, &want) && want.first <= op->b;
+	if (more) {
+		test_fail(__FILE__, __LINE__,
+			  "mt_for_each from %#lx ended, expected [%#lx, %#lx] (max %#lx)",
+			  from, want.first, want.last, op->b);
+		return false;
+	}
+	return true;
+}
+
+/* A window [a, b] that can hold c indices; anything else is -EINVAL. */
+static bool empty_area_args_ok(const struct mop *op)
+{
+	return op->a <= op->b && op->c && op->b - op->a >= op->c - 1;
+}
+
+/* mas_empty_area() and mas_empty_area_rev(): a gap of c indices in [a, b]. */
+static bool op_empty_area(struct maple_run *r, const struct mop *op)
+{
+	bool rev = op->type == MOP_EMPTY_AREA_REV;
+	MA_STATE(mas, r->mt, 0, 0);
+	unsigned long start;
+	bool found;
+	int ret;
+
+	mtree_lock(r->mt);
+	if (rev)
+		ret = mas_empty_area_rev(&mas, op->a, op->b, op->c);
+	else
+		ret = mas_empty_area(&mas, op->a, op->b, op->c);
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	if (!empty_area_args_ok(op)) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+	if (rev)
+		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &start);
+	else
+		found = model_empty_area(&r->model, op->a, op->b, op->c, &start);
+	if (!found) {
+		ASSERT_EQ(ret, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(mas.index, start);
+	ASSERT_EQ(mas.last, start + op->c - 1);
+	return true;
+}
+
+/* mtree_alloc_range() and mtree_alloc_rrange(): find a gap and fill it. */
+static bool op_alloc_range(struct maple_run *r, const struct mop *op)
+{
+	bool rev = op->type == MOP_ALLOC_RRANGE;
+	void *entry = mk_entry(r->op_nr);
+	unsigned long start = 0, want;
+	bool found;
+	int ret;
+
+	if (rev)
+		ret = mtree_alloc_rrange(r->mt, &start, entry, op->c, op->a,
+					 op->b, GFP_KERNEL);
+	else
+		ret = mtree_alloc_range(r->mt, &start, entry, op->c, op->a,
+					op->b, GFP_KERNEL);
+	if (!r->check)
+		return true;
+	if (!empty_area_args_ok(op)) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+	if (rev)
+		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
+	else
+		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
+	if (!found) {
+		ASSERT_EQ(ret, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(start, want);
+	model_store(&r->model, want, want + op->c - 1, entry);
+	return check_around(r, want, want + op->c - 1);
+}
+
+/* mtree_dup() into the other tree, which then replaces this one. */
+static bool op_dup(struct maple_run *r, const struct mop *op)
+{
+#ifdef HAVE_MTREE_DUP
+	struct maple_tree *new = r->mt == &r->trees[0] ? &r->trees[1] : &r->trees[0];
+	int ret;
+
+	mt_init_flags(new, r->flags);
+	ret = mtree_dup(r->mt, new, GFP_KERNEL);
+	if (r->check)
+		ASSERT_EQ(ret, 0);
+	if (ret)
+		return true;
+	mtree_destroy(r->mt);
+	r->mt = new;
+	return !r->check || check_tree(r);
+#else
+	return true;
+#endif
+}
+
+/* Nothing may be left of a destroyed tree once RCU has freed its nodes. */
+static bool check_no_nodes(void)
+{
+	rcu_barrier();
+	if (slab_live("maple_node")) {
+		test_fail(__FILE__, __LINE__, "%ld maple nodes leaked",
+			  slab_live("maple_node"));
+		return false;
+	}
+	return true;
+}
+
+static bool op_destroy(struct maple_run *r, const struct mop *op)
+{
+	mtree_destroy(r->mt);
+	model_destroy(&r->model);
+	model_init(&r->model);
+	if (!r->check)
+		return true;
+	ASSERT_TRUE(mtree_empty(r->mt));
+	return check_no_nodes();
+}
+
+static bool op_check(struct maple_run *r, const struct mop *op)
+{
+	return !r->check || check_tree(r);
+}
+
+static const struct mop_info mop_info[NR_MOPS] = {
+	[MOP_STORE]		= { "mtree_store_range", op_store, { 30, 5, 15 } },
+	[MOP_STORE_NULL]	= { "mtree_store_range(NULL)", op_store_null, { 2, 15, 5 } },
+	[MOP_INSERT]		= { "mtree_insert_range", op_insert, { 10, 2, 5 } },
+	[MOP_ERASE]		= { "mtree_erase", op_erase, { 3, 25, 8 } },
+	[MOP_LOAD]		= { "mtree_load", op_load, { 4, 4, 6 } },
+	[MOP_MAS_STORE]		= { "mas_store_gfp", op_mas_store, { 15, 6, 8 } },
+	[MOP_MAS_PREALLOC]	= { "mas_preallocate+mas_store_prealloc", op_mas_prealloc, { 10, 6, 6 } },
+	[MOP_MAS_ERASE]		= { "mas_erase", op_mas_erase, { 2, 15, 5 } },
+	[MOP_MAS_WALK]		= { "mas_walk", op_mas_walk, { 3, 3, 5 } },
+	[MOP_FIND]		= { "mas_find(+pause, changes)", op_find, { 2, 2, 5 } },
+	[MOP_FIND_REV]		= { "mas_find_rev", op_find_rev, { 1, 1, 3 } },
+	[MOP_MT_FIND]		= { "mt_for_each", op_mt_find, { 1, 1, 3 } },
+	[MOP_EMPTY_AREA]	= { "mas_empty_area", op_empty_area, { 2, 2, 3 }, true },
+	[MOP_EMPTY_AREA_REV]	= { "mas_empty_area_rev", op_empty_area, { 2, 2, 3 }, true },
+#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
+	[MOP_ALLOC_RANGE]	= { "mtree_alloc_range", op_alloc_range, { 6, 1, 3 }, true },
+	[MOP_ALLOC_RRANGE]	= { "mtree_alloc_rrange", op_alloc_range, { 6, 1, 3 }, true },
+#endif
+#ifdef HAVE_MTREE_DUP
+	[MOP_DUP]		= { "mtree_dup", op_dup },
+#endif
+	[MOP_DESTROY]		= { "mtree_destroy", op_destroy },
+	[MOP_CHECK]		= { "check (full walk, mt_validate)", op_check },
+};
+
+/* ---- Generators ---- */
+
+static unsigned long profile_index(struct maple_run *r, enum profile p)
+{
+	struct rng *g = &r->rng;
+
+	switch (p) {
+	case P_DENSE:
+		return rng_below(g, 4096);
+	case P_MMAP:
+		return rng_range(g, 1, 1UL << 35) << 12;
+	case P_EDGES:
+		if (rng_percent(g, 50))
+			return rng_below(g, 2048);
+		return ULONG_MAX - rng_below(g, 2048);
+	default:
+		return rng_next(g);
+	}
+}
+
+/* A length - 1: mostly small, sometimes spanning many nodes. */
+static unsigned long profile_span(struct maple_run *r, enum profile p)
+{
+	struct rng *g = &r->rng;
+	unsigned int pct = rng_below(g, 100);
+
+	switch (p) {
+	case P_DENSE:
+	case P_EDGES:
+		if (pct < 45)
+			return 0;
+		if (pct < 85)
+			return rng_below(g, 8);
+		if (pct < 98)
+			return rng_below(g, 256);
+		return rng_below(g, 4096);
+	case P_MMAP:
+		if (pct < 80)
+			return (rng_range(g, 1, 16) << 12) - 1;
+		if (pct < 98)
+			return (rng_range(g, 1, 4096) << 12) - 1;
+		return (rng_range(g, 1, 1UL << 24) << 12) - 1;
+	default:
+		if (pct < 40)
+			return 0;
+		if (pct < 70)
+			return rng_below(g, 16);
+		if (pct < 90)
+			return rng_below(g, 1UL << 20);
+		return rng_next(g) >> rng_below(g, 64);
+	}
+}
+
+static enum profile op_profile(struct maple_run *r)
+{
+	if (r->profile == P_MIXED)
+		return rng_below(&r->rng, P_MIXED);
+	return r->profile;
+}
+
+/*
+ * An index where bugs live: the edges of existing ranges (both sides),
+ * the ends of the index space, or anywhere in the profile's space.
+ */
+static unsigned long gen_index(struct maple_run *r, enum profile p)
+{
+	static const unsigned long edges[] = {
+		0, 1, 2, 15, 16, 4095, 4096, ULONG_MAX, ULONG_MAX - 1,
+		ULONG_MAX - 15, ULONG_MAX - 4096, LONG_MAX, (unsigned long)LONG_MAX + 1,
+	};
+	unsigned int near = r->phase == PH_SHRINK ? 80 : 35;
+	unsigned int pct = rng_below(&r->rng, 100);
+	struct model_range n;
+
+	if (pct < near && r->model.count &&
+	    model_find(&r->model, profile_index(r, p), &n)) {
+		switch (rng_below(&r->rng, 5)) {
+		case 0:
+			return n.first;
+		case 1:
+			return n.last;
+		case 2:
+			return n.first - 1;
+		case 3:
+			return n.last + 1;
+		default:
+			return n.first + rng_below(&r->rng, n.last - n.first + 1);
+		}
+	}
+	if (pct < near + 4)
+		return edges[rng_below(&r->rng, ARRAY_SIZE(edges))];
+	return profile_index(r, p);
+}
+
+static void gen_range(struct maple_run *r, enum profile p, unsigned long *first,
+		      unsigned long *last)
+{
+	unsigned long span = profile_span(r, p);
+
+	*first = gen_index(r, p);
+	*last = *first + span;
+	if (*last < *first || rng_percent(&r->rng, 1))
+		*last = ULONG_MAX;
+}
+
+static enum mop_type pick_type(struct maple_run *r)
+{
+	unsigned int total = 0, w;
+	int t;
+
+	/* Rare ops first: they rebuild the tree or cost a full walk. */
+	if (rng_below(&r->rng, 3000) == 0)
+		return MOP_DESTROY;
+#ifdef HAVE_MTREE_DUP
+	if (rng_below(&r->rng, 1500) == 0)
+		return getenv("NODUP") ? MOP_CHECK : MOP_DUP;
+#endif
+	for (t = 0; t < NR_MOPS; t++) {
+		if (!mop_info[t].apply || (mop_info[t].alloc_only &&
+					   !(r->flags & MT_FLAGS_ALLOC_RANGE)))
+			continue;
+		total += mop_info[t].weight[r->phase];
+	}
+	w = rng_below(&r->rng, total);
+	for (t = 0; t < NR_MOPS; t++) {
+		if (!mop_info[t].apply || (mop_info[t].alloc_only &&
+					   !(r->flags & MT_FLAGS_ALLOC_RANGE)))
+			continue;
+		if (w < mop_info[t].weight[r->phase])
+			return t;
+		w -= mop_info[t].weight[r->phase];
+	}
+	return MOP_CHECK;
+}
+
+static void gen_op(struct maple_run *r, struct mop *op)
+{
+	enum profile p = op_profile(r);
+	unsigned long first, last;
+
+	memset(op, 0, sizeof(*op));
+	op->type = pick_type(r);
+	op->r = rng_next(&r->rng);
+	switch (op->type) {
+	case MOP_STORE:
+	case MOP_INSERT:
+		gen_range(r, p, &op->a, &op->b);
+		/* Now and then a backwards range, which must be refused. */
+		if (rng_below(&r->rng, 200) == 0 && op->a != op->b)
+			swap(op->a, op->b);
+		break;
+	case MOP_STORE_NULL:
+	case MOP_MAS_STORE:
+	case MOP_MAS_PREALLOC:
+		gen_range(r, p, &op->a, &op->b);
+		op->c = op->type == MOP_STORE_NULL || rng_percent(&r->rng, 85);
+		break;
+	case MOP_ERASE:
+	case MOP_LOAD:
+	case MOP_MAS_ERASE:
+	case MOP_MAS_WALK:
+		op->a = gen_index(r, p);
+		break;
+	case MOP_FIND:
+	case MOP_MT_FIND:
+		gen_range(r, p, &op->a, &op->b);
+		if (rng_percent(&r->rng, 50))
+			op->b = ULONG_MAX;
+		op->c = rng_range(&r->rng, 1, 64);
+		break;
+	case MOP_FIND_REV:
+		gen_range(r, p, &op->a, &op->b);
+		if (rng_percent(&r->rng, 30))
+			op->a = 0;
+		op->c = rng_range(&r->rng, 1, 64);
+		break;
+	case MOP_EMPTY_AREA:
+	case MOP_EMPTY_AREA_REV:
+	case MOP_ALLOC_RANGE:
+	case MOP_ALLOC_RRANGE:
+		gen_range(r, p, &first, &last);
+		op->a = first;
+		op->b = rng_percent(&r->rng, 30) ? ULONG_MAX : last;
+		op->c = profile_span(r, p) + 1;
+#ifdef HAVE_BUG_REV_AWALK_OVERFLOW
+		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+		if ((op->type == MOP_EMPTY_AREA_REV || op->type == MOP_ALLOC_RRANGE) &&
+		    op->b == ULONG_MAX && !opts.known_bugs)
+			op->b--;
+#endif
+#ifndef HAVE_EMPTY_AREA_ARG_CHECK
+		/* Trees before the argument checks: valid windows only. */
+		if (!op->c)
+			op->c = 1;
+		if (op->a == op->b)
+			op->b = ULONG_MAX;
+		if (op->b - op->a < op->c - 1)
+			op->c = op->b - op->a + 1;
+#endif
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- The sequence ---- */
+
+static void describe_op(char *buf, size_t len)
+{
+	const struct mop *op = &run.op;
+
+	snprintf(buf, len, "%s(a=%#lx, b=%#lx, c=%#lx, r=%#llx) [tree: %s%s, %s, %lu ranges]",
+		 mop_info[op->type].name, op->a, op->b, op->c,
+		 (unsigned long long)op->r,
+		 run.flags & MT_FLAGS_ALLOC_RANGE ? "alloc" : "plain",
+		 run.flags & MT_FLAGS_USE_RCU ? "+rcu" : "",
+		 profile_names[run.profile], run.model.count);
+}
+
+static void start_sequence(struct maple_run *r, uint64_t seed, bool check)
+{
+	memset(r, 0, sizeof(*r));
+	rng_seed(&r->rng, seed);
+	rng_seed(&r->check_rng, ~seed);
+	r->check = check;
+	r->flags = 0;
+	if (rng_percent(&r->rng, 50))
+		r->flags |= MT_FLAGS_ALLOC_RANGE;
+	if (rng_percent(&r->rng, 25))
+		r->flags |= MT_FLAGS_USE_RCU;
+	r->profile = rng_below(&r->rng, NR_PROFILES);
+	r->phase = PH_GROW;
+	r->mt = &r->trees[0];
+	mt_init_flags(r->mt, r->flags);
+	model_init(&r->model);
+	ctx.describe_op = describe_op;
+}
+
+static void next_phase(struct maple_run *r, unsigned long ops)
+{
+	if (r->op_nr < r->phase_end)
+		return;
+	r->phase = rng_below(&r->rng, NR_PHASES);
+	r->phase_end = r->op_nr + rng_range(&r->rng, ops / 16 + 1, ops / 4 + 1);
+}
+
+static void dump_tree(struct maple_run *r)
+{
+	printk("tree after the failing op:\n");
+#ifdef HAVE_MT_DUMP_FORMAT
+	mt_dump(r->mt, mt_dump_hex);
+#else
+	mt_dump(r->mt);
+#endif
+}
+
+static bool end_sequence(struct maple_run *r, bool ok)
+{
+	if (ok && r->check)
+		ok = check_tree(r);
+	else if (!ok)
+		dump_tree(r);
+	mtree_destroy(r->mt);
+	model_destroy(&r->model);
+	if (ok && r->check)
+		ok = check_no_nodes();
+	return ok;
+}
+
+/* Full walks cost O(n): often enough to catch damage near where it happened. */
+#define CHECK_EVERY	1000
+
+static void next_op(struct maple_run *r, unsigned long ops)
+{
+	next_phase(r, ops);
+	if (r->op_nr % CHECK_EVERY == 0) {
+		memset(&r->op, 0, sizeof(r->op));
+		r->op.type = MOP_CHECK;
+	} else {
+		gen_op(r, &r->op);
+	}
+}
+
+static bool apply_op(struct maple_run *r)
+{
+	ctx.op_nr = r->op_nr;
+	if (opts.verbose > 1) {
+		char buf[256];
+
+		describe_op(buf, sizeof(buf));
+		printf("op %lu: %s\n", r->op_nr, buf);
+	}
+	return mop_info[r->op.type].apply(r, &r->op) && !ctx.failed;
+}
+
+static bool maple_run(unsigned long ops)
+{
+	struct maple_run *r = &run;
+	bool ok = true;
+
+	start_sequence(r, ctx.seed, true);
+	for (r->op_nr = 1; r->op_nr <= ops && ok; r->op_nr++) {
+		next_op(r, ops);
+		ok = apply_op(r);
+	}
+	return end_sequence(r, ok);
+}
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Apply recorded ops; returns the seconds the ops took. */
+static double bench_replay(uint64_t seed, const struct mop *ops,
+			   unsigned long n, bool check)
+{
+	struct maple_run *r = &run;
+	double start;
+
+	start_sequence(r, seed, check);
+	start = seconds();
+	for (r->op_nr = 1; r->op_nr <= n; r->op_nr++) {
+		r->op = ops[r->op_nr - 1];
+		apply_op(r);
+	}
+	start = seconds() - start;
+	end_sequence(r, true);
+	return start;
+}
+
+/*
+ * The same recorded ops twice: once with the model and every check, once
+ * on the kernel alone.  The difference is what the model costs.
+ */
+static void maple_bench(unsigned long nops)
+{
+	double with = 0, alone = 0;
+	unsigned long nodes = slab_total("maple_node"), total = 0;
+	struct mop *ops = calloc(nops, sizeof(*ops));
+	struct rusage ru;
+	uint64_t seed;
+
+	if (!ops)
+		abort();
+	for (seed = 1; seed <= 8; seed++) {
+		struct maple_run *r = &run;
+
+		start_sequence(r, seed, true);
+		for (r->op_nr = 1; r->op_nr <= nops; r->op_nr++) {
+			next_op(r, nops);
+			ops[r->op_nr - 1] = r->op;
+			apply_op(r);
+		}
+		end_sequence(r, true);
+		with += bench_replay(seed, ops, nops, true);
+		alone += bench_replay(seed, ops, nops, false);
+		total += nops;
+	}
+	free(ops);
+	nodes = slab_total("maple_node") - nodes;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("bench maple: %lu ops (8 seeds x %lu)\n", total, nops);
+	printf("  with model:   %10.0f ops/s\n", total / with);
+	printf("  kernel alone: %10.0f ops/s\n", total / alone);
+	printf("  model share:  %9.1f%% of the time (kernel %.1f%%)\n",
+	       100 * (with - alone) / with, 100 * alone / with);
+	printf("  nodes allocated per op: %.2f\n", nodes / (3.0 * total));
+	printf("  peak RSS: %ld KiB\n", ru.ru_maxrss);
+}
+
+static void maple_list_ops(FILE *f)
+{
+	int t;
+
+	for (t = 0; t < NR_MOPS; t++)
+		fprintf(f, "  %-36s %s\n", mop_info[t].name,
+			mop_info[t].apply ? (mop_info[t].alloc_only ?
+					     "alloc trees" : "yes") :
+			"not in this tree");
+}
+
+const struct suite maple_suite = {
+	.name = "maple",
+	.desc = "lib/maple_tree.c: random op sequences against a range model",
+	.default_ops = 20000,
+	.default_seqs = 20,
+	.run = maple_run,
+	.bench = maple_bench,
+	.list_ops = maple_list_ops,
+};

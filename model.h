@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reference model of a maple tree: disjoint ranges [first, last] -> entry
+ * in a treap ordered by first.  It shares nothing with the maple tree; every
+ * operation is a split, a merge or a walk down one path, so that it is
+ * obviously right and O(log n).  NULL is "no entry": gaps are never stored.
+ */
+#ifndef _MODEL_H
+#define _MODEL_H
+
+#include <stdbool.h>
+
+struct model_node;
+
+struct model_range {
+	unsigned long first;
+	unsigned long last;
+	void *entry;
+};
+
+struct model {
+	struct model_node *root;
+	unsigned long count;	/* ranges stored */
+	unsigned long prio;	/* PRNG state for treap priorities */
+};
+
+void model_init(struct model *m);
+void model_destroy(struct model *m);
+
+/* Store entry over [first, last]; NULL erases.  Parts of ranges outside
+ * [first, last] stay, with their entries. */
+void model_store(struct model *m, unsigned long first, unsigned long last,
+		 void *entry);
+
+/* The range holding index, or false if index is in a gap. */
+bool model_lookup(const struct model *m, unsigned long index,
+		  struct model_range *r);
+
+/* The first range that ends at or after index (holding it, or after it). */
+bool model_find(const struct model *m, unsigned long index,
+		struct model_range *r);
+
+/* The last range that starts at or before index (holding it, or before it). */
+bool model_find_rev(const struct model *m, unsigned long index,
+		    struct model_range *r);
+
+/* The gap (maximal run of indices with no entry) holding index, if any. */
+bool model_gap(const struct model *m, unsigned long index,
+	       unsigned long *first, unsigned long *last);
+
+/* The lowest / highest start of size free indices within [min, max]. */
+bool model_empty_area(const struct model *m, unsigned long min,
+		      unsigned long max, unsigned long size,
+		      unsigned long *start);
+bool model_empty_area_rev(const struct model *m, unsigned long min,
+			  unsigned long max, unsigned long size,
+			  unsigned long *start);
+
+/* Whether any index in [first, last] holds an entry. */
+bool model_any(const struct model *m, unsigned long first, unsigned long last);
+
+/* The ranges in order: *n is the number of them; free() the array. */
+struct model_range *model_ranges(const struct model *m, unsigned long *n);
+
+#endif

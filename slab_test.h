@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the suites ask of the slab stubs: live counts and fault injection. */
+#ifndef _SLAB_TEST_H
+#define _SLAB_TEST_H
+
+#include <stdbool.h>
+#include "test.h"
+
+long slab_live(const char *cache);
+unsigned long slab_total(const char *cache);
+
+/*
+ * Allocation failures.  nth: fail the nth allocation (counting from 1) from
+ * now.  nowait_pct: fail this share of allocations that may not block
+ * (GFP_NOWAIT, GFP_ATOMIC), as the kernel may; rng makes it replayable.
+ */
+struct slab_faults {
+	unsigned long nth;
+	unsigned long count;
+	unsigned int nowait_pct;
+	struct rng *rng;
+	unsigned long injected;
+};
+extern struct slab_faults slab_faults;
+
+bool slab_should_fail(unsigned int gfp);
+
+#endif

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The harness that every suite uses: the PRNG, options, the state of the
+ * running sequence, failure reports and the ASSERT_ macros.
+ */
+#ifndef _TEST_H
+#define _TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes, as kselftest uses them. */
+#define EXIT_PASS	0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+#define EXIT_SKIP	4
+
+/* xoshiro256**: small, fast, and the same sequence on every machine. */
+struct rng {
+	uint64_t s[4];
+};
+
+/* splitmix64 spreads any seed, 0 included, over the whole state. */
+static inline void rng_seed(struct rng *r, uint64_t seed)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		r->s[i] = z ^ (z >> 31);
+	}
+}
+
+static inline uint64_t rng_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rng_rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rng_rotl(s[3], 45);
+	return result;
+}
+
+/* A number in [0, n); n == 0 means the whole 64-bit range. */
+static inline uint64_t rng_below(struct rng *r, uint64_t n)
+{
+	if (!n)
+		return rng_next(r);
+	return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+}
+
+/* A number in [lo, hi], inclusive. */
+static inline uint64_t rng_range(struct rng *r, uint64_t lo, uint64_t hi)
+{
+	return lo + rng_below(r, hi - lo + 1);
+}
+
+static inline bool rng_percent(struct rng *r, unsigned int pct)
+{
+	return rng_below(r, 100) < pct;
+}
+
+struct test_opts {
+	uint64_t seed;
+	bool seed_given;
+	unsigned long ops;	/* ops per sequence; 0: the suite's default */
+	unsigned long seqs;	/* sequences per suite; 0: the suite's default */
+	int verbose;
+	bool bench;
+	bool known_bugs;	/* also generate the triggers of known kernel bugs */
+};
+extern struct test_opts opts;
+
+/*
+ * The sequence running now.  A failure is recorded here and reported once,
+ * with everything needed to reproduce it.
+ */
+struct test_ctx {
+	const char *suite;
+	uint64_t seed;		/* seed of this sequence: --seed reruns it */
+	unsigned long op_nr;	/* number of the op running now */
+	bool failed;
+	char msg[2048];
+	/* Writes the op running now, for reports. */
+	void (*describe_op)(char *buf, size_t len);
+};
+extern struct test_ctx ctx;
+
+__attribute__((format(printf, 3, 4)))
+void test_fail(const char *file, int line, const char *fmt, ...);
+
+/* Formats an entry for a report: value entries as v(N), others as pointers. */
+const char *fmt_entry(char *buf, size_t len, const void *entry);
+
+#define ASSERT_TRUE(expr) do {						\
+		if (!(expr)) {						\
+			test_fail(__FILE__, __LINE__,			\
+				  "ASSERT_TRUE(%s) failed", #expr);	\
+			return false;					\
+		}							\
+	} while (0)
+
+#define ASSERT_FALSE(expr) do {						\
+		if (expr) {						\
+			test_fail(__FILE__, __LINE__,			\
+				  "ASSERT_FALSE(%s) failed", #expr);	\
+			return false;					\
+		}							\
+	} while (0)
+
+/* Numbers: expected (value) == seen (value), in decimal and hex. */
+#define ASSERT_EQ(seen, expected) do {					\
+		unsigned long __s = (unsigned long)(seen);		\
+		unsigned long __e = (unsigned long)(expected);		\
+		if (__s != __e) {					\
+			test_fail(__FILE__, __LINE__,			\
+				  "ASSERT_EQ(%s, %s): expected %ld (%#lx), got %ld (%#lx)", \
+				  #seen, #expected, (long)__e, __e,	\
+				  (long)__s, __s);			\
+			return false;					\
+		}							\
+	} while (0)
+
+/* Entries: printed so that a value entry shows the op that stored it. */
+#define ASSERT_ENTRY(seen, expected) do {				\
+		const void *__s = (seen), *__e = (expected);		\
+		char __bs[32], __be[32];				\
+		if (__s != __e) {					\
+			test_fail(__FILE__, __LINE__,			\
+				  "ASSERT_ENTRY(%s, %s): expected %s, got %s", \
+				  #seen, #expected,			\
+				  fmt_entry(__be, sizeof(__be), __e),	\
+				  fmt_entry(__bs, sizeof(__bs), __s));	\
+			return false;					\
+		}							\
+	} while (0)
+
+/*
+ * A suite.  run() runs one sequence from ctx.seed and returns true if every
+ * check passed.  list_ops() says what it drives on this tree.
+ */
+struct suite {
+	const char *name;
+	const char *desc;
+	unsigned long default_ops;
+	unsigned long default_seqs;
+	bool (*run)(unsigned long ops);
+	void (*bench)(unsigned long ops);
+	void (*list_ops)(FILE *f);
+};
+
+extern const struct suite maple_suite;
+
+/* Kernel code's WARNs and printk output, counted per sequence (kernel.c). */
+extern unsigned int kernel_warnings;
+extern unsigned long printk_budget;
+void kernel_reset(void);
+/* Once per process: RCU registration and the kernel's init calls. */
+void kernel_init(void);
+
+#endif
