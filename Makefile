@@ -39,7 +39,7 @@ KERNEL_CFLAGS := -D__KERNEL__ -Wno-sign-compare -Wno-missing-field-initializers 
 		 -Wno-unused-but-set-variable -Wno-unused-function \
 		 -Wno-type-limits -fno-strict-aliasing
 
-harness_objs := harness.o kernel.o slab.o model.o
+harness_objs := harness.o runner.o replay.o kernel.o slab.o model.o
 maple_objs   := maple.o maple_tree.o
 objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs))
 genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h

@@ -15,15 +15,17 @@
 #include <time.h>
 #include <unistd.h>
 #include <generated/version.h>
+#include "runner.h"
 #include "test.h"
 
-struct test_opts opts;
-struct test_ctx ctx;
+struct test_opts opts = { .timeout = 60, .shrink_time = 30, .out_dir = "." };
 
 static const struct suite *const suites[] = {
 	&maple_suite,
 };
 #define NR_SUITES	(sizeof(suites) / sizeof(suites[0]))
+/* A replay file may hold this many ops. */
+#define REPLAY_MAX_OPS	(1UL << 22)
 
 static const char *prog;
 
@@ -39,7 +41,13 @@ static void usage(FILE *f)
 		"  --bench     time a fixed workload per suite instead of testing\n"
 		"  --list      list suites and the ops each drives on this tree\n"
 		"  --known-bugs  also generate the triggers of known kernel bugs\n"
-		"  -v          verbose: all kernel output; -v -v: every op\n"
+		"  --timeout S   a sequence running longer than S seconds is a hang (60)\n"
+		"  --replay FILE run the ops of a replay file exactly\n"
+		"  --dump      with --replay: dump the tree before the failing op\n"
+		"  --out DIR   where replay files go (default: .)\n"
+		"  --shrink-time S  seconds to spend shrinking a failure (30)\n"
+		"  -v          verbose: all kernel output, and each op of a replay;\n"
+		"              -v -v: each op of every sequence\n"
 		"  --help      this text\n"
 		"\n"
 		"Exit: 0 all passed, 1 a check failed, 2 usage or input error.\n",
@@ -75,18 +83,20 @@ static uint64_t parse_number(const char *opt, const char *arg)
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 {
-	size_t len = strlen(ctx.msg);
+	size_t len = strlen(ctx->msg);
 	va_list ap;
 
-	/* The first failure is the one that matters; keep the next few too. */
-	if (len + 64 >= sizeof(ctx.msg))
+	/* The first failure names the check; keep the next few too. */
+	if (!ctx->failed)
+		snprintf(ctx->where, sizeof(ctx->where), "%s:%d", file, line);
+	ctx->failed = true;
+	if (len + 64 >= sizeof(ctx->msg))
 		return;
-	len += snprintf(ctx.msg + len, sizeof(ctx.msg) - len, "%s%s:%d: ",
+	len += snprintf(ctx->msg + len, sizeof(ctx->msg) - len, "%s%s:%d: ",
 			len ? "\n  " : "", file, line);
 	va_start(ap, fmt);
-	vsnprintf(ctx.msg + len, sizeof(ctx.msg) - len, fmt, ap);
+	vsnprintf(ctx->msg + len, sizeof(ctx->msg) - len, fmt, ap);
 	va_end(ap);
-	ctx.failed = true;
 }
 
 const char *fmt_entry(char *buf, size_t len, const void *entry)
@@ -102,60 +112,56 @@ const char *fmt_entry(char *buf, size_t len, const void *entry)
 	return buf;
 }
 
-static void report(FILE *f)
-{
-	char op[512] = "(before the first op)";
+static const char *const kind_names[] = {
+	[FAIL_CHECK] = "check failed",
+	[FAIL_CRASH] = "crash",
+	[FAIL_HANG] = "hang",
+};
 
-	if (ctx.op_nr && ctx.describe_op)
-		ctx.describe_op(op, sizeof(op));
-	fprintf(f, "FAIL %s seed=%llu op=%lu: %s\n  %s\n", ctx.suite,
-		(unsigned long long)ctx.seed, ctx.op_nr, op, ctx.msg);
-	fprintf(f, "  reproduce: %s --seed %llu", prog,
-		(unsigned long long)ctx.seed);
-	if (opts.ops)
-		fprintf(f, " --ops %lu", opts.ops);
-	fprintf(f, " --seqs 1 %s\n", ctx.suite);
-	fflush(f);
+/* The failure in ctx: what, where, and the failing op. */
+static void report(const struct suite *s, enum fail_kind kind)
+{
+	char op[512] = "before the first op";
+	unsigned long nr = ctx->op_nr;
+
+	if (nr && nr <= ctx->max_ops)
+		s->describe(&ctx->ops[nr - 1], op, sizeof(op));
+	printf("FAIL %s seed=%llu op=%lu (%s): %s\n  %s\n", s->name,
+	       (unsigned long long)ctx->seed, nr, kind_names[kind], op, ctx->msg);
 }
 
 /*
- * A crash in kernel code (or a BUG, which aborts) must not lose the
- * reproducer: report what was running, then die of the same signal.
+ * After a failure: shrink the ops that led to it and write them as a
+ * replay file.  The original failure is already on the screen.
  */
-static void crash_handler(int sig)
+static void save_replay(const struct suite *s, enum fail_kind kind)
 {
-	char what[64];
+	struct replay rp = { .suite = s, .seed = ctx->seed, .config = ctx->config };
+	struct shrink sh = { .suite = s, .seed = ctx->seed, .config = ctx->config,
+			     .kind = kind };
+	unsigned long n = ctx->op_nr < ctx->max_ops ? ctx->op_nr : ctx->max_ops;
+	char where[sizeof(ctx->where)], path[4096], why[256];
+	double start = now();
 
-	snprintf(what, sizeof(what), "crashed: %s", strsignal(sig));
-	if (!ctx.failed)
-		test_fail("harness", 0, "%s", what);
-	else
-		test_fail("harness", 0, "then %s", what);
-	report(stderr);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void catch_crashes(void)
-{
-	static char stack[1 << 16];
-	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) };
-	struct sigaction sa = { .sa_handler = crash_handler,
-				.sa_flags = SA_ONSTACK | SA_RESETHAND };
-	int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
-	size_t i;
-
-	sigaltstack(&ss, NULL);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	memcpy(where, ctx->where, sizeof(where));
+	sh.where = where;
+	rp.ops = malloc((n + 1) * sizeof(*rp.ops));
+	if (!rp.ops)
+		abort();
+	memcpy(rp.ops, ctx->ops, n * sizeof(*rp.ops));
+	rp.n = shrink(&sh, rp.ops, n);
+	snprintf(path, sizeof(path), "%s/maple-%s-%llu.replay", opts.out_dir,
+		 s->name, (unsigned long long)rp.seed);
+	snprintf(why, sizeof(why), "fails with a %s at %s; shrunk from %lu ops",
+		 kind_names[kind], where, n);
+	if (!replay_write(path, &rp, why))
+		printf("  shrunk %lu ops to %lu in %.1fs: %s --replay %s\n", n,
+		       rp.n, now() - start, prog, path);
+	printf("  reproduce: %s --seed %llu", prog, (unsigned long long)rp.seed);
+	if (opts.ops)
+		printf(" --ops %lu", opts.ops);
+	printf(" --seqs 1 %s\n", s->name);
+	free(rp.ops);
 }
 
 static const struct suite *find_suite(const char *name)
@@ -173,25 +179,51 @@ static int run_suite(const struct suite *s)
 	unsigned long ops = opts.ops ? opts.ops : s->default_ops;
 	unsigned long seqs = opts.seqs ? opts.seqs : s->default_seqs;
 	double start = now();
+	enum fail_kind kind;
 	unsigned long i;
 
 	for (i = 0; i < seqs; i++) {
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.suite = s->name;
-		ctx.seed = opts.seed + i;
-		kernel_reset();
-		if (!s->run(ops) || ctx.failed) {
-			if (!ctx.failed)
-				test_fail("harness", 0, "suite failed without a message");
-			report(stdout);
+		kind = run_sequence(s, opts.seed + i, ops);
+		if (kind != FAIL_NONE) {
+			report(s, kind);
+			save_replay(s, kind);
 			return EXIT_FAIL;
 		}
 	}
 	printf("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %.1fs\n",
 	       s->name, seqs, ops, (unsigned long long)opts.seed,
 	       (unsigned long long)(opts.seed + seqs - 1), now() - start);
-	fflush(stdout);
 	return EXIT_PASS;
+}
+
+/* --replay FILE: run its ops exactly; with --dump, dump before the failing op. */
+static int run_replay_file(const char *path, const struct suite *only)
+{
+	struct replay rp;
+	enum fail_kind kind;
+
+	if (replay_read(path, &rp, suites, NR_SUITES))
+		return EXIT_USAGE;
+	if (only && only != rp.suite) {
+		fprintf(stderr, "maple: %s is a replay for suite %s, not %s\n",
+			path, rp.suite->name, only->name);
+		return EXIT_USAGE;
+	}
+	printf("replay %s: suite %s, %lu ops, recorded on kernel %s, running on %s\n",
+	       path, rp.suite->name, rp.n, rp.kernel, KVER_STRING);
+	kind = run_replay(rp.suite, rp.seed, rp.config, rp.ops, rp.n, opts.timeout, false);
+	if (kind != FAIL_NONE && opts.dump) {
+		opts.dump_before = ctx->op_nr;
+		kind = run_replay(rp.suite, rp.seed, rp.config, rp.ops, rp.n,
+				  opts.timeout, false);
+	}
+	free(rp.ops);
+	if (kind == FAIL_NONE) {
+		printf("ok %s: replay passed\n", rp.suite->name);
+		return EXIT_PASS;
+	}
+	report(rp.suite, kind);
+	return EXIT_FAIL;
 }
 
 static void list(void)
@@ -219,6 +251,7 @@ int main(int argc, char **argv)
 {
 	const struct suite *chosen[NR_SUITES];
 	size_t nr_chosen = 0, i;
+	const char *replay = NULL;
 	int ret = EXIT_PASS, a;
 	bool do_list = false;
 
@@ -237,6 +270,20 @@ int main(int argc, char **argv)
 			opts.seqs = parse_number(arg, argv[++a]);
 			if (!opts.seqs)
 				usage_error("--seqs must be at least 1");
+		} else if (!strcmp(arg, "--timeout")) {
+			opts.timeout = parse_number(arg, argv[++a]);
+			if (!opts.timeout)
+				usage_error("--timeout must be at least 1");
+		} else if (!strcmp(arg, "--shrink-time")) {
+			opts.shrink_time = parse_number(arg, argv[++a]);
+		} else if (!strcmp(arg, "--out")) {
+			if (!(opts.out_dir = argv[++a]))
+				usage_error("--out needs a directory");
+		} else if (!strcmp(arg, "--replay")) {
+			if (!(replay = argv[++a]))
+				usage_error("--replay needs a file");
+		} else if (!strcmp(arg, "--dump")) {
+			opts.dump = true;
 		} else if (!strcmp(arg, "--bench")) {
 			opts.bench = true;
 		} else if (!strcmp(arg, "--known-bugs")) {
@@ -263,22 +310,32 @@ int main(int argc, char **argv)
 		list();
 		return EXIT_PASS;
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	kernel_init();
+	if (replay) {
+		opts.trace = opts.verbose > 0;
+		ctx_alloc(REPLAY_MAX_OPS);
+		return run_replay_file(replay, nr_chosen == 1 ? chosen[0] : NULL);
+	}
+	opts.trace = opts.verbose > 1;
 	if (!nr_chosen)
 		for (i = 0; i < NR_SUITES; i++)
 			chosen[nr_chosen++] = suites[i];
 	if (!opts.seed_given)
 		opts.seed = random_seed();
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("seed %llu (kernel %s)\n", (unsigned long long)opts.seed,
 	       KVER_STRING);
-	catch_crashes();
-	kernel_init();
 	for (i = 0; i < nr_chosen; i++) {
+		unsigned long ops = opts.ops ? opts.ops : chosen[i]->default_ops;
+
 		if (opts.bench) {
-			chosen[i]->bench(opts.ops ? opts.ops : chosen[i]->default_ops);
+			chosen[i]->bench(ops);
 			continue;
 		}
+		/* Room for every op, and for the ops a check may add. */
+		if (!ctx || ctx->max_ops < ops + 16)
+			ctx_alloc(ops + 16);
 		if (run_suite(chosen[i]) != EXIT_PASS)
 			ret = EXIT_FAIL;
 	}

@@ -22,6 +22,7 @@
 #include <generated/features.h>
 #include "model.h"
 #include "slab_test.h"
+#include "runner.h"
 #include "test.h"
 
 /* Where the generators draw indices from; one per sequence. */
@@ -64,16 +65,6 @@ enum mop_type {
 	NR_MOPS
 };
 
-/*
- * One op: a, b and c are its arguments (see gen_op() for what each type
- * makes of them), r seeds the choices it makes while it runs.
- */
-struct mop {
-	enum mop_type type;
-	unsigned long a, b, c;
-	uint64_t r;
-};
-
 struct maple_run {
 	struct maple_tree trees[2];	/* mtree_dup() needs a second one */
 	struct maple_tree *mt;
@@ -85,7 +76,7 @@ struct maple_run {
 	enum phase phase;
 	unsigned long phase_end;
 	unsigned long op_nr;
-	struct mop op;
+	struct test_op op;
 	bool check;			/* false: kernel ops alone (--bench) */
 	unsigned long full_checks;
 };
@@ -95,7 +86,7 @@ static struct maple_run run;
 /* What an op does, its weight in each phase, and whether it needs an alloc tree. */
 struct mop_info {
 	const char *name;
-	bool (*apply)(struct maple_run *r, const struct mop *op);
+	bool (*apply)(struct maple_run *r, const struct test_op *op);
 	unsigned int weight[NR_PHASES];
 	bool alloc_only;
 };
@@ -182,12 +173,12 @@ out:
 	if (!ok)
 		return false;
 	mt_validate(r->mt);
-	return !ctx.failed;
+	return !ctx->failed;
 }
 
-/* ---- Ops: each applies one struct mop and checks what it can ---- */
+/* ---- Ops: each applies one struct test_op and checks what it can ---- */
 
-static bool op_store(struct maple_run *r, const struct mop *op)
+static bool op_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
 	int ret = mtree_store_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
@@ -203,7 +194,7 @@ static bool op_store(struct maple_run *r, const struct mop *op)
 	return check_around(r, op->a, op->b);
 }
 
-static bool op_store_null(struct maple_run *r, const struct mop *op)
+static bool op_store_null(struct maple_run *r, const struct test_op *op)
 {
 	int ret = mtree_store_range(r->mt, op->a, op->b, NULL, GFP_KERNEL);
 
@@ -214,7 +205,7 @@ static bool op_store_null(struct maple_run *r, const struct mop *op)
 	return check_around(r, op->a, op->b);
 }
 
-static bool op_insert(struct maple_run *r, const struct mop *op)
+static bool op_insert(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
 	int ret = mtree_insert_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
@@ -235,7 +226,7 @@ static bool op_insert(struct maple_run *r, const struct mop *op)
 }
 
 /* Erasing an index erases the whole range that holds it. */
-static bool op_erase(struct maple_run *r, const struct mop *op)
+static bool op_erase(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mtree_erase(r->mt, op->a);
 	struct model_range want = { .entry = NULL };
@@ -250,7 +241,7 @@ static bool op_erase(struct maple_run *r, const struct mop *op)
 	return check_index(r, op->a);
 }
 
-static bool op_load(struct maple_run *r, const struct mop *op)
+static bool op_load(struct maple_run *r, const struct test_op *op)
 {
 	if (!r->check) {
 		mtree_load(r->mt, op->a);
@@ -259,7 +250,7 @@ static bool op_load(struct maple_run *r, const struct mop *op)
 	return check_index(r, op->a);
 }
 
-static bool op_mas_store(struct maple_run *r, const struct mop *op)
+static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
 	MA_STATE(mas, r->mt, op->a, op->b);
@@ -276,7 +267,7 @@ static bool op_mas_store(struct maple_run *r, const struct mop *op)
 }
 
 /* mas_preallocate() then mas_store_prealloc(), as the VMA code writes. */
-static bool op_mas_prealloc(struct maple_run *r, const struct mop *op)
+static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
 	MA_STATE(mas, r->mt, op->a, op->b);
@@ -294,7 +285,7 @@ static bool op_mas_prealloc(struct maple_run *r, const struct mop *op)
 	return check_around(r, op->a, op->b);
 }
 
-static bool op_mas_erase(struct maple_run *r, const struct mop *op)
+static bool op_mas_erase(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
 	struct model_range want = { .entry = NULL };
@@ -314,7 +305,7 @@ static bool op_mas_erase(struct maple_run *r, const struct mop *op)
 }
 
 /* mas_walk() gives the range holding the index, or the gap around it. */
-static bool op_mas_walk(struct maple_run *r, const struct mop *op)
+static bool op_mas_walk(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
 	struct model_range want = { .entry = NULL };
@@ -365,7 +356,7 @@ static bool change_while_paused(struct maple_run *r, struct rng *sub,
  * after the last one seen.  The iteration pauses now and then, and the tree
  * may change while it is paused: it must resume after the last range seen.
  */
-static bool op_find(struct maple_run *r, const struct mop *op)
+static bool op_find(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
 	unsigned long next = op->a, seen = 0;
@@ -430,7 +421,7 @@ step:
 }
 
 /* mas_find_rev() from b down to a. */
-static bool op_find_rev(struct maple_run *r, const struct mop *op)
+static bool op_find_rev(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->b, op->b);
 	unsigned long prev = op->b, seen = 0;
@@ -478,7 +469,7 @@ step:
 }
 
 /* mt_for_each(): mt_find() and mt_find_after() from a to b. */
-static bool op_mt_find(struct maple_run *r, const struct mop *op)
+static bool op_mt_find(struct maple_run *r, const struct test_op *op)
 {
 	unsigned long index = op->a, from = op->a, seen = 0;
 	struct model_range want;
@@ -514,13 +505,13 @@ step:
 }
 
 /* A window [a, b] that can hold c indices; anything else is -EINVAL. */
-static bool empty_area_args_ok(const struct mop *op)
+static bool empty_area_args_ok(const struct test_op *op)
 {
 	return op->a <= op->b && op->c && op->b - op->a >= op->c - 1;
 }
 
 /* mas_empty_area() and mas_empty_area_rev(): a gap of c indices in [a, b]. */
-static bool op_empty_area(struct maple_run *r, const struct mop *op)
+static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 {
 	bool rev = op->type == MOP_EMPTY_AREA_REV;
 	MA_STATE(mas, r->mt, 0, 0);
@@ -555,7 +546,7 @@ static bool op_empty_area(struct maple_run *r, const struct mop *op)
 }
 
 /* mtree_alloc_range() and mtree_alloc_rrange(): find a gap and fill it. */
-static bool op_alloc_range(struct maple_run *r, const struct mop *op)
+static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 {
 	bool rev = op->type == MOP_ALLOC_RRANGE;
 	void *entry = mk_entry(r->op_nr);
@@ -589,8 +580,23 @@ static bool op_alloc_range(struct maple_run *r, const struct mop *op)
 	return check_around(r, want, want + op->c - 1);
 }
 
+/*
+ * Destroy the tree.  With the known kernel bug in the RCU destroy walk
+ * (scripts/probe), leave RCU mode first, as exit_mmap() does.
+ */
+static void destroy_tree(struct maple_run *r)
+{
+#ifdef HAVE_BUG_DEAD_LEAVES_META
+	if (!opts.known_bugs)
+		mt_clear_in_rcu(r->mt);
+#endif
+	mtree_destroy(r->mt);
+	/* 6.1 forgets the flags: start again as the sequence began. */
+	mt_init_flags(r->mt, r->flags);
+}
+
 /* mtree_dup() into the other tree, which then replaces this one. */
-static bool op_dup(struct maple_run *r, const struct mop *op)
+static bool op_dup(struct maple_run *r, const struct test_op *op)
 {
 #ifdef HAVE_MTREE_DUP
 	struct maple_tree *new = r->mt == &r->trees[0] ? &r->trees[1] : &r->trees[0];
@@ -602,7 +608,7 @@ static bool op_dup(struct maple_run *r, const struct mop *op)
 		ASSERT_EQ(ret, 0);
 	if (ret)
 		return true;
-	mtree_destroy(r->mt);
+	destroy_tree(r);
 	r->mt = new;
 	return !r->check || check_tree(r);
 #else
@@ -622,9 +628,9 @@ static bool check_no_nodes(void)
 	return true;
 }
 
-static bool op_destroy(struct maple_run *r, const struct mop *op)
+static bool op_destroy(struct maple_run *r, const struct test_op *op)
 {
-	mtree_destroy(r->mt);
+	destroy_tree(r);
 	model_destroy(&r->model);
 	model_init(&r->model);
 	if (!r->check)
@@ -633,35 +639,43 @@ static bool op_destroy(struct maple_run *r, const struct mop *op)
 	return check_no_nodes();
 }
 
-static bool op_check(struct maple_run *r, const struct mop *op)
+static bool op_check(struct maple_run *r, const struct test_op *op)
 {
 	return !r->check || check_tree(r);
 }
 
+/* Ops this tree cannot run have no apply(): --list says so, replays refuse them. */
+#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
+#define OP_ALLOC_RANGE	op_alloc_range
+#else
+#define OP_ALLOC_RANGE	NULL
+#endif
+#ifdef HAVE_MTREE_DUP
+#define OP_DUP		op_dup
+#else
+#define OP_DUP		NULL
+#endif
+
 static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_STORE]		= { "mtree_store_range", op_store, { 30, 5, 15 } },
-	[MOP_STORE_NULL]	= { "mtree_store_range(NULL)", op_store_null, { 2, 15, 5 } },
+	[MOP_STORE_NULL]	= { "mtree_store_range_null", op_store_null, { 2, 15, 5 } },
 	[MOP_INSERT]		= { "mtree_insert_range", op_insert, { 10, 2, 5 } },
 	[MOP_ERASE]		= { "mtree_erase", op_erase, { 3, 25, 8 } },
 	[MOP_LOAD]		= { "mtree_load", op_load, { 4, 4, 6 } },
 	[MOP_MAS_STORE]		= { "mas_store_gfp", op_mas_store, { 15, 6, 8 } },
-	[MOP_MAS_PREALLOC]	= { "mas_preallocate+mas_store_prealloc", op_mas_prealloc, { 10, 6, 6 } },
+	[MOP_MAS_PREALLOC]	= { "mas_store_prealloc", op_mas_prealloc, { 10, 6, 6 } },
 	[MOP_MAS_ERASE]		= { "mas_erase", op_mas_erase, { 2, 15, 5 } },
 	[MOP_MAS_WALK]		= { "mas_walk", op_mas_walk, { 3, 3, 5 } },
-	[MOP_FIND]		= { "mas_find(+pause, changes)", op_find, { 2, 2, 5 } },
+	[MOP_FIND]		= { "mas_find", op_find, { 2, 2, 5 } },
 	[MOP_FIND_REV]		= { "mas_find_rev", op_find_rev, { 1, 1, 3 } },
 	[MOP_MT_FIND]		= { "mt_for_each", op_mt_find, { 1, 1, 3 } },
 	[MOP_EMPTY_AREA]	= { "mas_empty_area", op_empty_area, { 2, 2, 3 }, true },
 	[MOP_EMPTY_AREA_REV]	= { "mas_empty_area_rev", op_empty_area, { 2, 2, 3 }, true },
-#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
-	[MOP_ALLOC_RANGE]	= { "mtree_alloc_range", op_alloc_range, { 6, 1, 3 }, true },
-	[MOP_ALLOC_RRANGE]	= { "mtree_alloc_rrange", op_alloc_range, { 6, 1, 3 }, true },
-#endif
-#ifdef HAVE_MTREE_DUP
-	[MOP_DUP]		= { "mtree_dup", op_dup },
-#endif
+	[MOP_ALLOC_RANGE]	= { "mtree_alloc_range", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
+	[MOP_ALLOC_RRANGE]	= { "mtree_alloc_rrange", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
+	[MOP_DUP]		= { "mtree_dup", OP_DUP },
 	[MOP_DESTROY]		= { "mtree_destroy", op_destroy },
-	[MOP_CHECK]		= { "check (full walk, mt_validate)", op_check },
+	[MOP_CHECK]		= { "check", op_check },
 };
 
 /* ---- Generators ---- */
@@ -799,13 +813,35 @@ static enum mop_type pick_type(struct maple_run *r)
 	return MOP_CHECK;
 }
 
-static void gen_op(struct maple_run *r, struct mop *op)
+/* A tree holding only [0, 0] may keep it in the root: see scripts/probe. */
+static bool root_bug(struct maple_run *r)
+{
+#ifdef HAVE_BUG_FIND_REV_ROOT_MIN
+	struct model_range n;
+
+	return !opts.known_bugs && r->model.count == 1 &&
+	       model_find(&r->model, 0, &n) && n.last == 0;
+#else
+	return false;
+#endif
+}
+
+static void gen_op(struct maple_run *r, struct test_op *op)
 {
 	enum profile p = op_profile(r);
 	unsigned long first, last;
 
 	memset(op, 0, sizeof(*op));
 	op->type = pick_type(r);
+#ifdef HAVE_BUG_REV_AWALK_FULL_GAP
+	/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+	if (!r->model.count && !opts.known_bugs) {
+		if (op->type == MOP_EMPTY_AREA_REV)
+			op->type = MOP_EMPTY_AREA;
+		if (op->type == MOP_ALLOC_RRANGE)
+			op->type = MOP_ALLOC_RANGE;
+	}
+#endif
 	op->r = rng_next(&r->rng);
 	switch (op->type) {
 	case MOP_STORE:
@@ -814,6 +850,12 @@ static void gen_op(struct maple_run *r, struct mop *op)
 		/* Now and then a backwards range, which must be refused. */
 		if (rng_below(&r->rng, 200) == 0 && op->a != op->b)
 			swap(op->a, op->b);
+#ifdef HAVE_BUG_INSERT_NEW_ROOT
+		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+		if (op->type == MOP_INSERT && !op->a && op->b == ULONG_MAX &&
+		    !opts.known_bugs)
+			op->b--;
+#endif
 		break;
 	case MOP_STORE_NULL:
 	case MOP_MAS_STORE:
@@ -836,7 +878,7 @@ static void gen_op(struct maple_run *r, struct mop *op)
 		break;
 	case MOP_FIND_REV:
 		gen_range(r, p, &op->a, &op->b);
-		if (rng_percent(&r->rng, 30))
+		if (rng_percent(&r->rng, 30) || root_bug(r))
 			op->a = 0;
 		op->c = rng_range(&r->rng, 1, 64);
 		break;
@@ -871,35 +913,53 @@ static void gen_op(struct maple_run *r, struct mop *op)
 
 /* ---- The sequence ---- */
 
-static void describe_op(char *buf, size_t len)
-{
-	const struct mop *op = &run.op;
+/* ctx->config: the tree's flags, and the profile above them. */
+#define CONFIG_PROFILE_SHIFT	16
 
-	snprintf(buf, len, "%s(a=%#lx, b=%#lx, c=%#lx, r=%#llx) [tree: %s%s, %s, %lu ranges]",
-		 mop_info[op->type].name, op->a, op->b, op->c,
-		 (unsigned long long)op->r,
-		 run.flags & MT_FLAGS_ALLOC_RANGE ? "alloc" : "plain",
-		 run.flags & MT_FLAGS_USE_RCU ? "+rcu" : "",
-		 profile_names[run.profile], run.model.count);
+static void maple_describe(const struct test_op *op, char *buf, size_t len)
+{
+	unsigned long flags = ctx->config & ((1UL << CONFIG_PROFILE_SHIFT) - 1);
+	unsigned long profile = ctx->config >> CONFIG_PROFILE_SHIFT;
+
+	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%s%s tree, %s]",
+		 op->type < NR_MOPS ? mop_info[op->type].name : "?",
+		 op->a, op->b, op->c, (unsigned long long)op->r,
+		 flags & MT_FLAGS_ALLOC_RANGE ? "alloc" : "plain",
+		 flags & MT_FLAGS_USE_RCU ? "+rcu" : "",
+		 profile < NR_PROFILES ? profile_names[profile] : "?");
 }
 
-static void start_sequence(struct maple_run *r, uint64_t seed, bool check)
+static void init_run(struct maple_run *r, uint64_t seed, bool check)
 {
 	memset(r, 0, sizeof(*r));
 	rng_seed(&r->rng, seed);
 	rng_seed(&r->check_rng, ~seed);
 	r->check = check;
-	r->flags = 0;
+	r->phase = PH_GROW;
+	r->mt = &r->trees[0];
+	model_init(&r->model);
+}
+
+/* A new sequence: the seed chooses the tree and the index profile. */
+static void start_sequence(struct maple_run *r, uint64_t seed, bool check)
+{
+	init_run(r, seed, check);
 	if (rng_percent(&r->rng, 50))
 		r->flags |= MT_FLAGS_ALLOC_RANGE;
 	if (rng_percent(&r->rng, 25))
 		r->flags |= MT_FLAGS_USE_RCU;
 	r->profile = rng_below(&r->rng, NR_PROFILES);
-	r->phase = PH_GROW;
-	r->mt = &r->trees[0];
 	mt_init_flags(r->mt, r->flags);
-	model_init(&r->model);
-	ctx.describe_op = describe_op;
+	ctx->config = r->flags | (unsigned long)r->profile << CONFIG_PROFILE_SHIFT;
+}
+
+/* A replayed sequence: the tree and profile come from ctx->config. */
+static void start_replay(struct maple_run *r)
+{
+	init_run(r, ctx->seed, true);
+	r->flags = ctx->config & (MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
+	r->profile = (ctx->config >> CONFIG_PROFILE_SHIFT) % NR_PROFILES;
+	mt_init_flags(r->mt, r->flags);
 }
 
 static void next_phase(struct maple_run *r, unsigned long ops)
@@ -912,7 +972,6 @@ static void next_phase(struct maple_run *r, unsigned long ops)
 
 static void dump_tree(struct maple_run *r)
 {
-	printk("tree after the failing op:\n");
 #ifdef HAVE_MT_DUMP_FORMAT
 	mt_dump(r->mt, mt_dump_hex);
 #else
@@ -924,9 +983,11 @@ static bool end_sequence(struct maple_run *r, bool ok)
 {
 	if (ok && r->check)
 		ok = check_tree(r);
-	else if (!ok)
+	else if (!ok) {
+		printk("tree after the failing op:\n");
 		dump_tree(r);
-	mtree_destroy(r->mt);
+	}
+	destroy_tree(r);
 	model_destroy(&r->model);
 	if (ok && r->check)
 		ok = check_no_nodes();
@@ -949,14 +1010,18 @@ static void next_op(struct maple_run *r, unsigned long ops)
 
 static bool apply_op(struct maple_run *r)
 {
-	ctx.op_nr = r->op_nr;
-	if (opts.verbose > 1) {
+	test_log_op(&r->op);
+	if (opts.trace) {
 		char buf[256];
 
-		describe_op(buf, sizeof(buf));
-		printf("op %lu: %s\n", r->op_nr, buf);
+		maple_describe(&r->op, buf, sizeof(buf));
+		printf("op %lu: %s (%lu ranges)\n", r->op_nr, buf, r->model.count);
 	}
-	return mop_info[r->op.type].apply(r, &r->op) && !ctx.failed;
+	if (opts.dump_before == r->op_nr) {
+		printk("tree before op %lu:\n", r->op_nr);
+		dump_tree(r);
+	}
+	return mop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 }
 
 static bool maple_run(unsigned long ops)
@@ -964,12 +1029,30 @@ static bool maple_run(unsigned long ops)
 	struct maple_run *r = &run;
 	bool ok = true;
 
-	start_sequence(r, ctx.seed, true);
+	start_sequence(r, ctx->seed, true);
 	for (r->op_nr = 1; r->op_nr <= ops && ok; r->op_nr++) {
 		next_op(r, ops);
 		ok = apply_op(r);
 	}
 	return end_sequence(r, ok);
+}
+
+static bool maple_replay(const struct test_op *ops, unsigned long n)
+{
+	struct maple_run *r = &run;
+	bool ok = true;
+
+	start_replay(r);
+	for (r->op_nr = 1; r->op_nr <= n && ok; r->op_nr++) {
+		r->op = ops[r->op_nr - 1];
+		ok = apply_op(r);
+	}
+	return end_sequence(r, ok);
+}
+
+static bool maple_has_op(unsigned int type)
+{
+	return type < NR_MOPS && mop_info[type].apply;
 }
 
 static double seconds(void)
@@ -981,13 +1064,14 @@ static double seconds(void)
 }
 
 /* Apply recorded ops; returns the seconds the ops took. */
-static double bench_replay(uint64_t seed, const struct mop *ops,
+static double bench_replay(uint64_t seed, const struct test_op *ops,
 			   unsigned long n, bool check)
 {
 	struct maple_run *r = &run;
 	double start;
 
 	start_sequence(r, seed, check);
+	ctx_reset("maple", seed);
 	start = seconds();
 	for (r->op_nr = 1; r->op_nr <= n; r->op_nr++) {
 		r->op = ops[r->op_nr - 1];
@@ -1006,7 +1090,7 @@ static void maple_bench(unsigned long nops)
 {
 	double with = 0, alone = 0;
 	unsigned long nodes = slab_total("maple_node"), total = 0;
-	struct mop *ops = calloc(nops, sizeof(*ops));
+	struct test_op *ops = calloc(nops, sizeof(*ops));
 	struct rusage ru;
 	uint64_t seed;
 
@@ -1016,6 +1100,7 @@ static void maple_bench(unsigned long nops)
 		struct maple_run *r = &run;
 
 		start_sequence(r, seed, true);
+		ctx_reset("maple", seed);
 		for (r->op_nr = 1; r->op_nr <= nops; r->op_nr++) {
 			next_op(r, nops);
 			ops[r->op_nr - 1] = r->op;
@@ -1049,12 +1134,22 @@ static void maple_list_ops(FILE *f)
 			"not in this tree");
 }
 
+static const char *maple_op_name(unsigned int type)
+{
+	return type < NR_MOPS ? mop_info[type].name : NULL;
+}
+
 const struct suite maple_suite = {
 	.name = "maple",
 	.desc = "lib/maple_tree.c: random op sequences against a range model",
 	.default_ops = 20000,
 	.default_seqs = 20,
+	.op_name = maple_op_name,
+	.nr_op_types = NR_MOPS,
 	.run = maple_run,
+	.replay = maple_replay,
+	.has_op = maple_has_op,
+	.describe = maple_describe,
 	.bench = maple_bench,
 	.list_ops = maple_list_ops,
 };

@@ -79,26 +79,62 @@ struct test_opts {
 	bool seed_given;
 	unsigned long ops;	/* ops per sequence; 0: the suite's default */
 	unsigned long seqs;	/* sequences per suite; 0: the suite's default */
+	unsigned int timeout;	/* seconds a sequence may take */
+	unsigned int shrink_time; /* seconds shrinking may take */
+	const char *out_dir;	/* where replay files go */
 	int verbose;
 	bool bench;
 	bool known_bugs;	/* also generate the triggers of known kernel bugs */
+	bool dump;		/* replay: dump the tree before the failing op */
+	unsigned long dump_before; /* the op to dump the tree before */
+	bool trace;		/* print each op as it runs */
 };
 extern struct test_opts opts;
 
 /*
- * The sequence running now.  A failure is recorded here and reported once,
- * with everything needed to reproduce it.
+ * One op of a sequence, as plain data: a type the suite defines, its
+ * arguments, and a seed for the choices it makes while it runs.  A sequence
+ * of these is what a replay file holds.
+ */
+struct test_op {
+	unsigned int type;
+	unsigned long a, b, c;
+	uint64_t r;
+};
+
+enum fail_kind {
+	FAIL_NONE,
+	FAIL_CHECK,	/* a check or a kernel WARN */
+	FAIL_CRASH,	/* a signal: SIGSEGV, SIGABRT from BUG_ON, ASAN ... */
+	FAIL_HANG,	/* the sequence ran past --timeout */
+};
+
+/*
+ * The sequence running now, in memory shared with the parent: a child that
+ * dies mid-op leaves its op log and its first failure here.
  */
 struct test_ctx {
 	const char *suite;
 	uint64_t seed;		/* seed of this sequence: --seed reruns it */
-	unsigned long op_nr;	/* number of the op running now */
+	unsigned long config;	/* the suite's setup of the sequence (tree flags ...) */
+	unsigned long op_nr;	/* number of the op running now, from 1 */
 	bool failed;
+	char where[128];	/* file:line of the first failure: its identity */
 	char msg[2048];
-	/* Writes the op running now, for reports. */
-	void (*describe_op)(char *buf, size_t len);
+	unsigned long nr_ops;	/* ops logged */
+	unsigned long max_ops;	/* room in ops[] */
+	struct test_op ops[];
 };
-extern struct test_ctx ctx;
+extern struct test_ctx *ctx;
+
+/* Record the op about to run; the suite calls this before applying it. */
+static inline void test_log_op(const struct test_op *op)
+{
+	if (ctx->nr_ops < ctx->max_ops)
+		ctx->ops[ctx->nr_ops] = *op;
+	ctx->nr_ops++;
+	ctx->op_nr = ctx->nr_ops;
+}
 
 __attribute__((format(printf, 3, 4)))
 void test_fail(const char *file, int line, const char *fmt, ...);
@@ -150,15 +186,23 @@ const char *fmt_entry(char *buf, size_t len, const void *entry);
 	} while (0)
 
 /*
- * A suite.  run() runs one sequence from ctx.seed and returns true if every
- * check passed.  list_ops() says what it drives on this tree.
+ * A suite.  run() generates and applies one sequence from ctx->seed,
+ * logging each op and setting ctx->config; replay() applies logged ops
+ * under ctx->config.  Both return true if every check passed.
  */
 struct suite {
 	const char *name;
 	const char *desc;
 	unsigned long default_ops;
 	unsigned long default_seqs;
+	const char *(*op_name)(unsigned int type);
+	unsigned int nr_op_types;
 	bool (*run)(unsigned long ops);
+	bool (*replay)(const struct test_op *ops, unsigned long n);
+	/* Whether this tree has the op (replays from other trees may not). */
+	bool (*has_op)(unsigned int type);
+	/* A line for reports: the op and the state it ran in. */
+	void (*describe)(const struct test_op *op, char *buf, size_t len);
 	void (*bench)(unsigned long ops);
 	void (*list_ops)(FILE *f);
 };

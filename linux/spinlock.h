@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Spinlocks are pthread mutexes: the RCU suite runs real threads. */
+/*
+ * Spinlocks are pthread mutexes: the RCU suite runs real threads.  In the
+ * kernel a spinlock holder cannot be preempted, and that holds off RCU grace
+ * periods: kernel code freeing nodes with call_rcu() under the lock relies on
+ * it, reading them until it unlocks.  So holding one is also an RCU read-side
+ * critical section here.
+ */
 #ifndef _STUB_LINUX_SPINLOCK_H
 #define _STUB_LINUX_SPINLOCK_H
 
 #include <pthread.h>
 #include <linux/types.h>
+#include <linux/rcupdate.h>
 
 typedef struct {
 	pthread_mutex_t mutex;
@@ -14,8 +21,14 @@ typedef struct {
 #define DEFINE_SPINLOCK(name)		spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
 
 #define spin_lock_init(l)	pthread_mutex_init(&(l)->mutex, NULL)
-#define spin_lock(l)		pthread_mutex_lock(&(l)->mutex)
-#define spin_unlock(l)		pthread_mutex_unlock(&(l)->mutex)
+#define spin_lock(l)		do {					\
+		pthread_mutex_lock(&(l)->mutex);				\
+		rcu_read_lock();						\
+	} while (0)
+#define spin_unlock(l)		do {					\
+		rcu_read_unlock();						\
+		pthread_mutex_unlock(&(l)->mutex);				\
+	} while (0)
 #define spin_lock_nested(l, subclass)	spin_lock(l)
 #define spin_lock_irqsave(l, flags)	do { (flags) = 0; spin_lock(l); } while (0)
 #define spin_unlock_irqrestore(l, flags) do { (void)(flags); spin_unlock(l); } while (0)

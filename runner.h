@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Forked sequences, shrinking and replay files (runner.c, replay.c). */
+#ifndef _RUNNER_H
+#define _RUNNER_H
+
+#include "test.h"
+
+double now(void);
+void ctx_alloc(unsigned long max_ops);
+void ctx_reset(const char *suite, uint64_t seed);
+
+enum fail_kind run_sequence(const struct suite *s, uint64_t seed,
+			    unsigned long nops);
+enum fail_kind run_replay(const struct suite *s, uint64_t seed,
+			  unsigned long config, const struct test_op *ops,
+			  unsigned long n, unsigned int timeout, bool quiet);
+
+/* What a shrunk sequence must still do: fail the same way. */
+struct shrink {
+	const struct suite *suite;
+	uint64_t seed;
+	unsigned long config;
+	enum fail_kind kind;
+	const char *where;
+};
+unsigned long shrink(const struct shrink *sh, struct test_op *ops,
+		     unsigned long n);
+
+/* A replay file: the ops of one sequence and what they ran on. */
+struct replay {
+	const struct suite *suite;
+	uint64_t seed;
+	unsigned long config;
+	char kernel[64];
+	struct test_op *ops;
+	unsigned long n;
+};
+int replay_write(const char *path, const struct replay *rp, const char *why);
+/* Returns 0, or prints what is wrong with the file and returns -1. */
+int replay_read(const char *path, struct replay *rp,
+		const struct suite *const *suites, size_t nr_suites);
+
+#endif
