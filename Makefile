@@ -29,7 +29,7 @@ endif
 
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Wno-unused-parameter
-CPPFLAGS := -I$(src) -I$(obj) -I$(gen)/src/include -include $(gen)/autoconf.h \
+CPPFLAGS := -I$(obj) -I$(src) -I$(gen)/src/include -include $(gen)/autoconf.h \
 	    -D_GNU_SOURCE
 DEPFLAGS = -MMD -MP -MF $(@:.o=.d)
 LDLIBS	:= -lurcu-memb -lurcu-common -lpthread

@@ -420,6 +420,16 @@ step:
 	return true;
 }
 
+/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+static bool find_rev_pause_bug(const struct ma_state *mas)
+{
+#ifdef HAVE_BUG_FIND_REV_PAUSE
+	return !opts.known_bugs && (mas->last == ULONG_MAX || !mas->index);
+#else
+	return false;
+#endif
+}
+
 /* mas_find_rev() from b down to a. */
 static bool op_find_rev(struct maple_run *r, const struct test_op *op)
 {
@@ -452,7 +462,7 @@ step:
 		if (mas.index == 0 || ++seen >= op->c)
 			break;
 		prev = mas.index - 1;
-		if (rng_percent(&sub, 10))
+		if (rng_percent(&sub, 10) && !find_rev_pause_bug(&mas))
 			mas_pause(&mas);
 	}
 	rcu_read_unlock();
@@ -545,6 +555,7 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 	return true;
 }
 
+#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
 /* mtree_alloc_range() and mtree_alloc_rrange(): find a gap and fill it. */
 static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 {
@@ -579,6 +590,7 @@ static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 	model_store(&r->model, want, want + op->c - 1, entry);
 	return check_around(r, want, want + op->c - 1);
 }
+#endif
 
 /*
  * Destroy the tree.  With the known kernel bug in the RCU destroy walk
@@ -596,9 +608,9 @@ static void destroy_tree(struct maple_run *r)
 }
 
 /* mtree_dup() into the other tree, which then replaces this one. */
+#ifdef HAVE_MTREE_DUP
 static bool op_dup(struct maple_run *r, const struct test_op *op)
 {
-#ifdef HAVE_MTREE_DUP
 	struct maple_tree *new = r->mt == &r->trees[0] ? &r->trees[1] : &r->trees[0];
 	int ret;
 
@@ -611,10 +623,8 @@ static bool op_dup(struct maple_run *r, const struct test_op *op)
 	destroy_tree(r);
 	r->mt = new;
 	return !r->check || check_tree(r);
-#else
-	return true;
-#endif
 }
+#endif
 
 /* Nothing may be left of a destroyed tree once RCU has freed its nodes. */
 static bool check_no_nodes(void)
@@ -793,7 +803,7 @@ static enum mop_type pick_type(struct maple_run *r)
 		return MOP_DESTROY;
 #ifdef HAVE_MTREE_DUP
 	if (rng_below(&r->rng, 1500) == 0)
-		return getenv("NODUP") ? MOP_CHECK : MOP_DUP;
+		return MOP_DUP;
 #endif
 	for (t = 0; t < NR_MOPS; t++) {
 		if (!mop_info[t].apply || (mop_info[t].alloc_only &&
@@ -811,6 +821,28 @@ static enum mop_type pick_type(struct maple_run *r)
 		w -= mop_info[t].weight[r->phase];
 	}
 	return MOP_CHECK;
+}
+
+/*
+ * A window for a gap search.  Trees before the argument checks get valid
+ * windows only (min < max, 1 <= size <= max - min + 1).  A search up to
+ * ULONG_MAX backwards is a known kernel bug (scripts/probe).
+ */
+static void fix_window(struct test_op *op)
+{
+#ifdef HAVE_BUG_REV_AWALK_OVERFLOW
+	if ((op->type == MOP_EMPTY_AREA_REV || op->type == MOP_ALLOC_RRANGE) &&
+	    op->b == ULONG_MAX && !opts.known_bugs)
+		op->b--;
+#endif
+#ifndef HAVE_EMPTY_AREA_ARG_CHECK
+	if (!op->c)
+		op->c = 1;
+	if (op->a >= op->b)
+		op->a = op->b - 1;
+	if (op->b - op->a < op->c - 1)
+		op->c = op->b - op->a + 1;
+#endif
 }
 
 /* A tree holding only [0, 0] may keep it in the root: see scripts/probe. */
@@ -890,21 +922,7 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		op->a = first;
 		op->b = rng_percent(&r->rng, 30) ? ULONG_MAX : last;
 		op->c = profile_span(r, p) + 1;
-#ifdef HAVE_BUG_REV_AWALK_OVERFLOW
-		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
-		if ((op->type == MOP_EMPTY_AREA_REV || op->type == MOP_ALLOC_RRANGE) &&
-		    op->b == ULONG_MAX && !opts.known_bugs)
-			op->b--;
-#endif
-#ifndef HAVE_EMPTY_AREA_ARG_CHECK
-		/* Trees before the argument checks: valid windows only. */
-		if (!op->c)
-			op->c = 1;
-		if (op->a == op->b)
-			op->b = ULONG_MAX;
-		if (op->b - op->a < op->c - 1)
-			op->c = op->b - op->a + 1;
-#endif
+		fix_window(op);
 		break;
 	default:
 		break;
