@@ -48,7 +48,7 @@ all: $(obj)/maple
 
 # prepare runs every time: it links or extracts KDIR into generated/ when
 # KDIR changed, and rewrites the probed headers only when they change.
-$(genhdr) $(gen)/kdir: FORCE
+$(genhdr) $(gen)/kdir &: FORCE
 	$(Q)$(src)/scripts/prepare '$(KDIR)' '$(gen)'
 
 $(obj)/maple_tree.o: $(gen)/src/lib/maple_tree.c $(genhdr) $(gen)/kdir
