@@ -74,12 +74,12 @@ $(obj)/model_test: $(src)/model_test.c $(src)/model.c $(src)/model.h $(src)/test
 # The project's own tests: the model, both supported trees, planted bugs.
 check: $(obj)/model_test
 	$(obj)/model_test
-	$(src)/scripts/check-trees
+	$(src)/scripts/check-trees $(obj)/check
 	$(src)/scripts/planted-bugs
 
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
-	       $(obj)/*.d
+	       $(obj)/*.d $(obj)/check
 
 help:
 	@echo 'Targets:'

@@ -18,7 +18,12 @@
 #include "runner.h"
 #include "test.h"
 
-struct test_opts opts = { .timeout = 60, .shrink_time = 30, .out_dir = "." };
+struct test_opts opts = {
+	.timeout = 60,
+	.shrink_time = 30,
+	.out_dir = ".",
+	.nowait_fail = 5,
+};
 
 static const struct suite *const suites[] = {
 	&maple_suite,
@@ -41,6 +46,9 @@ static void usage(FILE *f)
 		"  --bench     time a fixed workload per suite instead of testing\n"
 		"  --list      list suites and the ops each drives on this tree\n"
 		"  --known-bugs  also generate the triggers of known kernel bugs\n"
+		"  --fail-nth N  fail the Nth allocation of each sequence\n"
+		"  --fail-rate P fail P%% of the allocations that may block (0)\n"
+		"  --nowait-fail P  fail P%% of GFP_NOWAIT/ATOMIC allocations (5)\n"
 		"  --timeout S   a sequence running longer than S seconds is a hang (60)\n"
 		"  --replay FILE run the ops of a replay file exactly\n"
 		"  --dump      with --replay: dump the tree before the failing op\n"
@@ -78,6 +86,15 @@ static uint64_t parse_number(const char *opt, const char *arg)
 	v = strtoull(arg, &end, 0);
 	if (errno || end == arg || *end || arg[0] == '-')
 		usage_error("%s: '%s' is not a number", opt, arg);
+	return v;
+}
+
+static unsigned int parse_percent(const char *opt, const char *arg)
+{
+	uint64_t v = parse_number(opt, arg);
+
+	if (v > 100)
+		usage_error("%s: %llu is not a percentage", opt, (unsigned long long)v);
 	return v;
 }
 
@@ -179,8 +196,8 @@ static int run_suite(const struct suite *s)
 	unsigned long ops = opts.ops ? opts.ops : s->default_ops;
 	unsigned long seqs = opts.seqs ? opts.seqs : s->default_seqs;
 	double start = now();
+	unsigned long i, faults = 0;
 	enum fail_kind kind;
-	unsigned long i;
 
 	for (i = 0; i < seqs; i++) {
 		kind = run_sequence(s, opts.seed + i, ops);
@@ -189,10 +206,11 @@ static int run_suite(const struct suite *s)
 			save_replay(s, kind);
 			return EXIT_FAIL;
 		}
+		faults += ctx->faults;
 	}
-	printf("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %.1fs\n",
+	printf("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %lu allocation failures survived, %.1fs\n",
 	       s->name, seqs, ops, (unsigned long long)opts.seed,
-	       (unsigned long long)(opts.seed + seqs - 1), now() - start);
+	       (unsigned long long)(opts.seed + seqs - 1), faults, now() - start);
 	return EXIT_PASS;
 }
 
@@ -282,6 +300,12 @@ int main(int argc, char **argv)
 		} else if (!strcmp(arg, "--replay")) {
 			if (!(replay = argv[++a]))
 				usage_error("--replay needs a file");
+		} else if (!strcmp(arg, "--fail-nth")) {
+			opts.fail_nth = parse_number(arg, argv[++a]);
+		} else if (!strcmp(arg, "--fail-rate")) {
+			opts.fail_rate = parse_percent(arg, argv[++a]);
+		} else if (!strcmp(arg, "--nowait-fail")) {
+			opts.nowait_fail = parse_percent(arg, argv[++a]);
 		} else if (!strcmp(arg, "--dump")) {
 			opts.dump = true;
 		} else if (!strcmp(arg, "--bench")) {

@@ -50,6 +50,7 @@ enum mop_type {
 	MOP_LOAD,
 	MOP_MAS_STORE,
 	MOP_MAS_PREALLOC,
+	MOP_MAS_PREALLOC_DESTROY,
 	MOP_MAS_ERASE,
 	MOP_MAS_WALK,
 	MOP_FIND,
@@ -78,6 +79,7 @@ struct maple_run {
 	unsigned long op_nr;
 	struct test_op op;
 	bool check;			/* false: kernel ops alone (--bench) */
+	unsigned long injected;		/* allocation failures before this op */
 	unsigned long full_checks;
 };
 
@@ -178,6 +180,15 @@ out:
 
 /* ---- Ops: each applies one struct test_op and checks what it can ---- */
 
+/*
+ * Whether the op failed for want of memory that the fault injection took
+ * away: then it must have changed nothing, which the caller checks.
+ */
+static bool nomem(struct maple_run *r, int ret)
+{
+	return ret == -ENOMEM && slab_faults.injected != r->injected;
+}
+
 static bool op_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
@@ -189,8 +200,10 @@ static bool op_store(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EINVAL);
 		return true;
 	}
-	ASSERT_EQ(ret, 0);
-	model_store(&r->model, op->a, op->b, entry);
+	if (!nomem(r, ret)) {
+		ASSERT_EQ(ret, 0);
+		model_store(&r->model, op->a, op->b, entry);
+	}
 	return check_around(r, op->a, op->b);
 }
 
@@ -200,8 +213,10 @@ static bool op_store_null(struct maple_run *r, const struct test_op *op)
 
 	if (!r->check)
 		return true;
-	ASSERT_EQ(ret, 0);
-	model_store(&r->model, op->a, op->b, NULL);
+	if (!nomem(r, ret)) {
+		ASSERT_EQ(ret, 0);
+		model_store(&r->model, op->a, op->b, NULL);
+	}
 	return check_around(r, op->a, op->b);
 }
 
@@ -216,29 +231,44 @@ static bool op_insert(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EINVAL);
 		return true;
 	}
+	if (nomem(r, ret))
+		return check_around(r, op->a, op->b);
 	if (model_any(&r->model, op->a, op->b)) {
 		ASSERT_EQ(ret, -EEXIST);
 		return check_around(r, op->a, op->b);
 	}
-	ASSERT_EQ(ret, 0);
-	model_store(&r->model, op->a, op->b, entry);
+	{
+		ASSERT_EQ(ret, 0);
+		model_store(&r->model, op->a, op->b, entry);
+	}
 	return check_around(r, op->a, op->b);
 }
 
-/* Erasing an index erases the whole range that holds it. */
-static bool op_erase(struct maple_run *r, const struct test_op *op)
+/*
+ * Erasing an index erases the whole range that holds it.  An erase cannot
+ * report -ENOMEM: when the fault injection took its memory it may have
+ * done nothing, and said nothing.
+ */
+static bool check_erase(struct maple_run *r, unsigned long index, void *entry)
 {
-	void *entry = mtree_erase(r->mt, op->a);
 	struct model_range want = { .entry = NULL };
 
-	if (!r->check)
-		return true;
-	if (model_lookup(&r->model, op->a, &want))
+	if (model_lookup(&r->model, index, &want) &&
+	    !(nomem(r, -ENOMEM) && mtree_load(r->mt, index) == want.entry))
 		model_store(&r->model, want.first, want.last, NULL);
 	ASSERT_ENTRY(entry, want.entry);
 	if (want.entry)
 		return check_around(r, want.first, want.last);
-	return check_index(r, op->a);
+	return check_index(r, index);
+}
+
+static bool op_erase(struct maple_run *r, const struct test_op *op)
+{
+	void *entry = mtree_erase(r->mt, op->a);
+
+	if (!r->check)
+		return true;
+	return check_erase(r, op->a, entry);
 }
 
 static bool op_load(struct maple_run *r, const struct test_op *op)
@@ -261,8 +291,10 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	ASSERT_EQ(ret, 0);
-	model_store(&r->model, op->a, op->b, entry);
+	if (!nomem(r, ret)) {
+		ASSERT_EQ(ret, 0);
+		model_store(&r->model, op->a, op->b, entry);
+	}
 	return check_around(r, op->a, op->b);
 }
 
@@ -280,15 +312,41 @@ static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	ASSERT_EQ(ret, 0);
-	model_store(&r->model, op->a, op->b, entry);
+	if (!nomem(r, ret)) {
+		ASSERT_EQ(ret, 0);
+		model_store(&r->model, op->a, op->b, entry);
+	}
+	return check_around(r, op->a, op->b);
+}
+
+
+/*
+ * mas_preallocate(), then a change of mind: mas_destroy() must give back
+ * every node, and the tree must not change.
+ */
+static bool op_mas_prealloc_destroy(struct maple_run *r, const struct test_op *op)
+{
+	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
+	MA_STATE(mas, r->mt, op->a, op->b);
+	long before = slab_thread_live;
+	int ret;
+
+	mtree_lock(r->mt);
+	ret = mas_preallocate(&mas, entry, GFP_KERNEL);
+	mas_destroy(&mas);
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	if (!nomem(r, ret))
+		ASSERT_EQ(ret, 0);
+	/* Counted in this thread: RCU callbacks free in their own. */
+	ASSERT_EQ(slab_thread_live, before);
 	return check_around(r, op->a, op->b);
 }
 
 static bool op_mas_erase(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
-	struct model_range want = { .entry = NULL };
 	void *entry;
 
 	mtree_lock(r->mt);
@@ -296,12 +354,7 @@ static bool op_mas_erase(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	if (model_lookup(&r->model, op->a, &want))
-		model_store(&r->model, want.first, want.last, NULL);
-	ASSERT_ENTRY(entry, want.entry);
-	if (want.entry)
-		return check_around(r, want.first, want.last);
-	return check_index(r, op->a);
+	return check_erase(r, op->a, entry);
 }
 
 /* mas_walk() gives the range holding the index, or the gap around it. */
@@ -344,7 +397,7 @@ static bool change_while_paused(struct maple_run *r, struct rng *sub,
 		last = ULONG_MAX;
 	mas_set_range(&mas, first, last);
 	ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
-	if (!r->check)
+	if (!r->check || nomem(r, ret))
 		return true;
 	ASSERT_EQ(ret, 0);
 	model_store(&r->model, first, last, entry);
@@ -585,6 +638,8 @@ static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EBUSY);
 		return true;
 	}
+	if (nomem(r, ret))
+		return check_around(r, want, want + op->c - 1);
 	ASSERT_EQ(ret, 0);
 	ASSERT_EQ(start, want);
 	model_store(&r->model, want, want + op->c - 1, entry);
@@ -616,6 +671,11 @@ static bool op_dup(struct maple_run *r, const struct test_op *op)
 
 	mt_init_flags(new, r->flags);
 	ret = mtree_dup(r->mt, new, GFP_KERNEL);
+	if (nomem(r, ret)) {
+		/* Nothing of the failed copy may stay. */
+		ASSERT_TRUE(mtree_empty(new));
+		return !r->check || check_tree(r);
+	}
 	if (r->check)
 		ASSERT_EQ(ret, 0);
 	if (ret)
@@ -674,6 +734,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_LOAD]		= { "mtree_load", op_load, { 4, 4, 6 } },
 	[MOP_MAS_STORE]		= { "mas_store_gfp", op_mas_store, { 15, 6, 8 } },
 	[MOP_MAS_PREALLOC]	= { "mas_store_prealloc", op_mas_prealloc, { 10, 6, 6 } },
+	[MOP_MAS_PREALLOC_DESTROY] = { "mas_preallocate+mas_destroy", op_mas_prealloc_destroy, { 1, 1, 1 } },
 	[MOP_MAS_ERASE]		= { "mas_erase", op_mas_erase, { 2, 15, 5 } },
 	[MOP_MAS_WALK]		= { "mas_walk", op_mas_walk, { 3, 3, 5 } },
 	[MOP_FIND]		= { "mas_find", op_find, { 2, 2, 5 } },
@@ -892,6 +953,7 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 	case MOP_STORE_NULL:
 	case MOP_MAS_STORE:
 	case MOP_MAS_PREALLOC:
+	case MOP_MAS_PREALLOC_DESTROY:
 		gen_range(r, p, &op->a, &op->b);
 		op->c = op->type == MOP_STORE_NULL || rng_percent(&r->rng, 85);
 		break;
@@ -1029,6 +1091,7 @@ static void next_op(struct maple_run *r, unsigned long ops)
 static bool apply_op(struct maple_run *r)
 {
 	test_log_op(&r->op);
+	r->injected = slab_faults.injected;
 	if (opts.trace) {
 		char buf[256];
 

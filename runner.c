@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "runner.h"
+#include "slab_test.h"
 #include "test.h"
 
 struct test_ctx *ctx;
@@ -114,7 +115,14 @@ static enum fail_kind run_child(const struct suite *s, unsigned long nops,
 		}
 		catch_crashes();
 		kernel_reset();
+		slab_faults = (struct slab_faults){
+			.nth = opts.fail_nth,
+			.kernel_pct = opts.fail_rate,
+			.nowait_pct = opts.nowait_fail,
+		};
+		rng_seed(&slab_faults.rng, ctx->seed ^ 0xfa11fa11fa11fa11ULL);
 		ok = ops ? s->replay(ops, n) : s->run(nops);
+		ctx->faults = slab_faults.injected;
 		fflush(stdout);
 		_exit(ok && !ctx->failed ? 0 : 1);
 	}
@@ -177,9 +185,15 @@ enum fail_kind run_replay(const struct suite *s, uint64_t seed,
 /* Whether a trial failed the same way as the original: kind and place. */
 static bool same_failure(const struct suite *s, uint64_t seed,
 			 unsigned long config, const struct test_op *ops,
-			 unsigned long n, enum fail_kind kind, const char *where)
+			 unsigned long n, enum fail_kind kind, const char *where,
+			 double deadline)
 {
 	unsigned int timeout = kind == FAIL_HANG ? HANG_TRIAL_SECONDS : opts.timeout;
+	double left = deadline - now();
+
+	/* A trial that hangs in a new way must not eat the whole budget. */
+	if (left < timeout)
+		timeout = left < 1 ? 1 : (unsigned int)left + 1;
 
 	return run_replay(s, seed, config, ops, n, timeout, true) == kind &&
 	       !strcmp(ctx->where, where);
@@ -202,7 +216,7 @@ static unsigned long shrink_chunks(const struct shrink *sh, struct test_op *ops,
 			memcpy(trial + start, ops + start + chunk,
 			       (n - start - chunk) * sizeof(*ops));
 			if (same_failure(sh->suite, sh->seed, sh->config, trial,
-					 n - chunk, sh->kind, sh->where)) {
+					 n - chunk, sh->kind, sh->where, deadline)) {
 				memcpy(ops, trial, (n - chunk) * sizeof(*ops));
 				n -= chunk;
 				removed = true;
@@ -234,7 +248,7 @@ static void shrink_args(const struct shrink *sh, struct test_op *ops,
 			     try = try ? orig - (orig - try) / 2 : orig / 2) {
 				*field = try;
 				if (same_failure(sh->suite, sh->seed, sh->config,
-						 ops, n, sh->kind, sh->where))
+						 ops, n, sh->kind, sh->where, deadline))
 					break;
 				*field = orig;
 				if (orig - try <= 1)

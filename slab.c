@@ -25,6 +25,8 @@ struct kmem_cache {
 	struct kmem_cache *next;
 };
 
+__thread long slab_thread_live;
+
 static struct kmem_cache kmalloc_cache = { .name = "kmalloc", .align = 16 };
 static struct kmem_cache *caches = &kmalloc_cache;
 
@@ -77,6 +79,7 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 		memset(p, POISON_ALLOC, size);
 	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->total, 1, __ATOMIC_RELAXED);
+	slab_thread_live++;
 	return p;
 }
 
@@ -87,6 +90,7 @@ static void obj_free(struct kmem_cache *c, void *p, size_t size)
 	if (size)
 		memset(p, POISON_FREE, size);
 	__atomic_sub_fetch(&c->live, 1, __ATOMIC_RELAXED);
+	slab_thread_live--;
 	free(p);
 }
 
@@ -187,12 +191,11 @@ bool slab_should_fail(gfp_t gfp)
 {
 	struct slab_faults *f = &slab_faults;
 
-	if (f->nth && ++f->count == f->nth) {
-		f->injected++;
-		return true;
-	}
-	if (f->nowait_pct && !gfpflags_allow_blocking(gfp) && f->rng &&
-	    rng_percent(f->rng, f->nowait_pct)) {
+	unsigned int pct = gfpflags_allow_blocking(gfp) ? f->kernel_pct :
+			   f->nowait_pct;
+
+	if ((f->nth && ++f->count == f->nth) ||
+	    (pct && rng_percent(&f->rng, pct))) {
 		f->injected++;
 		return true;
 	}

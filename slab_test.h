@@ -7,18 +7,23 @@
 #include "test.h"
 
 long slab_live(const char *cache);
+/* Objects allocated minus objects freed by this thread, all caches. */
+extern __thread long slab_thread_live;
 unsigned long slab_total(const char *cache);
 
 /*
  * Allocation failures.  nth: fail the nth allocation (counting from 1) from
- * now.  nowait_pct: fail this share of allocations that may not block
- * (GFP_NOWAIT, GFP_ATOMIC), as the kernel may; rng makes it replayable.
+ * the start of the sequence.  nowait_pct: fail this share of allocations
+ * that may not block (GFP_NOWAIT, GFP_ATOMIC), as the kernel may.
+ * kernel_pct: fail this share of all others too, which the kernel allows
+ * but rarely does.  rng makes the choices replayable.
  */
 struct slab_faults {
 	unsigned long nth;
 	unsigned long count;
 	unsigned int nowait_pct;
-	struct rng *rng;
+	unsigned int kernel_pct;
+	struct rng rng;
 	unsigned long injected;
 };
 extern struct slab_faults slab_faults;

@@ -88,6 +88,9 @@ struct test_opts {
 	bool dump;		/* replay: dump the tree before the failing op */
 	unsigned long dump_before; /* the op to dump the tree before */
 	bool trace;		/* print each op as it runs */
+	unsigned long fail_nth;	/* fail the nth allocation of each sequence */
+	unsigned int fail_rate;	/* % of blocking allocations to fail */
+	unsigned int nowait_fail; /* % of non-blocking allocations to fail */
 };
 extern struct test_opts opts;
 
@@ -121,6 +124,7 @@ struct test_ctx {
 	bool failed;
 	char where[128];	/* file:line of the first failure: its identity */
 	char msg[2048];
+	unsigned long faults;	/* allocation failures injected and survived */
 	unsigned long nr_ops;	/* ops logged */
 	unsigned long max_ops;	/* room in ops[] */
 	struct test_op ops[];
