@@ -353,13 +353,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_chosen; i++) {
 		unsigned long ops = opts.ops ? opts.ops : chosen[i]->default_ops;
 
+		/* Room for every op, and for the ops a check may add. */
+		if (!ctx || ctx->max_ops < ops + 16)
+			ctx_alloc(ops + 16);
 		if (opts.bench) {
 			chosen[i]->bench(ops);
 			continue;
 		}
-		/* Room for every op, and for the ops a check may add. */
-		if (!ctx || ctx->max_ops < ops + 16)
-			ctx_alloc(ops + 16);
 		if (run_suite(chosen[i]) != EXIT_PASS)
 			ret = EXIT_FAIL;
 	}

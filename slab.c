@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kmem_cache and kmalloc over malloc.  Each cache counts its live objects so
- * that a suite can check that nothing leaked.  Objects are really freed, so
- * Valgrind and ASAN see use after free; new objects without __GFP_ZERO or a
- * constructor are poisoned, as SLUB debugging does, so that kernel code that
- * trusts fresh memory to be zero is caught.
+ * that a suite can check that nothing leaked.  New objects without
+ * __GFP_ZERO or a constructor are poisoned, as SLUB debugging does, so that
+ * kernel code that trusts fresh memory to be zero is caught.
+ *
+ * Freed objects are poisoned too and wait in a FIFO quarantine before they
+ * are reused; reuse checks the poison, so a write after free is reported.
+ * Under ASAN and Valgrind (SLAB_REAL_FREE) objects are really freed at once,
+ * so that the tool sees every use after free.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/kernel.h>
@@ -15,6 +21,14 @@
 #define POISON_ALLOC	0x5a
 #define POISON_FREE	0x6b
 
+#if defined(__SANITIZE_ADDRESS__) && !defined(SLAB_REAL_FREE)
+#define SLAB_REAL_FREE
+#endif
+
+/* Objects freed and not reused yet: a ring of up to QUARANTINE_MAX. */
+#define QUARANTINE_MIN	256	/* reuse only once this many wait */
+#define QUARANTINE_MAX	1024
+
 struct kmem_cache {
 	const char *name;
 	unsigned int size;
@@ -23,6 +37,9 @@ struct kmem_cache {
 	long live;		/* objects allocated and not yet freed */
 	unsigned long total;	/* objects ever allocated */
 	struct kmem_cache *next;
+	pthread_mutex_t lock;	/* RCU callbacks free from their own thread */
+	void *quarantine[QUARANTINE_MAX];
+	unsigned int q_head, q_count;
 };
 
 __thread long slab_thread_live;
@@ -43,6 +60,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	c->size = size;
 	c->align = align < sizeof(void *) ? sizeof(void *) : align;
 	c->ctor = ctor;
+	pthread_mutex_init(&c->lock, NULL);
 	c->next = caches;
 	caches = c;
 	return c;
@@ -63,13 +81,71 @@ void kmem_cache_destroy(struct kmem_cache *c)
 	free(c);
 }
 
+/* A freed object must still hold the poison it was freed with. */
+static void check_poison(struct kmem_cache *c, const unsigned char *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->size; i++) {
+		if (p[i] != POISON_FREE) {
+			fprintf(stderr, "slab: %s object %p written after free at offset %u (%#x)\n",
+				c->name, (void *)p, i, p[i]);
+			kernel_warn("slab.c", __LINE__, "write after free");
+			return;
+		}
+	}
+}
+
+/* An object from the quarantine, or NULL; kmalloc's cache has none. */
+static void *reuse(struct kmem_cache *c)
+{
+	void *p = NULL;
+
+#ifndef SLAB_REAL_FREE
+	pthread_mutex_lock(&c->lock);
+	if (c->q_count > QUARANTINE_MIN) {
+		p = c->quarantine[c->q_head];
+		c->q_head = (c->q_head + 1) % QUARANTINE_MAX;
+		c->q_count--;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (p)
+		check_poison(c, p);
+#endif
+	return p;
+}
+
+/* Keep a freed object in quarantine; returns false to free it now. */
+static bool quarantine(struct kmem_cache *c, void *p)
+{
+#ifndef SLAB_REAL_FREE
+	void *oldest = NULL;
+
+	if (!c->size)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	if (c->q_count == QUARANTINE_MAX) {
+		oldest = c->quarantine[c->q_head];
+		c->q_head = (c->q_head + 1) % QUARANTINE_MAX;
+		c->q_count--;
+	}
+	c->quarantine[(c->q_head + c->q_count++) % QUARANTINE_MAX] = p;
+	pthread_mutex_unlock(&c->lock);
+	free(oldest);
+	return true;
+#else
+	return false;
+#endif
+}
+
 static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
 	void *p;
 
 	if (slab_should_fail(gfp))
 		return NULL;
-	if (posix_memalign(&p, c->align, size))
+	p = c->size ? reuse(c) : NULL;
+	if (!p && posix_memalign(&p, c->align, size))
 		return NULL;
 	if (gfp & __GFP_ZERO)
 		memset(p, 0, size);
@@ -91,7 +167,8 @@ static void obj_free(struct kmem_cache *c, void *p, size_t size)
 		memset(p, POISON_FREE, size);
 	__atomic_sub_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	slab_thread_live--;
-	free(p);
+	if (!quarantine(c, p))
+		free(p);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
