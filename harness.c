@@ -23,6 +23,7 @@ struct test_opts opts = {
 	.shrink_time = 30,
 	.out_dir = ".",
 	.nowait_fail = 5,
+	.jobs = 1,
 };
 
 static const struct suite *const suites[] = {
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 		"  --seed N    seed of the first sequence (default: random, printed)\n"
 		"  --ops N     ops per sequence (default: the suite's)\n"
 		"  --seqs N    sequences per suite (default: the suite's)\n"
+		"  -j N        run N sequences in parallel (-j0: one per core)\n"
+		"  --time S    keep starting sequences for S seconds (soak)\n"
 		"  --bench     time a fixed workload per suite instead of testing\n"
 		"  --list      list suites and the ops each drives on this tree\n"
 		"  --known-bugs  also generate the triggers of known kernel bugs\n"
@@ -194,23 +197,24 @@ static const struct suite *find_suite(const char *name)
 static int run_suite(const struct suite *s)
 {
 	unsigned long ops = opts.ops ? opts.ops : s->default_ops;
-	unsigned long seqs = opts.seqs ? opts.seqs : s->default_seqs;
+	struct pool p = { .first = opts.seed };
 	double start = now();
-	unsigned long i, faults = 0;
 	enum fail_kind kind;
 
-	for (i = 0; i < seqs; i++) {
-		kind = run_sequence(s, opts.seed + i, ops);
-		if (kind != FAIL_NONE) {
-			report(s, kind);
-			save_replay(s, kind);
-			return EXIT_FAIL;
-		}
-		faults += ctx->faults;
+	/* --time keeps starting sequences; --seqs bounds them either way. */
+	p.count = opts.seqs ? opts.seqs : opts.time ? ~0UL : s->default_seqs;
+	if (opts.time)
+		p.until = start + opts.time;
+	kind = run_pool(s, ops, opts.jobs, &p);
+	if (kind != FAIL_NONE) {
+		report(s, kind);
+		save_replay(s, kind);
+		return EXIT_FAIL;
 	}
 	printf("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %lu allocation failures survived, %.1fs\n",
-	       s->name, seqs, ops, (unsigned long long)opts.seed,
-	       (unsigned long long)(opts.seed + seqs - 1), faults, now() - start);
+	       s->name, p.done, ops, (unsigned long long)opts.seed,
+	       (unsigned long long)(opts.seed + p.done - 1), p.faults,
+	       now() - start);
 	return EXIT_PASS;
 }
 
@@ -288,6 +292,14 @@ int main(int argc, char **argv)
 			opts.seqs = parse_number(arg, argv[++a]);
 			if (!opts.seqs)
 				usage_error("--seqs must be at least 1");
+		} else if (!strcmp(arg, "-j")) {
+			opts.jobs = parse_number(arg, argv[++a]);
+		} else if (!strncmp(arg, "-j", 2) && arg[2]) {
+			opts.jobs = parse_number("-j", arg + 2);
+		} else if (!strcmp(arg, "--time")) {
+			opts.time = parse_number(arg, argv[++a]);
+			if (!opts.time)
+				usage_error("--time must be at least 1");
 		} else if (!strcmp(arg, "--timeout")) {
 			opts.timeout = parse_number(arg, argv[++a]);
 			if (!opts.timeout)
@@ -342,6 +354,9 @@ int main(int argc, char **argv)
 		return run_replay_file(replay, nr_chosen == 1 ? chosen[0] : NULL);
 	}
 	opts.trace = opts.verbose > 1;
+	if (!opts.jobs)
+		opts.jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ?
+			    sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	if (!nr_chosen)
 		for (i = 0; i < NR_SUITES; i++)
 			chosen[nr_chosen++] = suites[i];

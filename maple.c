@@ -653,7 +653,7 @@ static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
  */
 static void destroy_tree(struct maple_run *r)
 {
-#ifdef HAVE_BUG_DEAD_LEAVES_META
+#ifdef HAVE_BUG_DESTROY_CLEAR_META
 	if (!opts.known_bugs)
 		mt_clear_in_rcu(r->mt);
 #endif
@@ -1028,6 +1028,16 @@ static void start_sequence(struct maple_run *r, uint64_t seed, bool check)
 		r->flags |= MT_FLAGS_ALLOC_RANGE;
 	if (rng_percent(&r->rng, 25))
 		r->flags |= MT_FLAGS_USE_RCU;
+#ifdef HAVE_BUG_DESTROY_CLEAR_META
+	/*
+	 * Spanning stores and whole-range stores also run the buggy RCU
+	 * destroy walk, and no sequence avoids them: keep RCU trees to
+	 * ALLOC_RANGE ones, whose metadata is not in the slots (the kernel's
+	 * own RCU trees, the VMA trees, are such).
+	 */
+	if ((r->flags & MT_FLAGS_USE_RCU) && !opts.known_bugs)
+		r->flags |= MT_FLAGS_ALLOC_RANGE;
+#endif
 	r->profile = rng_below(&r->rng, NR_PROFILES);
 	mt_init_flags(r->mt, r->flags);
 	ctx->config = r->flags | (unsigned long)r->profile << CONFIG_PROFILE_SHIFT;

@@ -33,17 +33,25 @@ double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void ctx_alloc(unsigned long max_ops)
+/* A context in memory shared with the children, with room for max_ops. */
+struct test_ctx *ctx_new(unsigned long max_ops)
 {
 	size_t size = sizeof(*ctx) + max_ops * sizeof(struct test_op);
+	struct test_ctx *c;
 
-	ctx = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		   -1, 0);
-	if (ctx == MAP_FAILED) {
+	c = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	if (c == MAP_FAILED) {
 		perror("mmap");
 		exit(EXIT_USAGE);
 	}
-	ctx->max_ops = max_ops;
+	c->max_ops = max_ops;
+	return c;
+}
+
+void ctx_alloc(unsigned long max_ops)
+{
+	ctx = ctx_new(max_ops);
 }
 
 void ctx_reset(const char *suite, uint64_t seed)
@@ -83,17 +91,38 @@ static int pidfd_open(pid_t pid)
 	return syscall(SYS_pidfd_open, pid, 0);
 }
 
-/*
- * Fork, run the sequence (generated, or the given ops), and say how it
- * ended.  A child that outlives timeout seconds is killed with its process
- * group.
- */
-static enum fail_kind run_child(const struct suite *s, unsigned long nops,
-				const struct test_op *ops, unsigned long n,
-				unsigned int timeout, bool quiet)
+/* The child: run the sequence in c, and exit 0 only if every check passed. */
+static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
+		  const struct test_op *ops, unsigned long n, bool quiet)
 {
-	struct pollfd pfd;
-	int status, fd;
+	bool ok;
+
+	ctx = c;
+	setpgid(0, 0);
+	if (quiet) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	catch_crashes();
+	kernel_reset();
+	slab_faults = (struct slab_faults){
+		.nth = opts.fail_nth,
+		.kernel_pct = opts.fail_rate,
+		.nowait_pct = opts.nowait_fail,
+	};
+	rng_seed(&slab_faults.rng, ctx->seed ^ 0xfa11fa11fa11fa11ULL);
+	ok = ops ? s->replay(ops, n) : s->run(nops);
+	ctx->faults = slab_faults.injected;
+	fflush(stdout);
+	_exit(ok && !ctx->failed ? 0 : 1);
+}
+
+static pid_t start_child(const struct suite *s, struct test_ctx *c,
+			 unsigned long nops, const struct test_op *ops,
+			 unsigned long n, bool quiet)
+{
 	pid_t pid;
 
 	fflush(stdout);
@@ -103,67 +132,69 @@ static enum fail_kind run_child(const struct suite *s, unsigned long nops,
 		perror("fork");
 		exit(EXIT_USAGE);
 	}
-	if (!pid) {
-		bool ok;
-
-		setpgid(0, 0);
-		if (quiet) {
-			int null = open("/dev/null", O_WRONLY);
-
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		catch_crashes();
-		kernel_reset();
-		slab_faults = (struct slab_faults){
-			.nth = opts.fail_nth,
-			.kernel_pct = opts.fail_rate,
-			.nowait_pct = opts.nowait_fail,
-		};
-		rng_seed(&slab_faults.rng, ctx->seed ^ 0xfa11fa11fa11fa11ULL);
-		ok = ops ? s->replay(ops, n) : s->run(nops);
-		ctx->faults = slab_faults.injected;
-		fflush(stdout);
-		_exit(ok && !ctx->failed ? 0 : 1);
-	}
+	if (!pid)
+		child(s, c, nops, ops, n, quiet);
 	setpgid(pid, pid);
-	fd = pidfd_open(pid);
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (fd >= 0 && poll(&pfd, 1, timeout * 1000) == 0) {
-		kill(-pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		close(fd);
-		ctx->failed = true;
-		snprintf(ctx->where, sizeof(ctx->where), "timeout");
-		snprintf(ctx->msg, sizeof(ctx->msg),
-			 "hang: still running after %us (--timeout)", timeout);
-		return FAIL_HANG;
-	}
-	if (fd >= 0)
-		close(fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	return pid;
+}
+
+/* A child past its time: kill it and everything it started. */
+static enum fail_kind hung(struct test_ctx *c, pid_t pid, unsigned int timeout)
+{
+	int status;
+
+	kill(-pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	c->failed = true;
+	snprintf(c->where, sizeof(c->where), "timeout");
+	snprintf(c->msg, sizeof(c->msg),
+		 "hang: still running after %us (--timeout)", timeout);
+	return FAIL_HANG;
+}
+
+/* How a child that exited with status ended. */
+static enum fail_kind classify(struct test_ctx *c, int status)
+{
 	if (WIFSIGNALED(status)) {
-		if (!ctx->failed) {
-			ctx->failed = true;
-			snprintf(ctx->msg, sizeof(ctx->msg), "crashed: %s",
+		if (!c->failed) {
+			c->failed = true;
+			snprintf(c->msg, sizeof(c->msg), "crashed: %s",
 				 strsignal(WTERMSIG(status)));
 		}
 		/* A crash is identified by its signal, not by what preceded it. */
-		snprintf(ctx->where, sizeof(ctx->where), "signal %d",
+		snprintf(c->where, sizeof(c->where), "signal %d",
 			 WTERMSIG(status));
 		return FAIL_CRASH;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return FAIL_NONE;
-	if (!ctx->failed) {
-		ctx->failed = true;
-		snprintf(ctx->msg, sizeof(ctx->msg),
+	if (!c->failed) {
+		c->failed = true;
+		snprintf(c->msg, sizeof(c->msg),
 			 "the sequence exited with status %d",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
 	return FAIL_CHECK;
+}
+
+/* Fork, run, and wait at most timeout seconds. */
+static enum fail_kind run_child(const struct suite *s, unsigned long nops,
+				const struct test_op *ops, unsigned long n,
+				unsigned int timeout, bool quiet)
+{
+	pid_t pid = start_child(s, ctx, nops, ops, n, quiet);
+	struct pollfd pfd = { .fd = pidfd_open(pid), .events = POLLIN };
+	int status;
+
+	if (pfd.fd >= 0 && poll(&pfd, 1, timeout * 1000) == 0) {
+		close(pfd.fd);
+		return hung(ctx, pid, timeout);
+	}
+	if (pfd.fd >= 0)
+		close(pfd.fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return classify(ctx, status);
 }
 
 enum fail_kind run_sequence(const struct suite *s, uint64_t seed,
@@ -171,6 +202,107 @@ enum fail_kind run_sequence(const struct suite *s, uint64_t seed,
 {
 	ctx_reset(s->name, seed);
 	return run_child(s, nops, NULL, 0, opts.timeout, false);
+}
+
+/* The sequences running in parallel, one context each. */
+struct worker {
+	pid_t pid;
+	struct pollfd *pfd;
+	struct test_ctx *ctx;
+	double started;
+};
+
+static void progress(const struct suite *s, const struct pool *p, double start)
+{
+	double t = now() - start;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%s: %lu sequences, %.0f ops/s, %lu failed, %.0fs ",
+		s->name, p->done, t > 0 ? p->ops / t : 0, p->failed, t);
+}
+
+/*
+ * Run sequences from seed p->first on, jobs at a time, until p->count have
+ * run or p->until has passed (0: no time limit).  Stops starting new ones
+ * at the first failure; its context is left in ctx for the report.
+ */
+enum fail_kind run_pool(const struct suite *s, unsigned long nops,
+			unsigned int jobs, struct pool *p)
+{
+	struct worker *w = calloc(jobs, sizeof(*w));
+	struct pollfd *pfds = calloc(jobs, sizeof(*pfds));
+	unsigned long started = 0, max_ops = ctx->max_ops;
+	enum fail_kind result = FAIL_NONE;
+	double start = now(), last = 0;
+	unsigned int i, running = 0;
+
+	if (!w || !pfds)
+		abort();
+	for (i = 0; i < jobs; i++) {
+		w[i].ctx = i ? ctx_new(max_ops) : ctx;
+		w[i].pfd = &pfds[i];
+		pfds[i].fd = -1;
+	}
+	for (;;) {
+		bool more = result == FAIL_NONE && started < p->count &&
+			    (!p->until || now() < p->until);
+
+		for (i = 0; more && i < jobs; i++) {
+			if (w[i].pid)
+				continue;
+			ctx = w[i].ctx;
+			ctx_reset(s->name, p->first + started++);
+			w[i].pid = start_child(s, ctx, nops, NULL, 0, false);
+			w[i].started = now();
+			pfds[i] = (struct pollfd){ .fd = pidfd_open(w[i].pid),
+						   .events = POLLIN };
+			running++;
+			more = started < p->count && (!p->until || now() < p->until);
+		}
+		if (!running)
+			break;
+		poll(pfds, jobs, 100);
+		for (i = 0; i < jobs; i++) {
+			enum fail_kind kind;
+			int status;
+
+			if (!w[i].pid)
+				continue;
+			if (now() - w[i].started > opts.timeout) {
+				kind = hung(w[i].ctx, w[i].pid, opts.timeout);
+			} else {
+				if (waitpid(w[i].pid, &status, WNOHANG) <= 0)
+					continue;
+				kind = classify(w[i].ctx, status);
+			}
+			close(pfds[i].fd);
+			pfds[i].fd = -1;
+			w[i].pid = 0;
+			running--;
+			p->done++;
+			p->ops += w[i].ctx->nr_ops;
+			p->faults += w[i].ctx->faults;
+			if (kind != FAIL_NONE) {
+				p->failed++;
+				/* The first failure is the one reported. */
+				if (result == FAIL_NONE) {
+					result = kind;
+					p->failing = w[i].ctx;
+				}
+			}
+		}
+		if (now() - last > 0.5) {
+			progress(s, p, start);
+			last = now();
+		}
+	}
+	if (isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	ctx = result == FAIL_NONE ? w[0].ctx : p->failing;
+	free(pfds);
+	free(w);
+	return result;
 }
 
 enum fail_kind run_replay(const struct suite *s, uint64_t seed,

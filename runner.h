@@ -6,6 +6,7 @@
 #include "test.h"
 
 double now(void);
+struct test_ctx *ctx_new(unsigned long max_ops);
 void ctx_alloc(unsigned long max_ops);
 void ctx_reset(const char *suite, uint64_t seed);
 
@@ -14,6 +15,17 @@ enum fail_kind run_sequence(const struct suite *s, uint64_t seed,
 enum fail_kind run_replay(const struct suite *s, uint64_t seed,
 			  unsigned long config, const struct test_op *ops,
 			  unsigned long n, unsigned int timeout, bool quiet);
+
+/* Sequences run by run_pool(), and what came of them. */
+struct pool {
+	uint64_t first;		/* seed of the first sequence */
+	unsigned long count;	/* sequences to run at most */
+	double until;		/* stop starting new ones then (0: never) */
+	unsigned long done, failed, ops, faults;
+	struct test_ctx *failing;
+};
+enum fail_kind run_pool(const struct suite *s, unsigned long nops,
+			unsigned int jobs, struct pool *p);
 
 /* What a shrunk sequence must still do: fail the same way. */
 struct shrink {

@@ -80,6 +80,8 @@ struct test_opts {
 	unsigned long ops;	/* ops per sequence; 0: the suite's default */
 	unsigned long seqs;	/* sequences per suite; 0: the suite's default */
 	unsigned int timeout;	/* seconds a sequence may take */
+	unsigned int jobs;	/* sequences run in parallel */
+	unsigned int time;	/* seconds to keep starting sequences (0: no limit) */
 	unsigned int shrink_time; /* seconds shrinking may take */
 	const char *out_dir;	/* where replay files go */
 	int verbose;
