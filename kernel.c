@@ -16,6 +16,10 @@ unsigned int kernel_warnings;
  * big tree would bury the report. */
 unsigned long printk_budget;
 static unsigned long printk_dropped;
+/* The kernel's own words for its last debug check failure ("BUG at ..."). */
+static char bug_line[160];
+static char line[160];
+static size_t line_len;
 
 #define PRINTK_LINES	400
 
@@ -24,6 +28,28 @@ void kernel_reset(void)
 	kernel_warnings = 0;
 	printk_budget = opts.verbose ? ~0UL : PRINTK_LINES;
 	printk_dropped = 0;
+	bug_line[0] = 0;
+	line_len = 0;
+}
+
+/* Keep the line being printed, and the last one that names a failed check. */
+static void remember_line(const char *fmt, va_list ap)
+{
+	char chunk[512];
+	const char *c;
+
+	vsnprintf(chunk, sizeof(chunk), fmt, ap);
+	for (c = chunk; *c; c++) {
+		if (*c != '\n') {
+			if (line_len < sizeof(line) - 1)
+				line[line_len++] = *c;
+			continue;
+		}
+		line[line_len] = 0;
+		if (!strncmp(line, "BUG at", 6) || !strncmp(line, "WARN at", 7))
+			snprintf(bug_line, sizeof(bug_line), "%s", line);
+		line_len = 0;
+	}
 }
 
 int printk(const char *fmt, ...)
@@ -31,6 +57,9 @@ int printk(const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	va_start(ap, fmt);
+	remember_line(fmt, ap);
+	va_end(ap);
 	if (!printk_budget) {
 		if (!printk_dropped++)
 			fprintf(stderr, "[kernel output truncated; -v shows all]\n");
@@ -63,7 +92,8 @@ void kernel_bug(const char *file, int line, const char *cond)
 void dump_stack(void)
 {
 	kernel_warnings++;
-	test_fail("kernel", 0, "kernel debug check failed (MT_BUG_ON/MT_WARN_ON, message above)");
+	test_fail("kernel", 0, "kernel debug check failed: %s",
+		  bug_line[0] ? bug_line : "(MT_BUG_ON/MT_WARN_ON, see the output above)");
 }
 
 void kernel_init(void)

@@ -104,13 +104,17 @@ static void *mk_entry(unsigned long op_nr)
 static bool check_index(struct maple_run *r, unsigned long index)
 {
 	struct model_range want;
-	void *expect = NULL;
+	void *expect = NULL, *seen;
+	char e[32], g[32];
 
 	if (model_lookup(&r->model, index, &want))
 		expect = want.entry;
-	if (mtree_load(r->mt, index) != expect) {
-		test_fail(__FILE__, __LINE__, "mtree_load(%#lx)", index);
-		ASSERT_ENTRY(mtree_load(r->mt, index), expect);
+	seen = mtree_load(r->mt, index);
+	if (seen != expect) {
+		test_fail(__FILE__, __LINE__, "mtree_load(%#lx): expected %s, got %s",
+			  index, fmt_entry(e, sizeof(e), expect),
+			  fmt_entry(g, sizeof(g), seen));
+		return false;
 	}
 	return true;
 }
