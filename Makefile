@@ -71,9 +71,11 @@ $(obj)/model_test: $(src)/model_test.c $(src)/model.c $(src)/model.h $(src)/test
 	$(quiet) CC $@
 	$(Q)$(CC) -I$(src) $(CFLAGS) $(WARN) -o $@ $(src)/model_test.c $(src)/model.c
 
-# The project's own tests: the model, both supported trees, planted bugs.
+# The project's own tests: the model, bad input, both supported trees,
+# planted bugs.
 check: $(obj)/model_test
 	$(obj)/model_test
+	$(src)/scripts/check-build
 	$(src)/scripts/check-trees $(obj)/check
 	$(src)/scripts/planted-bugs
 

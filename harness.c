@@ -337,7 +337,7 @@ int main(int argc, char **argv)
 			const struct suite *s = find_suite(arg);
 
 			if (!s)
-				usage_error("no suite '%s' (--list shows them)", arg);
+				usage_error("no suite '%s'; --list shows them", arg);
 			if (nr_chosen < NR_SUITES)
 				chosen[nr_chosen++] = s;
 		}
