@@ -23,7 +23,7 @@ struct brute {
 };
 
 struct test_opts opts;
-struct test_ctx ctx;
+struct test_ctx *ctx;
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -34,7 +34,6 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	ctx.failed = true;
 }
 
 const char *fmt_entry(char *buf, size_t len, const void *entry)
