@@ -79,14 +79,26 @@ check: $(obj)/model_test
 	$(src)/scripts/check-trees $(obj)/check
 	$(src)/scripts/planted-bugs
 
+# Coverage of the kernel files: a gcov build of its own, a fixed run, and
+# reports (HTML, a text summary, Cobertura XML) under coverage/.
+COV_SEED ?= 1
+COV_ARGS ?= --seed $(COV_SEED) --seqs 40
+coverage:
+	$(Q)$(MAKE) -s O=$(obj)/coverage/build KDIR='$(KDIR)' \
+		CFLAGS='-O0 -g --coverage -DCOVERAGE' LDFLAGS=--coverage
+	$(Q)find $(obj)/coverage/build -name '*.gcda' -delete
+	$(obj)/coverage/build/maple $(COV_ARGS) --out $(obj)/coverage
+	$(Q)$(src)/scripts/coverage-report $(obj)/coverage
+
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
-	       $(obj)/*.d $(obj)/check
+	       $(obj)/*.d $(obj)/check $(obj)/coverage
 
 help:
 	@echo 'Targets:'
 	@echo '  all (default)  build ./maple from KDIR'
 	@echo '  check          model unit tests, ./maple on 6.12 and 6.1, planted bugs'
+	@echo '  coverage       gcov build, fixed run, reports in coverage/'
 	@echo '  clean          remove what make wrote'
 	@echo 'Variables:'
 	@echo '  KDIR=path      kernel tree or linux-source tarball (default $(KDIR))'
@@ -95,6 +107,6 @@ help:
 	@echo '  CC=cc          compiler (gcc or clang)'
 
 FORCE:
-.PHONY: all check clean help FORCE
+.PHONY: all check clean coverage help FORCE
 
 -include $(objs:.o=.d)

@@ -56,6 +56,9 @@ enum mop_type {
 	MOP_FIND,
 	MOP_FIND_REV,
 	MOP_MT_FIND,
+	MOP_STEP,
+	MOP_MT_STEP,
+	MOP_BULK,
 	MOP_EMPTY_AREA,
 	MOP_EMPTY_AREA_REV,
 	MOP_ALLOC_RANGE,
@@ -97,6 +100,20 @@ static void *mk_entry(unsigned long op_nr)
 {
 	return xa_mk_value(op_nr);
 }
+
+/* Entry i of a bulk op: still names the op, in its high bits. */
+static void *bulk_entry(struct maple_run *r, unsigned long i)
+{
+	return xa_mk_value(r->op_nr << 16 | i);
+}
+
+#ifdef HAVE_MAS_NEXT_RANGE
+#define HAS_RANGE_STEPS	true
+#else
+#define HAS_RANGE_STEPS	false
+#endif
+
+static bool root_only(struct maple_run *r);
 
 /* ---- Checks ---- */
 
@@ -361,11 +378,21 @@ static bool op_mas_erase(struct maple_run *r, const struct test_op *op)
 	return check_erase(r, op->a, entry);
 }
 
+/* The model's slot at index: the range holding it, or the gap around it. */
+static void model_slot(const struct model *m, unsigned long index,
+		       struct model_range *slot)
+{
+	if (!model_lookup(m, index, slot)) {
+		model_gap(m, index, &slot->first, &slot->last);
+		slot->entry = NULL;
+	}
+}
+
 /* mas_walk() gives the range holding the index, or the gap around it. */
 static bool op_mas_walk(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
-	struct model_range want = { .entry = NULL };
+	struct model_range want;
 	void *entry;
 
 	rcu_read_lock();
@@ -373,8 +400,7 @@ static bool op_mas_walk(struct maple_run *r, const struct test_op *op)
 	rcu_read_unlock();
 	if (!r->check)
 		return true;
-	if (!model_lookup(&r->model, op->a, &want))
-		model_gap(&r->model, op->a, &want.first, &want.last);
+	model_slot(&r->model, op->a, &want);
 	ASSERT_ENTRY(entry, want.entry);
 	ASSERT_EQ(mas.index, want.first);
 	ASSERT_EQ(mas.last, want.last);
@@ -571,6 +597,156 @@ step:
 	return true;
 }
 
+/*
+ * What a step from the slot cur should find: the next or previous range
+ * (or, with ranges, slot: gaps count too) that starts at or before max /
+ * ends at or after min.  False if there is none.
+ */
+static bool step_want(const struct model *m, const struct model_range *cur,
+		      bool fwd, bool ranges, unsigned long limit,
+		      struct model_range *want)
+{
+	if (fwd) {
+		if (cur->last == ULONG_MAX)
+			return false;
+		if (ranges)
+			model_slot(m, cur->last + 1, want);
+		else if (!model_find(m, cur->last + 1, want))
+			return false;
+		return want->first <= limit;
+	}
+	if (cur->first == 0)
+		return false;
+	if (ranges)
+		model_slot(m, cur->first - 1, want);
+	else if (!model_find_rev(m, cur->first - 1, want))
+		return false;
+	return want->last >= limit;
+}
+
+static void *step(struct ma_state *mas, bool fwd, bool ranges,
+		  unsigned long limit)
+{
+#ifdef HAVE_MAS_NEXT_RANGE
+	if (ranges)
+		return fwd ? mas_next_range(mas, limit) : mas_prev_range(mas, limit);
+#endif
+	return fwd ? mas_next(mas, limit) : mas_prev(mas, limit);
+}
+
+/*
+ * mas_walk() to a, then up to 64 steps of mas_next() / mas_prev() (and
+ * mas_next_range() / mas_prev_range() where the tree has them, which stop
+ * at gaps too) up to max b and down to min c, each compared with the
+ * model.  The walk ends where nothing is left: the state after that
+ * differs between versions.
+ */
+static bool op_step(struct maple_run *r, const struct test_op *op)
+{
+	MA_STATE(mas, r->mt, op->a, op->a);
+	struct model_range cur, want;
+	struct rng sub;
+	int i, steps;
+	bool ok = true;
+
+	rng_seed(&sub, op->r);
+	steps = rng_range(&sub, 1, 64);
+	rcu_read_lock();
+	mas_walk(&mas);
+	model_slot(&r->model, op->a, &cur);
+	for (i = 0; i < steps; i++) {
+		unsigned int how = rng_below(&sub, 4);
+		bool fwd = !(how & 1) || root_only(r), more;
+		bool ranges = how >= 2 && HAS_RANGE_STEPS;
+		unsigned long limit = fwd ? op->b : op->c;
+		void *entry = step(&mas, fwd, ranges, limit);
+
+		if (!r->check) {
+			if (!entry && !ranges)
+				break;
+			continue;
+		}
+		more = step_want(&r->model, &cur, fwd, ranges, limit, &want);
+		if (!more && entry) {
+			test_fail(__FILE__, __LINE__,
+				  "%s%s from [%#lx, %#lx] (limit %#lx): expected nothing, got [%#lx, %#lx]",
+				  fwd ? "mas_next" : "mas_prev", ranges ? "_range" : "",
+				  cur.first, cur.last, limit, mas.index, mas.last);
+			ok = false;
+		} else if (more && (entry != want.entry || mas.index != want.first ||
+				    mas.last != want.last)) {
+			char e[32], g[32];
+
+			test_fail(__FILE__, __LINE__,
+				  "%s%s from [%#lx, %#lx] (limit %#lx): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+				  fwd ? "mas_next" : "mas_prev", ranges ? "_range" : "",
+				  cur.first, cur.last, limit, want.first, want.last,
+				  fmt_entry(e, sizeof(e), want.entry), mas.index,
+				  mas.last, fmt_entry(g, sizeof(g), entry));
+			ok = false;
+		}
+		if (!ok || !more)
+			break;
+		cur = want;
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/* mt_next(a, max b) or, for c == 1, mt_prev(a, min b): the neighbour of a's slot. */
+static bool op_mt_step(struct maple_run *r, const struct test_op *op)
+{
+	bool fwd = op->c != 1 || root_only(r);
+	struct model_range cur, want;
+	void *entry;
+
+	entry = fwd ? mt_next(r->mt, op->a, op->b) : mt_prev(r->mt, op->a, op->b);
+	if (!r->check)
+		return true;
+	model_slot(&r->model, op->a, &cur);
+	if (!step_want(&r->model, &cur, fwd, false, op->b, &want))
+		want.entry = NULL;
+	ASSERT_ENTRY(entry, want.entry);
+	return true;
+}
+
+/*
+ * Bulk mode, as fork's tree copy once used it: mas_expected_entries() on an
+ * empty tree, ascending mas_store()s of c ranges of b indices from a (every
+ * b indices if r is odd, else every 2b), then mas_destroy(), which
+ * rebalances the last node.
+ */
+static bool op_bulk(struct maple_run *r, const struct test_op *op)
+{
+	MA_STATE(mas, r->mt, 0, 0);
+	unsigned long i, first;
+	int ret;
+
+	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
+		return true;	/* a replay shrunk into a state bulk mode refuses */
+	mtree_lock(r->mt);
+	ret = mas_expected_entries(&mas, op->c);
+	for (i = 0; !ret && i < op->c; i++) {
+		first = op->a + (2 - (op->r & 1)) * i * op->b;
+		mas_set_range(&mas, first, first + op->b - 1);
+		mas_store(&mas, bulk_entry(r, i));
+		if (mas_is_err(&mas))
+			ret = xa_err(mas.node);
+	}
+	mas_destroy(&mas);
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	if (nomem(r, ret))
+		return check_tree(r);
+	ASSERT_EQ(ret, 0);
+	for (i = 0; i < op->c; i++) {
+		first = op->a + (2 - (op->r & 1)) * i * op->b;
+		model_store(&r->model, first, first + op->b - 1, bulk_entry(r, i));
+	}
+	return check_tree(r);
+}
+
 /* A window [a, b] that can hold c indices; anything else is -EINVAL. */
 static bool empty_area_args_ok(const struct test_op *op)
 {
@@ -744,6 +920,9 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_FIND]		= { "mas_find", op_find, { 2, 2, 5 } },
 	[MOP_FIND_REV]		= { "mas_find_rev", op_find_rev, { 1, 1, 3 } },
 	[MOP_MT_FIND]		= { "mt_for_each", op_mt_find, { 1, 1, 3 } },
+	[MOP_STEP]		= { "mas_next+mas_prev", op_step, { 1, 1, 4 } },
+	[MOP_MT_STEP]		= { "mt_next+mt_prev", op_mt_step, { 1, 1, 2 } },
+	[MOP_BULK]		= { "mas_expected_entries", op_bulk },
 	[MOP_EMPTY_AREA]	= { "mas_empty_area", op_empty_area, { 2, 2, 3 }, true },
 	[MOP_EMPTY_AREA_REV]	= { "mas_empty_area_rev", op_empty_area, { 2, 2, 3 }, true },
 	[MOP_ALLOC_RANGE]	= { "mtree_alloc_range", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
@@ -866,6 +1045,9 @@ static enum mop_type pick_type(struct maple_run *r)
 	/* Rare ops first: they rebuild the tree or cost a full walk. */
 	if (rng_below(&r->rng, 3000) == 0)
 		return MOP_DESTROY;
+	if (!r->model.count && !(r->flags & MT_FLAGS_USE_RCU) &&
+	    rng_percent(&r->rng, 30))
+		return MOP_BULK;
 #ifdef HAVE_MTREE_DUP
 	if (rng_below(&r->rng, 1500) == 0)
 		return MOP_DUP;
@@ -914,7 +1096,7 @@ static void fix_window(struct test_op *op)
  * A tree holding only [0, 0] may keep it in the root, where mas_find_rev()
  * has known bugs (scripts/probe): search from 0 only.
  */
-static bool root_bug(struct maple_run *r)
+static bool root_only(struct maple_run *r)
 {
 #if defined(HAVE_BUG_FIND_REV_ROOT_MIN) || defined(HAVE_BUG_FIND_REV_ROOT_NULL)
 	struct model_range n;
@@ -977,11 +1159,30 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 			op->b = ULONG_MAX;
 		op->c = rng_range(&r->rng, 1, 64);
 		break;
+	case MOP_STEP:
+		op->a = gen_index(r, p);
+		op->b = rng_percent(&r->rng, 50) ? ULONG_MAX : gen_index(r, p);
+		op->c = rng_percent(&r->rng, 50) ? 0 : gen_index(r, p);
+		break;
+	case MOP_MT_STEP:
+		op->a = gen_index(r, p);
+		op->c = rng_below(&r->rng, 2);
+		op->b = rng_percent(&r->rng, 50) ? (op->c ? 0 : ULONG_MAX) :
+			gen_index(r, p);
+		break;
+	case MOP_BULK:
+		op->a = gen_index(r, p);
+		op->b = profile_span(r, p) % 4096 + 1;
+		op->c = rng_range(&r->rng, 1, 600);
+		/* All c ranges must fit below ULONG_MAX. */
+		if (op->a > ULONG_MAX - 2 * op->b * op->c)
+			op->a = 0;
+		break;
 	case MOP_FIND_REV:
 		gen_range(r, p, &op->a, &op->b);
 		if (rng_percent(&r->rng, 30))
 			op->a = 0;
-		if (root_bug(r))
+		if (root_only(r))
 			op->a = op->b = 0;
 		op->c = rng_range(&r->rng, 1, 64);
 		break;

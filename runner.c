@@ -22,6 +22,10 @@
 
 struct test_ctx *ctx;
 
+#ifdef COVERAGE
+void __gcov_dump(void);
+#endif
+
 /* Shrinking trials of a hang wait this long: the first trial took the full timeout. */
 #define HANG_TRIAL_SECONDS	2
 
@@ -116,6 +120,10 @@ static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
 	ok = ops ? s->replay(ops, n) : s->run(nops);
 	ctx->faults = slab_faults.injected;
 	fflush(stdout);
+#ifdef COVERAGE
+	/* _exit() skips the atexit handler that writes the .gcda files. */
+	__gcov_dump();
+#endif
 	_exit(ok && !ctx->failed ? 0 : 1);
 }
 
