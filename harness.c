@@ -23,6 +23,7 @@ struct test_opts opts = {
 	.shrink_time = 30,
 	.out_dir = ".",
 	.nowait_fail = 5,
+	.fail_rate = 1,
 	.jobs = 1,
 };
 
@@ -50,7 +51,7 @@ static void usage(FILE *f)
 		"  --list      list suites and the ops each drives on this tree\n"
 		"  --known-bugs  also generate the triggers of known kernel bugs\n"
 		"  --fail-nth N  fail the Nth allocation of each sequence\n"
-		"  --fail-rate P fail P%% of the allocations that may block (0)\n"
+		"  --fail-rate P fail P%% of the allocations that may block (1)\n"
 		"  --nowait-fail P  fail P%% of GFP_NOWAIT/ATOMIC allocations (5)\n"
 		"  --timeout S   a sequence running longer than S seconds is a hang (60)\n"
 		"  --replay FILE run the ops of a replay file exactly\n"

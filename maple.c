@@ -57,6 +57,7 @@ enum mop_type {
 	MOP_FIND_REV,
 	MOP_MT_FIND,
 	MOP_STEP,
+	MOP_FIND_RANGE,
 	MOP_MT_STEP,
 	MOP_BULK,
 	MOP_EMPTY_AREA,
@@ -693,6 +694,69 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 	return ok;
 }
 
+#ifdef HAVE_MAS_FIND_RANGE
+/*
+ * mas_find_range() from a to max b, or for odd c mas_find_range_rev() from
+ * a down to min b: every slot in turn, gaps included.  The op starts on a
+ * range (the generator picks a range's first or last index), where the
+ * first call returns that range; from a gap it would return the slot after.
+ */
+static bool op_find_range(struct maple_run *r, const struct test_op *op)
+{
+	bool fwd = !(op->c & 1);
+	MA_STATE(mas, r->mt, op->a, op->a);
+	struct model_range cur, want;
+	bool ok = true;
+	void *entry;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < 64; i++) {
+		entry = fwd ? mas_find_range(&mas, op->b) :
+			      mas_find_range_rev(&mas, op->b);
+		if (!r->check)
+			continue;
+		if (!i) {
+			model_slot(&r->model, op->a, &want);
+			/* Started in a gap (a shrunk replay may): nothing to say. */
+			if (!want.entry)
+				break;
+			/* Started beyond the limit: nothing to find. */
+			if (fwd ? op->a > op->b : op->a < op->b) {
+				if (entry) {
+					test_fail(__FILE__, __LINE__,
+						  "%s from %#lx beyond %#lx returned [%#lx, %#lx]",
+						  fwd ? "mas_find_range" : "mas_find_range_rev",
+						  op->a, op->b, mas.index, mas.last);
+					ok = false;
+				}
+				break;
+			}
+		} else if (!step_want(&r->model, &cur, fwd, true, op->b, &want)) {
+			break;
+		}
+		if (entry != want.entry || mas.index != want.first ||
+		    mas.last != want.last) {
+			char e[32], g[32];
+
+			test_fail(__FILE__, __LINE__,
+				  "%s call %d: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+				  fwd ? "mas_find_range" : "mas_find_range_rev", i + 1,
+				  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
+				  mas.index, mas.last, fmt_entry(g, sizeof(g), entry));
+			ok = false;
+			break;
+		}
+		cur = want;
+	}
+	rcu_read_unlock();
+	return ok;
+}
+#define OP_FIND_RANGE	op_find_range
+#else
+#define OP_FIND_RANGE	NULL
+#endif
+
 /* mt_next(a, max b) or, for c == 1, mt_prev(a, min b): the neighbour of a's slot. */
 static bool op_mt_step(struct maple_run *r, const struct test_op *op)
 {
@@ -711,22 +775,23 @@ static bool op_mt_step(struct maple_run *r, const struct test_op *op)
 }
 
 /*
- * Bulk mode, as fork's tree copy once used it: mas_expected_entries() on an
- * empty tree, ascending mas_store()s of c ranges of b indices from a (every
- * b indices if r is odd, else every 2b), then mas_destroy(), which
- * rebalances the last node.
+ * Bulk mode, as fork's tree copy once used it: mas_expected_entries(c) on
+ * an empty tree, ascending mas_store()s of ranges of b indices from a
+ * (every b indices if bit 0 of r is set, else every 2b), then mas_destroy(),
+ * which rebalances the last node.  With bit 1 of r, fewer stores than
+ * announced: the case that rebalance is for.
  */
 static bool op_bulk(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, 0, 0);
-	unsigned long i, first;
+	unsigned long i, first, n = op->r & 2 ? op->c - op->c / 3 : op->c;
 	int ret;
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
 		return true;	/* a replay shrunk into a state bulk mode refuses */
 	mtree_lock(r->mt);
 	ret = mas_expected_entries(&mas, op->c);
-	for (i = 0; !ret && i < op->c; i++) {
+	for (i = 0; !ret && i < n; i++) {
 		first = op->a + (2 - (op->r & 1)) * i * op->b;
 		mas_set_range(&mas, first, first + op->b - 1);
 		mas_store(&mas, bulk_entry(r, i));
@@ -740,7 +805,7 @@ static bool op_bulk(struct maple_run *r, const struct test_op *op)
 	if (nomem(r, ret))
 		return check_tree(r);
 	ASSERT_EQ(ret, 0);
-	for (i = 0; i < op->c; i++) {
+	for (i = 0; i < n; i++) {
 		first = op->a + (2 - (op->r & 1)) * i * op->b;
 		model_store(&r->model, first, first + op->b - 1, bulk_entry(r, i));
 	}
@@ -921,6 +986,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_FIND_REV]		= { "mas_find_rev", op_find_rev, { 1, 1, 3 } },
 	[MOP_MT_FIND]		= { "mt_for_each", op_mt_find, { 1, 1, 3 } },
 	[MOP_STEP]		= { "mas_next+mas_prev", op_step, { 1, 1, 4 } },
+	[MOP_FIND_RANGE]	= { "mas_find_range", OP_FIND_RANGE, { 1, 1, 3 } },
 	[MOP_MT_STEP]		= { "mt_next+mt_prev", op_mt_step, { 1, 1, 2 } },
 	[MOP_BULK]		= { "mas_expected_entries", op_bulk },
 	[MOP_EMPTY_AREA]	= { "mas_empty_area", op_empty_area, { 2, 2, 3 }, true },
@@ -1164,6 +1230,19 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		op->b = rng_percent(&r->rng, 50) ? ULONG_MAX : gen_index(r, p);
 		op->c = rng_percent(&r->rng, 50) ? 0 : gen_index(r, p);
 		break;
+	case MOP_FIND_RANGE: {
+		struct model_range n;
+
+		op->c = rng_below(&r->rng, 2);
+		op->a = gen_index(r, p);
+		if (model_find(&r->model, op->a, &n))
+			op->a = op->c ? n.last : n.first;
+		op->b = rng_percent(&r->rng, 50) ? (op->c ? 0 : ULONG_MAX) :
+			gen_index(r, p);
+		if (root_only(r))
+			op->c = 0;
+		break;
+	}
 	case MOP_MT_STEP:
 		op->a = gen_index(r, p);
 		op->c = rng_below(&r->rng, 2);
