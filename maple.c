@@ -64,6 +64,7 @@ enum mop_type {
 	MOP_EMPTY_AREA_REV,
 	MOP_ALLOC_RANGE,
 	MOP_ALLOC_RRANGE,
+	MOP_ALLOC_CYCLIC,
 	MOP_DUP,
 	MOP_DESTROY,
 	MOP_CHECK,
@@ -84,6 +85,8 @@ struct maple_run {
 	struct test_op op;
 	bool check;			/* false: kernel ops alone (--bench) */
 	unsigned long injected;		/* allocation failures before this op */
+	unsigned long cyclic_next;	/* mtree_alloc_cyclic()'s *next */
+	bool cyclic_wrapped;		/* and the tree's ALLOC_WRAPPED flag */
 	unsigned long full_checks;
 };
 
@@ -302,6 +305,10 @@ static bool op_load(struct maple_run *r, const struct test_op *op)
 	return check_index(r, op->a);
 }
 
+/*
+ * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
+ * mas_nomem() until it stops asking for memory.
+ */
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
@@ -309,7 +316,15 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	int ret;
 
 	mtree_lock(r->mt);
-	ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+	if (op->r & 1) {
+		do {
+			mas_store(&mas, entry);
+		} while (mas_nomem(&mas, GFP_KERNEL));
+		ret = xa_err(mas.node);
+		mas_destroy(&mas);
+	} else {
+		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+	}
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
@@ -909,13 +924,21 @@ static void destroy_tree(struct maple_run *r)
 
 /* mtree_dup() into the other tree, which then replaces this one. */
 #ifdef HAVE_MTREE_DUP
+/*
+ * mtree_dup(), or __mt_dup() for odd r (the caller's locking: there is no
+ * one else here), into the other tree, which then replaces this one.  The
+ * copy must have the same attributes, an alloc_cyclic() wrap included.
+ */
 static bool op_dup(struct maple_run *r, const struct test_op *op)
 {
 	struct maple_tree *new = r->mt == &r->trees[0] ? &r->trees[1] : &r->trees[0];
 	int ret;
 
-	mt_init_flags(new, r->flags);
-	ret = mtree_dup(r->mt, new, GFP_KERNEL);
+	mt_init_flags(new, r->mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
+	if (op->r & 1)
+		ret = __mt_dup(r->mt, new, GFP_KERNEL);
+	else
+		ret = mtree_dup(r->mt, new, GFP_KERNEL);
 	if (nomem(r, ret)) {
 		/* Nothing of the failed copy may stay. */
 		ASSERT_TRUE(mtree_empty(new));
@@ -929,6 +952,57 @@ static bool op_dup(struct maple_run *r, const struct test_op *op)
 	r->mt = new;
 	return !r->check || check_tree(r);
 }
+#endif
+
+#ifdef HAVE_MTREE_ALLOC_CYCLIC
+/* The lowest free index in [lo, hi], or the error mas_empty_area() gives. */
+static int cyclic_search(struct maple_run *r, unsigned long lo,
+			 unsigned long hi, unsigned long *start)
+{
+	if (lo > hi)
+		return -EINVAL;
+	return model_empty_area(&r->model, lo, hi, 1, start) ? 0 : -EBUSY;
+}
+
+/*
+ * mtree_alloc_cyclic() in [a, b]: the first free index from the last one
+ * handed out, wrapping to a once; 1 says it wrapped.
+ */
+static bool op_alloc_cyclic(struct maple_run *r, const struct test_op *op)
+{
+	unsigned long start = 0, next = r->cyclic_next, want = 0;
+	unsigned long lo = max(op->a, r->cyclic_next);
+	void *entry = mk_entry(r->op_nr);
+	int ret, expect;
+
+	ret = mtree_alloc_cyclic(r->mt, &start, entry, op->a, op->b,
+				 &r->cyclic_next, GFP_KERNEL);
+	if (!r->check)
+		return true;
+	expect = cyclic_search(r, lo, op->b, &want);
+	if (expect < 0 && lo > op->a) {
+		expect = cyclic_search(r, op->a, op->b, &want);
+		if (!expect)
+			expect = 1;
+	}
+	if (expect < 0 || nomem(r, ret)) {
+		if (!nomem(r, ret))
+			ASSERT_EQ(ret, expect);
+		ASSERT_EQ(r->cyclic_next, next);
+		return check_index(r, lo);
+	}
+	if (r->cyclic_wrapped && !expect)
+		expect = 1;
+	ASSERT_EQ(ret, expect);
+	ASSERT_EQ(start, want);
+	ASSERT_EQ(r->cyclic_next, want + 1);
+	r->cyclic_wrapped = want == ULONG_MAX;
+	model_store(&r->model, want, want, entry);
+	return check_around(r, want, want);
+}
+#define OP_ALLOC_CYCLIC	op_alloc_cyclic
+#else
+#define OP_ALLOC_CYCLIC	NULL
 #endif
 
 /* Nothing may be left of a destroyed tree once RCU has freed its nodes. */
@@ -946,6 +1020,7 @@ static bool check_no_nodes(void)
 static bool op_destroy(struct maple_run *r, const struct test_op *op)
 {
 	destroy_tree(r);
+	r->cyclic_wrapped = false;
 	model_destroy(&r->model);
 	model_init(&r->model);
 	if (!r->check)
@@ -993,6 +1068,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_EMPTY_AREA_REV]	= { "mas_empty_area_rev", op_empty_area, { 2, 2, 3 }, true },
 	[MOP_ALLOC_RANGE]	= { "mtree_alloc_range", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
 	[MOP_ALLOC_RRANGE]	= { "mtree_alloc_rrange", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
+	[MOP_ALLOC_CYCLIC]	= { "mtree_alloc_cyclic", OP_ALLOC_CYCLIC, { 3, 1, 2 }, true },
 	[MOP_DUP]		= { "mtree_dup", OP_DUP },
 	[MOP_DESTROY]		= { "mtree_destroy", op_destroy },
 	[MOP_CHECK]		= { "check", op_check },
@@ -1243,6 +1319,17 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 			op->c = 0;
 		break;
 	}
+	case MOP_ALLOC_CYCLIC:
+		gen_range(r, p, &op->a, &op->b);
+		if (rng_percent(&r->rng, 20))
+			op->b = ULONG_MAX;
+#ifdef HAVE_BUG_AWALK_FULL_GAP
+		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+		if (!r->model.count && !op->a && op->b == ULONG_MAX &&
+		    !opts.known_bugs)
+			op->b--;
+#endif
+		break;
 	case MOP_MT_STEP:
 		op->a = gen_index(r, p);
 		op->c = rng_below(&r->rng, 2);
