@@ -41,8 +41,9 @@ KERNEL_CFLAGS := -D__KERNEL__ -Wno-sign-compare -Wno-missing-field-initializers 
 
 harness_objs := harness.o runner.o replay.o kernel.o slab.o model.o
 maple_objs   := maple.o maple_tree.o
-objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs))
-genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h
+vma_objs     := vma.o vma_model.o vma_stubs.o vma_kernel.o
+objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs) $(vma_objs))
+genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h $(gen)/vma_guard.h
 
 all: $(obj)/maple
 
@@ -57,6 +58,12 @@ $(obj)/maple_tree.o: $(gen)/src/lib/maple_tree.c $(genhdr) $(gen)/kdir
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(gen)/src/lib/maple_tree.c: $(gen)/kdir
+
+# The tree's mm/vma.c, through a wrapper that is empty on trees without it.
+$(obj)/vma_kernel.o: $(src)/vma_kernel.c $(genhdr) $(gen)/kdir
+	@mkdir -p $(dir $@)
+	$(quiet) CC mm/vma.c
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(obj)/%.o: $(src)/%.c $(genhdr)
 	@mkdir -p $(dir $@)

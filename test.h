@@ -211,9 +211,12 @@ struct suite {
 	void (*describe)(const struct test_op *op, char *buf, size_t len);
 	void (*bench)(unsigned long ops);
 	void (*list_ops)(FILE *f);
+	/* Why this tree cannot run the suite; NULL if it can. */
+	const char *skip;
 };
 
 extern const struct suite maple_suite;
+extern const struct suite vma_suite;
 
 /* Kernel code's WARNs and printk output, counted per sequence (kernel.c). */
 extern unsigned int kernel_warnings;

@@ -1,0 +1,1147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMA suite: the tree's own mm/vma.c (vma_kernel.c), driven through the
+ * entry points 6.12 uses, with random op sequences checked against a page
+ * model (vma_model.c) after every op.
+ *
+ * Each op is one function named for what it does, shaped like its caller in
+ * the kernel: op_map() like mmap_region(), op_mprotect() like mprotect()'s
+ * loop over mprotect_fixup(), op_unmap() like munmap(), op_extend() like
+ * mremap() growing in place, op_copy() like move_vma().  An op that fails
+ * with -ENOMEM must have had an allocation failure injected, and must leave
+ * the pages as they were; -EINVAL only comes from a may_split hook.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <generated/features.h>
+#include "test.h"
+
+#ifdef HAVE_MM_VMA_C
+#include "vma_internal.h"
+#include <generated/src/mm/vma.h>
+#include "vma_model.h"
+#include "vma_stubs.h"
+#include "slab_test.h"
+#include "runner.h"
+
+#define VMA_BASE	0x10000000UL
+#define NR_FILES	4	/* 1, 2: plain; 3, 4: vm_ops with open/close/may_split */
+#define MAX_MERGE_PTS	64
+
+enum vop_type {
+	VOP_MAP,
+	VOP_UNMAP,
+	VOP_MPROTECT,
+	VOP_FAULT,
+	VOP_EXPAND,
+	VOP_SHRINK,
+	VOP_EXTEND,
+	VOP_COPY,
+	VOP_ITER,
+	NR_VOPS
+};
+
+struct vma_run {
+	struct mm_struct mm;
+	struct vma_model model;
+	struct rng rng;
+	struct file files[NR_FILES + 1];
+	unsigned long nr_pages;
+	unsigned long op_nr;
+	struct test_op op;
+	unsigned long injected;		/* allocation failures before this op */
+	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
+	/* Page boundaries where this op obliges the kernel to merge. */
+	unsigned long merge_pts[MAX_MERGE_PTS];
+	unsigned int nr_merge_pts;
+};
+
+static struct vma_run run;
+
+/* ---- Files and their vm_ops ---- */
+
+static void close_open(struct vm_area_struct *vma)
+{
+	run.close_vmas++;
+}
+
+static void close_close(struct vm_area_struct *vma)
+{
+	run.close_vmas--;
+}
+
+/* A driver that refuses some splits, as special mappings do. */
+static int close_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return ((addr - VMA_BASE) >> PAGE_SHIFT) % 7 == 3 ? -EINVAL : 0;
+}
+
+static const struct vm_operations_struct file_ops;
+static const struct vm_operations_struct close_ops = {
+	.open = close_open,
+	.close = close_close,
+	.may_split = close_may_split,
+};
+
+static const struct vm_operations_struct *file_vm_ops(unsigned int file)
+{
+	return file > 2 ? &close_ops : &file_ops;
+}
+
+static struct file *file_of(struct vma_run *r, unsigned int nr)
+{
+	return nr ? &r->files[nr] : NULL;
+}
+
+static unsigned int file_nr(const struct vm_area_struct *vma)
+{
+	return vma->vm_file ? vma->vm_file->id : 0;
+}
+
+/* ---- Addresses, flags and the model ---- */
+
+static unsigned long addr_of(unsigned long page)
+{
+	return VMA_BASE + (page << PAGE_SHIFT);
+}
+
+static unsigned long page_of(unsigned long addr)
+{
+	return (addr - VMA_BASE) >> PAGE_SHIFT;
+}
+
+/* Op flag bits: R, W, X, shared (files), locked, special (files). */
+#define FB_SHARED	0x08
+#define FB_LOCKED	0x10
+#define FB_SPECIAL	0x20
+
+static unsigned long flags_of(unsigned long bits, unsigned int file)
+{
+	unsigned long flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	flags |= bits & VM_ACCESS_FLAGS;
+	if (bits & FB_LOCKED)
+		flags |= VM_LOCKED;
+	if (file && (bits & FB_SHARED))
+		flags |= VM_SHARED | VM_MAYSHARE;
+	if (file && (bits & FB_SPECIAL))
+		flags |= VM_PFNMAP | VM_IO;
+	return flags;
+}
+
+/* Clamp an op's page range to the address space: shrinking makes any args. */
+static void op_range(struct vma_run *r, const struct test_op *op,
+		     unsigned long *first, unsigned long *n)
+{
+	*first = op->a % r->nr_pages;
+	*n = clamp(op->b, 1UL, r->nr_pages - *first);
+}
+
+/* A boundary the op must merge at; the op's own range is right or left of it. */
+static void add_merge_pt(struct vma_run *r, unsigned long page,
+			 bool incoming_right)
+{
+	unsigned int i;
+
+	/* A later step of the op decides for a boundary it shares. */
+	for (i = 0; i < r->nr_merge_pts; i++) {
+		if (r->merge_pts[i] >> 1 == page) {
+			r->merge_pts[i] = page << 1 | incoming_right;
+			return;
+		}
+	}
+	if (r->nr_merge_pts < MAX_MERGE_PTS)
+		r->merge_pts[r->nr_merge_pts++] = page << 1 | incoming_right;
+}
+
+/* What vm_stat_account() would have kept for the model's pages. */
+static void model_stats(struct vma_run *r, struct mm_struct *out)
+{
+	unsigned long i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < r->nr_pages; i++) {
+		const struct vma_page *p = &r->model.pages[i];
+
+		if (!p->mapped)
+			continue;
+		out->total_vm++;
+		if (is_exec_mapping(p->flags))
+			out->exec_vm++;
+		else if (is_stack_mapping(p->flags))
+			out->stack_vm++;
+		else if (is_data_mapping(p->flags))
+			out->data_vm++;
+	}
+}
+
+static void set_mm_stats(struct vma_run *r)
+{
+	struct mm_struct s;
+
+	model_stats(r, &s);
+	r->mm.total_vm = s.total_vm;
+	r->mm.exec_vm = s.exec_vm;
+	r->mm.stack_vm = s.stack_vm;
+	r->mm.data_vm = s.data_vm;
+}
+
+/* An error from the kernel: -ENOMEM only with an injected failure. */
+static bool expected_error(struct vma_run *r, int err, bool may_split)
+{
+	if (err == -ENOMEM) {
+		ASSERT_TRUE(slab_faults.injected > r->injected);
+		return true;
+	}
+	if (err == -EINVAL && may_split)
+		return true;
+	test_fail(__FILE__, __LINE__, "unexpected error %d", err);
+	return false;
+}
+
+/* ---- Checks ---- */
+
+/*
+ * Compare one VMA with the model's pages.  A page the model has without an
+ * anon_vma may have gained the anon_vma its VMA carries by merging with
+ * pages that had it (dup_anon_vma()): the model adopts it then.
+ */
+static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
+{
+	unsigned long first = page_of(vma->vm_start), n = vma_pages(vma);
+	unsigned long i, anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	unsigned long seen = 0;
+
+	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
+	ASSERT_TRUE(first + n <= r->nr_pages);
+	for (i = first; i < first + n; i++) {
+		struct vma_page *p = &r->model.pages[i];
+
+		if (!p->mapped)
+			test_fail(__FILE__, __LINE__, "page %#lx is in VMA [%#lx, %#lx) but not mapped",
+				  addr_of(i), vma->vm_start, vma->vm_end);
+		ASSERT_TRUE(p->mapped);
+		ASSERT_EQ(vma->vm_flags, p->flags);
+		ASSERT_EQ(file_nr(vma), p->file);
+		ASSERT_EQ(vma->vm_pgoff + (i - first), p->pgoff);
+		if (p->anon) {
+			if (seen && seen != p->anon)
+				test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) spans anon_vmas %lu and %lu",
+					  vma->vm_start, vma->vm_end, seen, p->anon);
+			ASSERT_TRUE(!seen || seen == p->anon);
+			seen = p->anon;
+		}
+	}
+	/* The VMA's anon_vma is the one its pages had, or none had one. */
+	ASSERT_EQ(anon, seen);
+	for (i = first; i < first + n; i++)
+		r->model.pages[i].anon = anon;
+	return true;
+}
+
+/* The VMA's own links: anon_vma chain, i_mmap, vm_ops. */
+static bool check_vma_links(struct vma_run *r, struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	ASSERT_EQ(vma->magic, VMA_MAGIC_LIVE);
+	ASSERT_FALSE(vma->detached);
+	ASSERT_TRUE(vma->vm_mm == &r->mm);
+	if (vma->anon_vma) {
+		ASSERT_TRUE(list_is_singular(&vma->anon_vma_chain));
+		avc = list_first_entry(&vma->anon_vma_chain,
+				       struct anon_vma_chain, same_vma);
+		ASSERT_TRUE(avc->anon_vma == vma->anon_vma);
+		ASSERT_TRUE(avc->vma == vma);
+		ASSERT_TRUE(avc->in_tree);
+	} else {
+		ASSERT_TRUE(list_empty(&vma->anon_vma_chain));
+	}
+	ASSERT_EQ(vma->in_i_mmap, vma->vm_file ? 1 : 0);
+	if (vma->vm_file)
+		ASSERT_TRUE(vma->vm_ops == file_vm_ops(file_nr(vma)));
+	else
+		ASSERT_TRUE(vma->vm_ops == NULL);
+	return true;
+}
+
+/* Every anon_vma's counts equal the VMAs that use it; none leaked. */
+static bool check_anon_vmas(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma, *other;
+	long anon_vmas = 0, chains = 0;
+
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		MA_STATE(m2, &r->mm.mm_mt, 0, 0);
+		long users = 0;
+		bool first = true;
+
+		if (!vma->anon_vma)
+			continue;
+		chains++;
+		mas_for_each(&m2, other, ULONG_MAX) {
+			if (other->anon_vma != vma->anon_vma)
+				continue;
+			if (users++ == 0)
+				first = other == vma;
+		}
+		ASSERT_EQ(vma->anon_vma->nr_chains, users);
+		ASSERT_EQ(vma->anon_vma->num_active_vmas, users);
+		ASSERT_EQ(vma->anon_vma->in_tree, users);
+		anon_vmas += first;
+	}
+	ASSERT_EQ(slab_live("anon_vma"), anon_vmas);
+	ASSERT_EQ(slab_live("anon_vma_chain"), chains);
+	return true;
+}
+
+/* Files: one reference and one i_mmap entry per VMA, plus the suite's own. */
+static bool check_files(struct vma_run *r)
+{
+	unsigned int f;
+
+	for (f = 1; f <= NR_FILES; f++) {
+		MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+		struct vm_area_struct *vma;
+		long users = 0, writable = 0;
+
+		mas_for_each(&mas, vma, ULONG_MAX) {
+			if (file_nr(vma) != f)
+				continue;
+			users++;
+			writable += vma_is_shared_maywrite(vma);
+		}
+		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), users + 1);
+		ASSERT_EQ(r->files[f].mapping.nr_vmas, users);
+		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable), writable);
+	}
+	return true;
+}
+
+/* Where the op obliged the kernel to merge, the pages share one VMA. */
+static bool check_merged(struct vma_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_merge_pts; i++) {
+		unsigned long p = r->merge_pts[i] >> 1;
+		struct vm_area_struct *l, *rt;
+
+		if (!vma_model_mergeable(&r->model, p, r->merge_pts[i] & 1))
+			continue;
+		l = mtree_load(&r->mm.mm_mt, addr_of(p - 1));
+		rt = mtree_load(&r->mm.mm_mt, addr_of(p));
+		if (l == rt)
+			continue;
+		/* Merging would remove a VMA with a close hook: allowed not to. */
+		if (l->vm_ops == &close_ops || rt->vm_ops == &close_ops)
+			continue;
+		test_fail(__FILE__, __LINE__,
+			  "VMAs [%#lx, %#lx) and [%#lx, %#lx) must have merged at %#lx",
+			  l->vm_start, l->vm_end, rt->vm_start, rt->vm_end, addr_of(p));
+		return false;
+	}
+	return true;
+}
+
+/* The whole mm against the model, and the kernel's own validate_mm(). */
+static bool check_mm(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long pages = 0, last_end = 0;
+	long vmas = 0, close_vmas = 0;
+
+	ASSERT_EQ(vma_locks_held, 0);
+	ASSERT_EQ(vma_record.tlb_active, 0);
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		/* Each VMA sits at exactly its own range in mm_mt, in order. */
+		ASSERT_EQ(mas.index, vma->vm_start);
+		ASSERT_EQ(mas.last, vma->vm_end - 1);
+		ASSERT_TRUE(vma->vm_start < vma->vm_end);
+		ASSERT_TRUE(vma->vm_start >= last_end);
+		last_end = vma->vm_end;
+		if (!check_vma_links(r, vma) || !check_vma_pages(r, vma))
+			return false;
+		pages += vma_pages(vma);
+		vmas++;
+		close_vmas += vma->vm_ops == &close_ops;
+	}
+	/* The VMAs cover every mapped page (and, above, only mapped ones). */
+	ASSERT_EQ(pages, vma_model_mapped(&r->model, 0, r->nr_pages));
+	ASSERT_EQ(r->mm.map_count, vmas);
+	ASSERT_EQ(slab_live("vm_area_struct"), vmas);
+	ASSERT_EQ(r->close_vmas, close_vmas);
+	if (!check_anon_vmas(r) || !check_files(r) || !check_merged(r))
+		return false;
+	validate_mm(&r->mm);
+	return !ctx->failed;
+}
+
+/* ---- Ops ---- */
+
+/* munmap(): do_vmi_munmap(); the stats and zapped pages must add up. */
+static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+{
+	VMA_ITERATOR(vmi, &r->mm, addr_of(first));
+	unsigned long mapped = vma_model_mapped(&r->model, first, n);
+	struct mm_struct want;
+	int err;
+
+	set_mm_stats(r);
+	vma_record.pages_zapped = 0;
+	err = do_vmi_munmap(&vmi, &r->mm, addr_of(first), n << PAGE_SHIFT,
+			    NULL, false);
+	if (err)
+		return err;
+	vma_model_unmap(&r->model, first, n);
+	model_stats(r, &want);
+	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
+	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm)
+		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu, expected %lu %lu %lu",
+			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
+			  want.total_vm, want.exec_vm, want.data_vm);
+	if (vma_record.pages_zapped != mapped)
+		test_fail(__FILE__, __LINE__, "munmap zapped %lu pages, expected %lu",
+			  vma_record.pages_zapped, mapped);
+	return 0;
+}
+
+static bool op_unmap(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long first, n;
+	int err;
+
+	op_range(r, op, &first, &n);
+	err = unmap_range(r, first, n);
+	/* Splitting a close-hook VMA may be refused. */
+	return !err || expected_error(r, err, true);
+}
+
+/* A new VMA where vma_merge_new_range() found nothing to extend. */
+static int link_new_vma(struct vma_run *r, struct vma_iterator *vmi,
+			unsigned long start, unsigned long end,
+			unsigned long flags, unsigned int fnr, pgoff_t pgoff)
+{
+	struct vm_area_struct *vma = vm_area_alloc(&r->mm);
+
+	if (!vma)
+		return -ENOMEM;
+	vma_iter_config(vmi, start, end);
+	vma_set_range(vma, start, end, pgoff);
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	if (vma_iter_prealloc(vmi, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
+	if (fnr) {
+		vma->vm_file = get_file(file_of(r, fnr));
+		vma->vm_ops = file_vm_ops(fnr);
+		r->close_vmas += vma->vm_ops == &close_ops;
+	}
+	vma_start_write(vma);
+	vma_iter_store(vmi, vma);
+	r->mm.map_count++;
+	vma_link_file(vma);
+	return 0;
+}
+
+/*
+ * mmap(MAP_FIXED): unmap what is there, then extend a neighbour with
+ * vma_merge_new_range() or link a new VMA, as mmap_region() does.
+ */
+static bool op_map(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long first, n, start, end, flags;
+	unsigned int fnr = (op->c >> 8) % (NR_FILES + 1);
+	pgoff_t pgoff;
+	int err;
+
+	op_range(r, op, &first, &n);
+	start = addr_of(first);
+	end = addr_of(first + n);
+	flags = flags_of(op->c, fnr);
+	if (!fnr)
+		pgoff = start >> PAGE_SHIFT;
+	else if (op->r & 1)
+		pgoff = (op->r >> 1) % 1024;	/* an offset unrelated to the address */
+	else
+		pgoff = first;			/* contiguous with its neighbours */
+
+	err = unmap_range(r, first, n);
+	if (err)
+		return expected_error(r, err, true);
+	{
+		VMA_ITERATOR(vmi, &r->mm, start);
+		VMG_STATE(vmg, &r->mm, &vmi, start, end, flags, pgoff);
+
+		vmg.file = file_of(r, fnr);
+		vmg.next = vma_iter_next_rewind(&vmi, &vmg.prev);
+		if (!vma_merge_new_range(&vmg)) {
+			err = link_new_vma(r, &vmi, start, end, flags, fnr, pgoff);
+			if (err)
+				return expected_error(r, err, false);
+		}
+	}
+	vma_model_map(&r->model, first, n, flags, fnr, pgoff, 0);
+	add_merge_pt(r, first, true);
+	add_merge_pt(r, first + n, false);
+	return true;
+}
+
+/* mprotect_fixup(): nothing to do for equal flags, else modify and set. */
+static int mprotect_fixup(struct vma_run *r, struct vma_iterator *vmi,
+			  struct vm_area_struct *vma,
+			  struct vm_area_struct **pprev, unsigned long start,
+			  unsigned long end, unsigned long newflags)
+{
+	if (newflags == vma->vm_flags) {
+		*pprev = vma;
+		return 0;
+	}
+	vma = vma_modify_flags(vmi, *pprev, vma, start, end, newflags);
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
+	*pprev = vma;
+	vma->vm_flags = newflags;
+	vma->vm_page_prot = vm_get_page_prot(newflags);
+	vma_model_set_flags(&r->model, page_of(start), page_of(end) - page_of(start),
+			    newflags);
+	add_merge_pt(r, page_of(start), true);
+	add_merge_pt(r, page_of(end), false);
+	return 0;
+}
+
+/*
+ * mprotect()/mlock(): walk the VMAs of the range with one iterator, as the
+ * kernel's loop does, so that an iterator left in the wrong place by a
+ * merge or split shows as a VMA skipped or visited twice.  Holes are
+ * skipped rather than refused.
+ */
+static int mprotect_range(struct vma_run *r, unsigned long first,
+			  unsigned long n, unsigned long bits)
+{
+	unsigned long start = addr_of(first), end = addr_of(first + n);
+	unsigned long nstart = start, tmp;
+	struct vm_area_struct *vma, *prev;
+	VMA_ITERATOR(vmi, &r->mm, start);
+	int err = 0;
+
+	vma = vma_find(&vmi, end);
+	if (!vma)
+		return 0;
+	prev = vma_prev(&vmi);
+	if (start > vma->vm_start)
+		prev = vma;
+	for_each_vma_range(vmi, vma, end) {
+		unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL;
+		unsigned long newflags = (vma->vm_flags & keep) |
+			flags_of(bits & ~(FB_SHARED | FB_SPECIAL), 0);
+		bool changed = newflags != vma->vm_flags;
+
+		if (nstart < vma->vm_start)
+			nstart = vma->vm_start;
+		tmp = min(vma->vm_end, end);
+		err = mprotect_fixup(r, &vmi, vma, &prev, nstart, tmp, newflags);
+		if (err)
+			break;
+		/*
+		 * The iterator is on the VMA that holds the changed piece now:
+		 * the loop goes on from its end.  Ahead of it, VMAs would be
+		 * skipped.  6.12 may leave it on the VMA before, when a merge
+		 * with prev is refused for a close hook after vma_prev(): the
+		 * loop then meets the piece again with its flags already set,
+		 * which is harmless, so that is allowed.
+		 */
+		if (changed && (vma_iter_addr(&vmi) > tmp - 1 ||
+				(vma_iter_end(&vmi) <= tmp - 1 &&
+				 vma_iter_end(&vmi) > nstart))) {
+			test_fail(__FILE__, __LINE__, "iterator at [%#lx, %#lx) after changing [%#lx, %#lx)",
+				  vma_iter_addr(&vmi), vma_iter_end(&vmi), nstart, tmp);
+			return 0;
+		}
+		nstart = vma_iter_end(&vmi);
+	}
+	return err;
+}
+
+static bool op_mprotect(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long first, n;
+	int err;
+
+	op_range(r, op, &first, &n);
+	err = mprotect_range(r, first, n, op->c);
+	return !err || expected_error(r, err, true);
+}
+
+/*
+ * A first write fault: anon_vma_prepare() reuses a neighbour's anon_vma
+ * when find_mergeable_anon_vma() finds one, else allocates one.
+ */
+static bool op_fault(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long page = op->a % r->nr_pages;
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(page));
+	struct anon_vma *av;
+	bool fresh = false;
+
+	if (!vma || vma->anon_vma || (vma->vm_flags & VM_SPECIAL))
+		return true;
+	av = find_mergeable_anon_vma(vma);
+	if (!av) {
+		av = vma_anon_vma_alloc();
+		if (!av)
+			return expected_error(r, -ENOMEM, false);
+		fresh = true;
+	}
+	if (vma_anon_vma_link(vma, av)) {
+		if (fresh)
+			vma_anon_vma_free(av);
+		return expected_error(r, -ENOMEM, false);
+	}
+	vma->anon_vma = av;
+	av->num_active_vmas++;
+	vma_model_map(&r->model, page_of(vma->vm_start), vma_pages(vma),
+		      vma->vm_flags, file_nr(vma), vma->vm_pgoff, av->id);
+	return true;
+}
+
+/* Free pages above (up) or below (down) a VMA, up to the next VMA. */
+static unsigned long gap_pages(struct vma_run *r, unsigned long page, bool up)
+{
+	unsigned long n = 0;
+
+	if (up) {
+		while (page + n < r->nr_pages && !r->model.pages[page + n].mapped)
+			n++;
+	} else {
+		while (page >= n + 1 && !r->model.pages[page - n - 1].mapped)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * vma_expand(): grow a VMA into the free pages around it; when it then
+ * reaches the next VMA and may absorb it (the model says mergeable, no
+ * close hook), take it whole, as the caller must check.
+ */
+static bool op_expand(struct vma_run *r, const struct test_op *op)
+{
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
+	unsigned long first, last, up, down, gap;
+	struct vm_area_struct *next = NULL;
+	int err;
+
+	if (!vma)
+		return true;
+	first = page_of(vma->vm_start);
+	last = page_of(vma->vm_end);
+	gap = gap_pages(r, last, true);
+	up = min(op->b % 8, gap);
+	down = min(min(op->c % 8, gap_pages(r, first, false)), vma->vm_pgoff);
+	if (up == gap && last + gap < r->nr_pages) {
+		struct vma_model trial;
+
+		next = mtree_load(&r->mm.mm_mt, addr_of(last + gap));
+		/* Would the grown VMA's last page and next's first page merge? */
+		vma_model_init(&trial, r->nr_pages);
+		vma_model_copy(&trial, &r->model);
+		vma_model_map(&trial, last, up, vma->vm_flags, file_nr(vma),
+			      vma->vm_pgoff + (last - first),
+			      vma->anon_vma ? vma->anon_vma->id : 0);
+		if (!vma_model_mergeable(&trial, last + gap, false) ||
+		    next->vm_ops == &close_ops || next->vm_pgoff !=
+		    vma->vm_pgoff + (last + gap - first))
+			next = NULL;
+		vma_model_destroy(&trial);
+	}
+	if (!up && !down && !next)
+		return true;
+	{
+		VMA_ITERATOR(vmi, &r->mm, vma->vm_start);
+		VMG_VMA_STATE(vmg, &vmi, NULL, vma, addr_of(first - down),
+			      next ? next->vm_end : addr_of(last + up));
+
+		vmg.pgoff = vma->vm_pgoff - down;
+		vmg.next = next;
+		err = vma_expand(&vmg);
+		if (err)
+			return expected_error(r, err, false);
+	}
+	vma_model_map(&r->model, first - down, down, vma->vm_flags, file_nr(vma),
+		      vma->vm_pgoff, 0);
+	vma_model_map(&r->model, last, up, vma->vm_flags, file_nr(vma),
+		      vma->vm_pgoff + (last - first + down), 0);
+	return true;
+}
+
+/* vma_shrink(): cut pages off one end of a VMA, as shift_arg_pages() does. */
+static bool op_shrink(struct vma_run *r, const struct test_op *op)
+{
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
+	unsigned long start, end, cut;
+	pgoff_t pgoff;
+	int err;
+
+	if (!vma || vma_pages(vma) < 2)
+		return true;
+	cut = 1 + op->b % (vma_pages(vma) - 1);
+	start = vma->vm_start;
+	end = vma->vm_end;
+	pgoff = vma->vm_pgoff;
+	if (op->c & 1) {
+		start += cut << PAGE_SHIFT;
+		pgoff += cut;
+	} else {
+		end -= cut << PAGE_SHIFT;
+	}
+	{
+		VMA_ITERATOR(vmi, &r->mm, vma->vm_start);
+
+		err = vma_shrink(&vmi, vma, start, end, pgoff);
+	}
+	if (err)
+		return expected_error(r, err, false);
+	if (op->c & 1)
+		vma_model_unmap(&r->model, page_of(vma->vm_start) - cut, cut);
+	else
+		vma_model_unmap(&r->model, page_of(end), cut);
+	return true;
+}
+
+/* mremap() growing in place: vma_merge_extend() into the free pages above. */
+static bool op_extend(struct vma_run *r, const struct test_op *op)
+{
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
+	unsigned long first, last, delta;
+	unsigned long flags, anon;
+	unsigned int fnr;
+	pgoff_t pgoff;
+
+	if (!vma)
+		return true;
+	first = page_of(vma->vm_start);
+	last = page_of(vma->vm_end);
+	delta = min(1 + op->b % 8, gap_pages(r, last, true));
+	if (!delta)
+		return true;
+	flags = vma->vm_flags;
+	fnr = file_nr(vma);
+	pgoff = vma->vm_pgoff + (last - first);
+	anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	{
+		VMA_ITERATOR(vmi, &r->mm, vma->vm_end);
+
+		if (!vma_merge_extend(&vmi, vma, delta << PAGE_SHIFT)) {
+			/* Special VMAs never merge; else only memory fails. */
+			if (flags & VM_SPECIAL)
+				return true;
+			return expected_error(r, -ENOMEM, false);
+		}
+	}
+	vma_model_map(&r->model, last, delta, flags, fnr, pgoff, anon);
+	add_merge_pt(r, last, true);
+	add_merge_pt(r, last + delta, false);
+	return true;
+}
+
+/*
+ * mremap() moving: copy_vma() of part of a VMA to free pages, then (unless
+ * MREMAP_DONTUNMAP-like keep) unmap the source as move_vma() does.
+ */
+static bool op_copy(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long src = op->a % r->nr_pages, dst = op->c % r->nr_pages;
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(src));
+	struct vm_area_struct *new;
+	unsigned long n, flags, anon;
+	bool keep = op->r & 1, need_rmap_locks;
+	unsigned int fnr;
+	pgoff_t pgoff;
+
+	if (!vma || (vma->vm_flags & VM_SPECIAL))
+		return true;
+	n = min(1 + op->b % 8, page_of(vma->vm_end) - src);
+	n = min(n, gap_pages(r, dst, true));
+	if (!n || r->model.pages[dst].mapped)
+		return true;
+	flags = vma->vm_flags;
+	fnr = file_nr(vma);
+	anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
+	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
+	if (!fnr && !anon)
+		pgoff = addr_of(dst) >> PAGE_SHIFT;
+	new = copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT,
+		       vma->vm_pgoff + (src - page_of(vma->vm_start)),
+		       &need_rmap_locks, keep);
+	if (!new)
+		return expected_error(r, -ENOMEM, false);
+	vma_model_map(&r->model, dst, n, flags, fnr, pgoff, anon);
+	if (!keep) {
+		add_merge_pt(r, dst, true);
+		add_merge_pt(r, dst + n, false);
+	}
+	if (!keep) {
+		int err = unmap_range(r, src, n);
+
+		if (err)
+			return expected_error(r, err, true);
+	}
+	return true;
+}
+
+/* ---- Iteration ---- */
+
+#define MAX_VMAS	512
+
+/* The VMAs in order, from the maple tree itself (check_mm() vouched for it). */
+static unsigned long collect_vmas(struct vma_run *r, struct vm_area_struct **list)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long n = 0;
+
+	mas_for_each(&mas, vma, ULONG_MAX)
+		if (n < MAX_VMAS)
+			list[n++] = vma;
+	return n;
+}
+
+static unsigned long first_ending_after(struct vm_area_struct **list,
+					unsigned long n, unsigned long addr)
+{
+	unsigned long i = 0;
+
+	while (i < n && list[i]->vm_end <= addr)
+		i++;
+	return i;
+}
+
+static bool op_mprotect_nested(struct vma_run *r, struct rng *sub);
+
+/*
+ * for_each_vma_range() over a window, pausing once to change the mm (an
+ * mprotect or munmap elsewhere) and resuming: it must go on from where it
+ * paused in the changed mm.  Then vma_find() and vma_prev() from the start.
+ */
+static bool op_iter(struct vma_run *r, const struct test_op *op)
+{
+	static struct vm_area_struct *list[MAX_VMAS];
+	unsigned long first, n, start, end, nr, i, steps = 0;
+	struct vm_area_struct *vma;
+	struct rng sub;
+
+	op_range(r, op, &first, &n);
+	start = addr_of(first);
+	end = addr_of(first + n);
+	rng_seed(&sub, op->r);
+	nr = collect_vmas(r, list);
+	i = first_ending_after(list, nr, start);
+	{
+		VMA_ITERATOR(vmi, &r->mm, start);
+
+		for_each_vma_range(vmi, vma, end) {
+			ASSERT_TRUE(i < nr);
+			ASSERT_ENTRY(vma, list[i]);
+			ASSERT_TRUE(vma->vm_start < end);
+			if (++steps != op->c % 8) {
+				i++;
+				continue;
+			}
+			vma_iter_invalidate(&vmi);
+			start = vma->vm_end;
+			if (!op_mprotect_nested(r, &sub) || !check_mm(r))
+				return false;
+			r->nr_merge_pts = 0;
+			nr = collect_vmas(r, list);
+			i = first_ending_after(list, nr, start);
+		}
+	}
+	ASSERT_TRUE(i == nr || list[i]->vm_start >= end);
+	{
+		VMA_ITERATOR(vmi, &r->mm, addr_of(first));
+
+		nr = collect_vmas(r, list);
+		i = first_ending_after(list, nr, addr_of(first));
+		vma = vma_find(&vmi, ULONG_MAX);
+		ASSERT_ENTRY(vma, i < nr ? list[i] : NULL);
+		if (vma)
+			ASSERT_ENTRY(vma_prev(&vmi), i ? list[i - 1] : NULL);
+	}
+	return true;
+}
+
+/* The change made while an iterator is paused: mprotect or munmap. */
+static bool op_mprotect_nested(struct vma_run *r, struct rng *sub)
+{
+	struct test_op op = {
+		.a = rng_below(sub, r->nr_pages),
+		.b = rng_range(sub, 1, 8),
+		.c = rng_below(sub, 0x20),
+	};
+	unsigned long injected = slab_faults.injected;
+	bool ok;
+
+	if (rng_percent(sub, 50))
+		ok = op_mprotect(r, &op);
+	else
+		ok = op_unmap(r, &op);
+	if (slab_faults.injected != injected)
+		r->nr_merge_pts = 0;
+	return ok;
+}
+
+/* ---- The sequence ---- */
+
+struct vop_info {
+	const char *name;
+	bool (*apply)(struct vma_run *r, const struct test_op *op);
+	unsigned int weight;
+};
+
+static const struct vop_info vop_info[NR_VOPS] = {
+	[VOP_MAP] = { "map", op_map, 30 },
+	[VOP_UNMAP] = { "unmap", op_unmap, 12 },
+	[VOP_MPROTECT] = { "mprotect", op_mprotect, 25 },
+	[VOP_FAULT] = { "fault", op_fault, 10 },
+	[VOP_EXPAND] = { "vma_expand", op_expand, 5 },
+	[VOP_SHRINK] = { "vma_shrink", op_shrink, 4 },
+	[VOP_EXTEND] = { "vma_merge_extend", op_extend, 5 },
+	[VOP_COPY] = { "copy_vma", op_copy, 5 },
+	[VOP_ITER] = { "iterate", op_iter, 4 },
+};
+
+/* ctx->config: address space size in pages, and the GFP_KERNEL fail rate. */
+#define CONFIG_FAIL_SHIFT	16
+
+static const char *vma_op_name(unsigned int type)
+{
+	return type < NR_VOPS ? vop_info[type].name : NULL;
+}
+
+static void vma_describe(const struct test_op *op, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail]",
+		 vma_op_name(op->type) ? vma_op_name(op->type) : "?",
+		 op->a, op->b, op->c, (unsigned long long)op->r,
+		 ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1),
+		 ctx->config >> CONFIG_FAIL_SHIFT);
+}
+
+/* A page near the edge of a mapping half the time: where splits happen. */
+static unsigned long gen_page(struct vma_run *r)
+{
+	unsigned long p = rng_below(&r->rng, r->nr_pages);
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(p));
+
+	if (!vma || rng_percent(&r->rng, 50))
+		return p;
+	return page_of(rng_percent(&r->rng, 50) ? vma->vm_start :
+		       vma->vm_end) % r->nr_pages;
+}
+
+static void gen_op(struct vma_run *r, struct test_op *op)
+{
+	unsigned int total = 0, pick, t;
+
+	for (t = 0; t < NR_VOPS; t++)
+		total += vop_info[t].weight;
+	pick = rng_below(&r->rng, total);
+	for (t = 0; pick >= vop_info[t].weight; t++)
+		pick -= vop_info[t].weight;
+	memset(op, 0, sizeof(*op));
+	op->type = t;
+	op->a = gen_page(r);
+	op->b = rng_percent(&r->rng, 70) ? rng_range(&r->rng, 1, 6) :
+		rng_range(&r->rng, 1, r->nr_pages / 2);
+	if (t == VOP_MPROTECT || t == VOP_UNMAP)
+		op->b = (gen_page(r) - op->a) % r->nr_pages + 1;
+	if (t == VOP_COPY)
+		op->c = gen_page(r);
+	else if (t == VOP_MAP)
+		/* Few distinct flag sets and files, so that neighbours merge. */
+		op->c = (rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
+			 0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0)) |
+			rng_below(&r->rng, NR_FILES + 1) << 8;
+	else
+		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
+	op->r = rng_percent(&r->rng, 70) ? rng_below(&r->rng, 2) << 1 :
+		rng_next(&r->rng);
+}
+
+static void init_run(struct vma_run *r, uint64_t seed)
+{
+	unsigned int f;
+
+	memset(r, 0, sizeof(*r));
+	rng_seed(&r->rng, seed);
+	r->nr_pages = ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1);
+	if (!r->nr_pages || r->nr_pages > 4096)
+		r->nr_pages = 64;
+	vma_model_init(&r->model, r->nr_pages);
+	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
+		      MT_FLAGS_USE_RCU);
+	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
+	vma_current.mm = &r->mm;
+	for (f = 1; f <= NR_FILES; f++) {
+		atomic_long_set(&r->files[f].f_count, 1);
+		r->files[f].f_mapping = &r->files[f].mapping;
+		r->files[f].id = f;
+	}
+	/* Memory fails only where the config says (unless options said more). */
+	if (!opts.fail_rate)
+		slab_faults.kernel_pct = ctx->config >> CONFIG_FAIL_SHIFT;
+}
+
+static void start_sequence(struct vma_run *r, uint64_t seed)
+{
+	static const unsigned long sizes[] = { 32, 64, 128, 256 };
+	struct rng pick;
+	unsigned long fail;
+
+	rng_seed(&pick, seed ^ 0x766d61);
+	fail = rng_percent(&pick, 50) ? rng_range(&pick, 1, 5) : 0;
+	ctx->config = sizes[rng_below(&pick, 4)] | fail << CONFIG_FAIL_SHIFT;
+	init_run(r, seed);
+}
+
+static bool apply_op(struct vma_run *r)
+{
+	bool ok;
+
+	test_log_op(&r->op);
+	r->injected = slab_faults.injected;
+	r->nr_merge_pts = 0;
+	if (opts.trace) {
+		char buf[256];
+
+		vma_describe(&r->op, buf, sizeof(buf));
+		printf("op %lu: %s (%d VMAs)\n", r->op_nr, buf, r->mm.map_count);
+	}
+	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
+	/* A failed op obliged no merge: the model says what stayed. */
+	if (slab_faults.injected != r->injected)
+		r->nr_merge_pts = 0;
+	return ok && check_mm(r);
+}
+
+/* Unmap everything with no failures, then nothing may be left. */
+static bool end_sequence(struct vma_run *r, bool ok)
+{
+	slab_faults.kernel_pct = 0;
+	slab_faults.nowait_pct = 0;
+	slab_faults.nth = 0;
+	if (ok) {
+		ASSERT_EQ(unmap_range(r, 0, r->nr_pages), 0);
+		r->nr_merge_pts = 0;
+		ok = check_mm(r);
+		ASSERT_EQ(r->mm.map_count, 0);
+	}
+	__mt_destroy(&r->mm.mm_mt);
+	rcu_barrier();
+	if (ok) {
+		ASSERT_EQ(slab_live("vm_area_struct"), 0);
+		ASSERT_EQ(slab_live("anon_vma"), 0);
+		ASSERT_EQ(slab_live("anon_vma_chain"), 0);
+		ASSERT_EQ(slab_live("maple_node"), 0);
+	}
+	vma_model_destroy(&r->model);
+	return ok;
+}
+
+static bool vma_run_ops(unsigned long ops)
+{
+	struct vma_run *r = &run;
+	bool ok = true;
+
+	start_sequence(r, ctx->seed);
+	for (r->op_nr = 1; r->op_nr <= ops && ok; r->op_nr++) {
+		gen_op(r, &r->op);
+		ok = apply_op(r);
+	}
+	return end_sequence(r, ok);
+}
+
+static bool vma_replay(const struct test_op *ops, unsigned long n)
+{
+	struct vma_run *r = &run;
+	bool ok = true;
+
+	init_run(r, ctx->seed);
+	for (r->op_nr = 1; r->op_nr <= n && ok; r->op_nr++) {
+		r->op = ops[r->op_nr - 1];
+		ok = apply_op(r);
+	}
+	return end_sequence(r, ok);
+}
+
+static bool vma_has_op(unsigned int type)
+{
+	return type < NR_VOPS;
+}
+
+static void vma_list_ops(FILE *f)
+{
+	unsigned int t;
+
+	for (t = 0; t < NR_VOPS; t++)
+		fprintf(f, "  %-36s yes\n", vop_info[t].name);
+}
+
+static void vma_bench(unsigned long ops)
+{
+	double start = now();
+
+	ctx_reset("vma", 1);
+	vma_run_ops(ops);
+	printf("bench vma: %lu ops in %.2fs\n", ops, now() - start);
+}
+
+const struct suite vma_suite = {
+	.name = "vma",
+	.desc = "mm/vma.c: VMA ops against a page model",
+	.default_ops = 2000,
+	.default_seqs = 20,
+	.op_name = vma_op_name,
+	.nr_op_types = NR_VOPS,
+	.run = vma_run_ops,
+	.replay = vma_replay,
+	.has_op = vma_has_op,
+	.describe = vma_describe,
+	.bench = vma_bench,
+	.list_ops = vma_list_ops,
+};
+
+#else /* !HAVE_MM_VMA_C */
+
+static const char *vma_op_name(unsigned int type)
+{
+	return NULL;
+}
+
+static bool vma_has_op(unsigned int type)
+{
+	return false;
+}
+
+static void vma_list_ops(FILE *f)
+{
+	fprintf(f, "  (skipped: this tree has no mm/vma.c)\n");
+}
+
+const struct suite vma_suite = {
+	.name = "vma",
+	.desc = "mm/vma.c: VMA ops against a page model",
+	.skip = "this tree has no mm/vma.c (6.1 keeps that code in mm/mmap.c)",
+	.op_name = vma_op_name,
+	.has_op = vma_has_op,
+	.list_ops = vma_list_ops,
+};
+
+#endif /* HAVE_MM_VMA_C */

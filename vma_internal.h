@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Our replacement for the kernel's mm/vma_internal.h: the types and helpers
+ * that mm/vma.c and mm/vma.h need, written for this project.  The kernel's
+ * header would pull in most of include/linux; vma_kernel.c includes this one
+ * first, and generated/vma_guard.h (scripts/probe) defines the kernel
+ * header's include guard so that its own #include "vma_internal.h" is empty.
+ *
+ * The structs hold what vma.c touches plus what the suite checks: the
+ * anon_vma counts its chains and active VMAs, files count references,
+ * mappings count the VMAs in their i_mmap tree, and every VMA knows whether
+ * it is linked there and whether it was freed.  Page tables and TLBs are
+ * recorders (vma_stubs.c).
+ */
+#ifndef _STUB_VMA_INTERNAL_H
+#define _STUB_VMA_INTERNAL_H
+
+#include <generated/vma_guard.h>
+#include <generated/features.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/rcupdate.h>
+#include <linux/maple_tree.h>
+#include <linux/xarray.h>
+
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_MASK		(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)
+#define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)
+#define PHYS_PFN(x)		((unsigned long)((x) >> PAGE_SHIFT))
+#define TASK_SIZE		(1UL << 47)
+#define FIRST_USER_ADDRESS	0UL
+#define USER_PGTABLES_CEILING	0UL
+
+typedef unsigned long vm_flags_t;
+
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL
+#define VM_PFNMAP	0x00000400UL
+#define VM_LOCKED	0x00002000UL
+#define VM_IO		0x00004000UL
+#define VM_DONTEXPAND	0x00040000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_HUGETLB	0x00400000UL
+#define VM_MIXEDMAP	0x10000000UL
+#define VM_SOFTDIRTY	0x08000000UL
+#define VM_SEALED	(1UL << 63)
+#define VM_SHADOW_STACK	VM_NONE
+#define VM_STACK	VM_GROWSDOWN
+#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+#define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
+typedef struct {
+	unsigned long pgprot;
+} pgprot_t;
+#define pgprot_val(x)	((x).pgprot)
+#define __pgprot(x)	((pgprot_t) { (x) })
+
+static inline pgprot_t vm_get_page_prot(unsigned long vm_flags)
+{
+	return __pgprot(vm_flags & (VM_ACCESS_FLAGS | VM_SHARED));
+}
+
+static inline pgprot_t pgprot_modify(pgprot_t oldprot, pgprot_t newprot)
+{
+	return newprot;
+}
+
+/* Locks: the suite is single-threaded, but every lock must be released. */
+struct rw_semaphore {
+	int held;
+};
+
+struct mutex {
+	int held;
+};
+#define DEFINE_MUTEX(name)	struct mutex name = { 0 }
+
+extern long vma_locks_held;
+
+static inline void mutex_lock(struct mutex *m)
+{
+	m->held++;
+	vma_locks_held++;
+}
+
+static inline void mutex_unlock(struct mutex *m)
+{
+	m->held--;
+	vma_locks_held--;
+}
+
+static inline bool mutex_is_locked(struct mutex *m)
+{
+	return m->held;
+}
+
+static inline void down_write(struct rw_semaphore *sem)
+{
+	sem->held++;
+	vma_locks_held++;
+}
+
+static inline void up_write(struct rw_semaphore *sem)
+{
+	WARN_ON(sem->held <= 0);
+	sem->held--;
+	vma_locks_held--;
+}
+#define down_write_nest_lock(sem, nest)	down_write(sem)
+
+static inline bool test_bit(long nr, const volatile unsigned long *addr)
+{
+	return (*addr >> nr) & 1;
+}
+
+static inline bool __test_and_set_bit(long nr, volatile unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	*addr |= 1UL << nr;
+	return old;
+}
+
+static inline bool __test_and_clear_bit(long nr, volatile unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	*addr &= ~(1UL << nr);
+	return old;
+}
+#define test_and_set_bit	__test_and_set_bit
+#define test_and_clear_bit	__test_and_clear_bit
+#define AS_MM_ALL_LOCKS		2
+
+#define MAX_ERRNO	4095
+#define IS_ERR_VALUE(x)	((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+
+static inline bool IS_ERR(const void *ptr)
+{
+	return IS_ERR_VALUE(ptr);
+}
+
+struct rb_node {
+	unsigned long __rb_parent_color;
+	struct rb_node *rb_right, *rb_left;
+};
+
+struct rb_root {
+	struct rb_node *rb_node;
+};
+
+struct rb_root_cached {
+	struct rb_root rb_root;
+	struct rb_node *rb_leftmost;
+};
+
+/*
+ * An anon_vma.  nr_chains counts the anon_vma_chains that point here (one
+ * per VMA in a single mm), num_active_vmas the VMAs whose ->anon_vma it is;
+ * it is freed when its last chain goes, as put_anon_vma() would.
+ */
+struct anon_vma {
+	struct anon_vma *root;
+	struct rw_semaphore rwsem;
+	struct rb_root_cached rb_root;
+	long nr_chains;
+	long num_active_vmas;
+	long in_tree;		/* chains in the interval tree (rb_root) */
+	unsigned long id;	/* never 0: the model's name for it */
+};
+
+struct anon_vma_chain {
+	struct vm_area_struct *vma;
+	struct anon_vma *anon_vma;
+	struct list_head same_vma;
+	bool in_tree;
+};
+
+struct anon_vma_name {
+	int dummy;
+};
+
+struct mempolicy {
+	int dummy;
+};
+
+struct vm_userfaultfd_ctx {
+	void *ctx;
+};
+
+/* i_mmap is a count here: nr_vmas VMAs are in the (absent) interval tree. */
+struct address_space {
+	struct rb_root_cached i_mmap;
+	struct rw_semaphore i_mmap_rwsem;
+	unsigned long flags;
+	atomic_t i_mmap_writable;
+	long nr_vmas;
+};
+
+struct file {
+	atomic_long_t f_count;
+	struct address_space *f_mapping;
+	struct address_space mapping;
+	unsigned long id;
+};
+
+struct mm_struct {
+	struct maple_tree mm_mt;
+	struct rw_semaphore mmap_lock;
+	int map_count;
+	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
+};
+
+struct vm_area_struct;
+struct vm_fault;
+
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *vma);
+	void (*close)(struct vm_area_struct *vma);
+	int (*may_split)(struct vm_area_struct *vma, unsigned long addr);
+	int (*page_mkwrite)(struct vm_fault *vmf);
+	int (*pfn_mkwrite)(struct vm_fault *vmf);
+};
+
+/* What the suite checks of a VMA's life: set by the stubs, not by vma.c. */
+#define VMA_MAGIC_LIVE	0x766d61UL
+
+struct vm_area_struct {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	struct mm_struct *vm_mm;
+	pgprot_t vm_page_prot;
+	vm_flags_t vm_flags;
+	unsigned long vm_pgoff;
+	struct file *vm_file;
+	void *vm_private_data;
+	const struct vm_operations_struct *vm_ops;
+	struct anon_vma *anon_vma;
+	struct list_head anon_vma_chain;
+	struct mempolicy *vm_policy;
+	struct vm_userfaultfd_ctx vm_userfaultfd_ctx;
+	bool detached;
+	int in_i_mmap;		/* times in its mapping's i_mmap: 0 or 1 */
+	unsigned long magic;	/* VMA_MAGIC_LIVE until freed */
+};
+
+struct vma_iterator {
+	struct ma_state mas;
+};
+
+#ifdef HAVE_MAS_STATUS
+#define VMA_ITER_START	.node = NULL, .status = ma_start
+#else
+#define VMA_ITER_START	.node = MAS_START
+#endif
+
+#define VMA_ITERATOR(name, __mm, __addr)				\
+	struct vma_iterator name = {					\
+		.mas = {						\
+			.tree = &(__mm)->mm_mt,				\
+			.index = __addr,				\
+			VMA_ITER_START,					\
+		},							\
+	}
+
+struct mmu_gather {
+	struct mm_struct *mm;
+};
+
+struct task_struct {
+	char comm[16];
+	struct mm_struct *mm;
+};
+extern struct task_struct vma_current;
+#define current		(&vma_current)
+#define signal_pending(task)	0
+
+extern int sysctl_max_map_count;
+
+#define VM_WARN_ON_ONCE_MM(cond, mm)	WARN_ON(cond)
+#define VM_BUG_ON_MM(cond, mm)		BUG_ON(cond)
+#define VM_BUG_ON_VMA(cond, vma)	BUG_ON(cond)
+
+/* ---- The VMA iterator, as include/linux/mm.h and mm/internal.h give it ---- */
+
+static inline void vma_iter_init(struct vma_iterator *vmi,
+				 struct mm_struct *mm, unsigned long addr)
+{
+	mas_init(&vmi->mas, &mm->mm_mt, addr);
+}
+
+static inline struct vm_area_struct *vma_next(struct vma_iterator *vmi)
+{
+	/* mas_find(), not mas_next(): a fresh iterator must see its first VMA. */
+	return mas_find(&vmi->mas, ULONG_MAX);
+}
+
+static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
+{
+	return mas_prev(&vmi->mas, 0);
+}
+
+/* The first VMA at or after the iterator that starts below max. */
+static inline struct vm_area_struct *vma_find(struct vma_iterator *vmi,
+					      unsigned long max)
+{
+	return mas_find(&vmi->mas, max - 1);
+}
+
+static inline struct vm_area_struct *vma_iter_next_range(struct vma_iterator *vmi)
+{
+	return mas_next_range(&vmi->mas, ULONG_MAX);
+}
+
+static inline void vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+{
+	mas_set(&vmi->mas, addr);
+}
+
+static inline void vma_iter_invalidate(struct vma_iterator *vmi)
+{
+	mas_pause(&vmi->mas);
+}
+
+#ifndef VMA_DEFINES_vma_iter_clear_gfp
+static inline int vma_iter_clear_gfp(struct vma_iterator *vmi,
+				     unsigned long start, unsigned long end,
+				     gfp_t gfp)
+{
+	__mas_set_range(&vmi->mas, start, end - 1);
+	mas_store_gfp(&vmi->mas, NULL, gfp);
+	return mas_is_err(&vmi->mas) ? -ENOMEM : 0;
+}
+#endif
+
+#ifndef VMA_DEFINES_vma_iter_free
+static inline void vma_iter_free(struct vma_iterator *vmi)
+{
+	mas_destroy(&vmi->mas);
+}
+#endif
+
+#define for_each_vma(__vmi, __vma)					\
+	while (((__vma) = vma_next(&(__vmi))) != NULL)
+
+#define for_each_vma_range(__vmi, __vma, __end)				\
+	while (((__vma) = vma_find(&(__vmi), (__end))) != NULL)
+
+static inline void vma_iter_dump_tree(struct vma_iterator *vmi)
+{
+#ifdef HAVE_MT_DUMP_FORMAT
+	mt_dump(vmi->mas.tree, mt_dump_hex);
+#else
+	mt_dump(vmi->mas.tree);
+#endif
+}
+
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev);
+void dump_vma(const struct vm_area_struct *vma);
+
+/* ---- VMAs ---- */
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline void vma_set_range(struct vm_area_struct *vma,
+				 unsigned long start, unsigned long end,
+				 pgoff_t pgoff)
+{
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+}
+
+static inline bool vma_is_anonymous(struct vm_area_struct *vma)
+{
+	return !vma->vm_ops;
+}
+
+static inline bool vma_is_shared_maywrite(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
+		(VM_SHARED | VM_MAYWRITE);
+}
+
+static inline bool is_vm_hugetlb_page(struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_HUGETLB;
+}
+
+static inline void vma_mark_detached(struct vm_area_struct *vma, bool detached)
+{
+	vma->detached = detached;
+}
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);
+void __vm_area_free(struct vm_area_struct *vma);
+
+extern const struct vm_operations_struct vma_dummy_vm_ops;
+
+#ifndef VMA_DEFINES_vma_close
+/* Close once, then no hook may run on the half-torn-down VMA again. */
+static inline void vma_close(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close) {
+		vma->vm_ops->close(vma);
+		vma->vm_ops = &vma_dummy_vm_ops;
+	}
+}
+#endif
+
+/* Per-VMA locks, mmap_lock: nothing runs concurrently with the suite. */
+static inline void vma_start_write(struct vm_area_struct *vma) { }
+static inline void vma_assert_write_locked(struct vm_area_struct *vma) { }
+static inline void mmap_assert_write_locked(struct mm_struct *mm) { }
+static inline void mmap_assert_locked(struct mm_struct *mm) { }
+static inline void mmap_write_downgrade(struct mm_struct *mm) { }
+static inline void mmap_read_unlock(struct mm_struct *mm) { }
+static inline void mmap_write_unlock(struct mm_struct *mm) { }
+
+/* Things this harness has none of: THP, hugetlb, uprobes, uffd, policies. */
+static inline void vma_adjust_trans_huge(struct vm_area_struct *vma,
+					 unsigned long start, unsigned long end,
+					 long adjust_next) { }
+static inline void hugetlb_split(struct vm_area_struct *vma, unsigned long addr) { }
+static inline void khugepaged_enter_vma(struct vm_area_struct *vma,
+					unsigned long vm_flags) { }
+static inline void uprobe_mmap(struct vm_area_struct *vma) { }
+static inline void uprobe_munmap(struct vm_area_struct *vma,
+				 unsigned long start, unsigned long end) { }
+static inline int userfaultfd_unmap_prep(struct vm_area_struct *vma,
+					 unsigned long start, unsigned long end,
+					 struct list_head *uf)
+{
+	return 0;
+}
+static inline bool userfaultfd_wp(struct vm_area_struct *vma)
+{
+	return false;
+}
+static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *vma,
+						   struct vm_userfaultfd_ctx ctx)
+{
+	return vma->vm_userfaultfd_ctx.ctx == ctx.ctx;
+}
+static inline struct anon_vma_name *anon_vma_name(struct vm_area_struct *vma)
+{
+	return NULL;
+}
+static inline bool anon_vma_name_eq(struct anon_vma_name *a,
+				    struct anon_vma_name *b)
+{
+	return a == b;
+}
+#define vma_policy(vma)	((vma)->vm_policy)
+static inline bool mpol_equal(struct mempolicy *a, struct mempolicy *b)
+{
+	return a == b;
+}
+static inline void mpol_put(struct mempolicy *pol) { }
+static inline int vma_dup_policy(struct vm_area_struct *src,
+				 struct vm_area_struct *dst)
+{
+	dst->vm_policy = src->vm_policy;
+	return 0;
+}
+static inline bool vma_soft_dirty_enabled(struct vm_area_struct *vma)
+{
+	return false;
+}
+static inline bool mapping_can_writeback(struct address_space *mapping)
+{
+	return false;
+}
+static inline void flush_dcache_mmap_lock(struct address_space *mapping) { }
+static inline void flush_dcache_mmap_unlock(struct address_space *mapping) { }
+static inline void vm_unacct_memory(long pages) { }
+static inline void update_hiwater_rss(struct mm_struct *mm) { }
+static inline void update_hiwater_vm(struct mm_struct *mm) { }
+static inline void lru_add_drain(void) { }
+
+/* ---- Files ---- */
+
+static inline struct file *get_file(struct file *f)
+{
+	atomic_long_inc(&f->f_count);
+	return f;
+}
+
+/* The suite owns its files: a put that drops the last reference is a bug. */
+static inline void fput(struct file *f)
+{
+	WARN_ON(atomic_long_read(&f->f_count) <= 1);
+	atomic_long_dec(&f->f_count);
+}
+
+static inline void mapping_allow_writable(struct address_space *mapping)
+{
+	atomic_inc(&mapping->i_mmap_writable);
+}
+
+static inline void mapping_unmap_writable(struct address_space *mapping)
+{
+	atomic_dec(&mapping->i_mmap_writable);
+}
+
+static inline void i_mmap_lock_write(struct address_space *mapping)
+{
+	down_write(&mapping->i_mmap_rwsem);
+}
+
+static inline void i_mmap_unlock_write(struct address_space *mapping)
+{
+	up_write(&mapping->i_mmap_rwsem);
+}
+
+void vma_interval_tree_insert(struct vm_area_struct *vma,
+			      struct rb_root_cached *root);
+void vma_interval_tree_remove(struct vm_area_struct *vma,
+			      struct rb_root_cached *root);
+
+/* ---- anon_vmas (vma_stubs.c: mm/rmap.c's part, written for the suite) ---- */
+
+static inline void anon_vma_lock_write(struct anon_vma *anon_vma)
+{
+	down_write(&anon_vma->root->rwsem);
+}
+
+static inline void anon_vma_unlock_write(struct anon_vma *anon_vma)
+{
+	up_write(&anon_vma->root->rwsem);
+}
+
+void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
+				   struct rb_root_cached *root);
+void anon_vma_interval_tree_remove(struct anon_vma_chain *avc,
+				   struct rb_root_cached *root);
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next);
+
+/* ---- Page tables and TLB: recorders (vma_stubs.c) ---- */
+
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
+void tlb_finish_mmu(struct mmu_gather *tlb);
+void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
+		struct vm_area_struct *vma, unsigned long start_addr,
+		unsigned long end_addr, unsigned long tree_end,
+		bool mm_wr_locked);
+void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
+		   struct vm_area_struct *vma, unsigned long floor,
+		   unsigned long ceiling, bool mm_wr_locked);
+
+#endif

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VMA suite's page model.  Mapping, unmapping and changing flags are
+ * plain per-page writes; the one rule it holds is when two neighbouring
+ * pages may share a VMA, written down from the kernel's documentation of
+ * vma_merge_new_range() and vma_merge_existing_range() (mm/vma.c, 6.12):
+ *
+ *   Two adjacent mapped pages may be in one VMA when
+ *   - their vm_flags are equal, VM_SOFTDIRTY aside (is_mergeable_vma()),
+ *   - neither is VM_SPECIAL (VM_IO, VM_DONTEXPAND, VM_PFNMAP, VM_MIXEDMAP:
+ *     "special VMAs are unmergeable"),
+ *   - they map the same file (or both none), at consecutive file offsets
+ *     (anonymous memory: consecutive address >> PAGE_SHIFT, which is what
+ *     mmap gives it as pgoff), so that one vm_pgoff describes both,
+ *   - their anon_vmas are compatible: equal, or the side the op brought in
+ *     (the new, changed or copied range) has none yet.  Not the other way
+ *     round: is_mergeable_anon_vma() lets a NULL anon_vma through only when
+ *     the neighbour's anon_vma_chain is singular, and a neighbour without
+ *     an anon_vma has an empty chain, so a range with an anon_vma does not
+ *     merge into a neighbour without one.  (Both none: equal, so they do.)
+ *   Policies, userfaultfd contexts and anon_vma names are never varied.
+ *
+ * Where the kernel may leave such pages in two VMAs: it merges only where
+ * an op asked it to (the boundaries of a new, changed or copied range, and
+ * inside a range whose flags an mprotect-like loop changed), never after
+ * munmap; it does not merge when that would remove a VMA whose vm_ops have
+ * close (can_merge_remove_vma()); and it merges a range with both
+ * neighbours only if their two anon_vmas are compatible with each other.
+ * The suite applies those exceptions; this file only says "may".
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "vma_model.h"
+#include "vma_internal.h"
+
+void vma_model_init(struct vma_model *m, unsigned long nr_pages)
+{
+	m->nr_pages = nr_pages;
+	m->pages = calloc(nr_pages, sizeof(*m->pages));
+	if (!m->pages)
+		abort();
+}
+
+void vma_model_destroy(struct vma_model *m)
+{
+	free(m->pages);
+	m->pages = NULL;
+}
+
+void vma_model_copy(struct vma_model *dst, const struct vma_model *src)
+{
+	memcpy(dst->pages, src->pages, src->nr_pages * sizeof(*src->pages));
+}
+
+void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
+		   unsigned long flags, unsigned int file, unsigned long pgoff,
+		   unsigned long anon)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		struct vma_page *p = &m->pages[first + i];
+
+		p->mapped = true;
+		p->flags = flags;
+		p->file = file;
+		p->pgoff = pgoff + i;
+		p->anon = anon;
+	}
+}
+
+void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n)
+{
+	memset(&m->pages[first], 0, n * sizeof(*m->pages));
+}
+
+void vma_model_set_flags(struct vma_model *m, unsigned long first,
+			 unsigned long n, unsigned long flags)
+{
+	unsigned long i;
+
+	for (i = first; i < first + n; i++)
+		if (m->pages[i].mapped)
+			m->pages[i].flags = flags;
+}
+
+unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
+			       unsigned long n)
+{
+	unsigned long i, count = 0;
+
+	for (i = first; i < first + n; i++)
+		count += m->pages[i].mapped;
+	return count;
+}
+
+bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
+			 bool incoming_right)
+{
+	const struct vma_page *l, *r;
+
+	if (p == 0 || p >= m->nr_pages)
+		return false;
+	l = &m->pages[p - 1];
+	r = &m->pages[p];
+	if (!l->mapped || !r->mapped)
+		return false;
+	if ((l->flags ^ r->flags) & ~VM_SOFTDIRTY)
+		return false;
+	if (l->flags & VM_SPECIAL)
+		return false;
+	if (l->file != r->file || r->pgoff != l->pgoff + 1)
+		return false;
+	return l->anon == r->anon || !(incoming_right ? r->anon : l->anon);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VMA suite's reference model: one entry per page of a bounded address
+ * space, saying whether the page is mapped and with what.  It knows nothing
+ * of VMAs or of the maple tree; the suite compares the kernel's VMAs with it
+ * page by page.
+ */
+#ifndef _VMA_MODEL_H
+#define _VMA_MODEL_H
+
+#include <stdbool.h>
+
+struct vma_page {
+	bool mapped;
+	unsigned long flags;	/* vm_flags */
+	unsigned int file;	/* 0: anonymous, else the suite's file number */
+	unsigned long pgoff;	/* file offset (anonymous: address >> PAGE_SHIFT) */
+	unsigned long anon;	/* anon_vma id, 0: none yet */
+};
+
+struct vma_model {
+	unsigned long nr_pages;
+	struct vma_page *pages;
+};
+
+void vma_model_init(struct vma_model *m, unsigned long nr_pages);
+void vma_model_destroy(struct vma_model *m);
+void vma_model_copy(struct vma_model *dst, const struct vma_model *src);
+/* Map [first, first + n) with pgoff counting up from pgoff. */
+void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
+		   unsigned long flags, unsigned int file, unsigned long pgoff,
+		   unsigned long anon);
+void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n);
+void vma_model_set_flags(struct vma_model *m, unsigned long first,
+			 unsigned long n, unsigned long flags);
+unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
+			       unsigned long n);
+/*
+ * Whether the page at p may join the mapped page before it in one VMA, the
+ * range an op brought in being on the right of p (incoming_right) or left.
+ */
+bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
+			 bool incoming_right);
+
+#endif

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The parts of the mm that mm/vma.c calls out of line, written for the VMA
+ * suite: VMA allocation, anon_vma chains with real counts, the i_mmap and
+ * anon_vma interval trees as counters, and page tables and TLB flushes as
+ * recorders.  Each keeps what the suite checks after every op: a VMA freed
+ * twice or while still linked somewhere, an anon_vma freed while in use, a
+ * lock left held.
+ */
+#include <generated/features.h>
+#ifdef HAVE_MM_VMA_C
+#include <stdio.h>
+#include "vma_internal.h"
+#include "vma_stubs.h"
+
+long vma_locks_held;
+struct task_struct vma_current = { .comm = "maple" };
+int sysctl_max_map_count = 65530;
+const struct vm_operations_struct vma_dummy_vm_ops;
+struct vma_record vma_record;
+
+static struct kmem_cache *vma_cache, *anon_vma_cache, *avc_cache;
+
+/* Caches are made in the child that runs a sequence: each starts from none. */
+static void vma_caches_init(void)
+{
+	if (vma_cache)
+		return;
+	vma_cache = kmem_cache_create("vm_area_struct",
+				      sizeof(struct vm_area_struct), 0, 0, NULL);
+	anon_vma_cache = kmem_cache_create("anon_vma", sizeof(struct anon_vma),
+					   0, 0, NULL);
+	avc_cache = kmem_cache_create("anon_vma_chain",
+				      sizeof(struct anon_vma_chain), 0, 0, NULL);
+}
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	vma_caches_init();
+	vma = kmem_cache_alloc(vma_cache, GFP_KERNEL);
+	if (!vma)
+		return NULL;
+	memset(vma, 0, sizeof(*vma));
+	vma->vm_mm = mm;
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	vma->magic = VMA_MAGIC_LIVE;
+	return vma;
+}
+
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
+{
+	struct vm_area_struct *new;
+
+	vma_caches_init();
+	new = kmem_cache_alloc(vma_cache, GFP_KERNEL);
+	if (!new)
+		return NULL;
+	*new = *orig;
+	/* The copy shares nothing the original is linked into. */
+	INIT_LIST_HEAD(&new->anon_vma_chain);
+	new->in_i_mmap = 0;
+	new->detached = false;
+	new->magic = VMA_MAGIC_LIVE;
+	return new;
+}
+
+/* A VMA may be freed once, and only once nothing links to it any more. */
+void vm_area_free(struct vm_area_struct *vma)
+{
+	if (WARN_ON(vma->magic != VMA_MAGIC_LIVE)) {
+		printk("vm_area_free(%p): freed twice or never allocated\n", vma);
+		return;
+	}
+	WARN_ON(vma->in_i_mmap);
+	WARN_ON(!list_empty(&vma->anon_vma_chain));
+	vma->magic = 0;
+	vma_record.vmas_freed++;
+	kmem_cache_free(vma_cache, vma);
+}
+
+void __vm_area_free(struct vm_area_struct *vma)
+{
+	vm_area_free(vma);
+}
+
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev)
+{
+	VMA_ITERATOR(vmi, mm, addr);
+	struct vm_area_struct *vma = mas_walk(&vmi.mas);
+
+	*pprev = vma_prev(&vmi);
+	return vma ? vma : vma_next(&vmi);
+}
+
+void dump_vma(const struct vm_area_struct *vma)
+{
+	printk("vma %p [%#lx, %#lx) pgoff %#lx flags %#lx file %p anon_vma %p\n",
+	       vma, vma->vm_start, vma->vm_end, vma->vm_pgoff, vma->vm_flags,
+	       vma->vm_file, vma->anon_vma);
+}
+
+static struct address_space *i_mmap_mapping(struct rb_root_cached *root)
+{
+	return container_of(root, struct address_space, i_mmap);
+}
+
+void vma_interval_tree_insert(struct vm_area_struct *vma,
+			      struct rb_root_cached *root)
+{
+	WARN_ON(vma->in_i_mmap);
+	vma->in_i_mmap++;
+	i_mmap_mapping(root)->nr_vmas++;
+}
+
+void vma_interval_tree_remove(struct vm_area_struct *vma,
+			      struct rb_root_cached *root)
+{
+	WARN_ON(!vma->in_i_mmap);
+	vma->in_i_mmap--;
+	i_mmap_mapping(root)->nr_vmas--;
+}
+
+void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
+				   struct rb_root_cached *root)
+{
+	WARN_ON(avc->in_tree);
+	avc->in_tree = true;
+	avc->anon_vma->in_tree++;
+}
+
+void anon_vma_interval_tree_remove(struct anon_vma_chain *avc,
+				   struct rb_root_cached *root)
+{
+	WARN_ON(!avc->in_tree);
+	avc->in_tree = false;
+	avc->anon_vma->in_tree--;
+}
+
+struct anon_vma *vma_anon_vma_alloc(void)
+{
+	struct anon_vma *av;
+
+	vma_caches_init();
+	av = kmem_cache_alloc(anon_vma_cache, GFP_KERNEL);
+	if (!av)
+		return NULL;
+	memset(av, 0, sizeof(*av));
+	av->root = av;
+	av->id = ++vma_record.anon_vma_ids;
+	return av;
+}
+
+/* An anon_vma that was never linked: the caller's allocation failed later. */
+void vma_anon_vma_free(struct anon_vma *av)
+{
+	kmem_cache_free(anon_vma_cache, av);
+}
+
+/* Link vma to anon_vma with a new chain; -ENOMEM as the kernel may fail. */
+int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av)
+{
+	struct anon_vma_chain *avc;
+
+	vma_caches_init();
+	avc = kmem_cache_alloc(avc_cache, GFP_NOWAIT | __GFP_NOWARN);
+	if (!avc)
+		avc = kmem_cache_alloc(avc_cache, GFP_KERNEL);
+	if (!avc)
+		return -ENOMEM;
+	avc->vma = vma;
+	avc->anon_vma = av;
+	avc->in_tree = false;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	av->nr_chains++;
+	anon_vma_interval_tree_insert(avc, &av->rb_root);
+	return 0;
+}
+
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct anon_vma_chain *pavc;
+
+	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
+		if (vma_anon_vma_link(dst, pavc->anon_vma)) {
+			/* Nothing was made active yet: undo the chains only. */
+			dst->anon_vma = NULL;
+			unlink_anon_vmas(dst);
+			return -ENOMEM;
+		}
+	}
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
+	return 0;
+}
+
+static void put_anon_vma(struct anon_vma *av)
+{
+	WARN_ON(av->num_active_vmas);
+	WARN_ON(av->in_tree);
+	vma_record.anon_vmas_freed++;
+	kmem_cache_free(anon_vma_cache, av);
+}
+
+void unlink_anon_vmas(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc, *next;
+
+	if (vma->anon_vma) {
+		vma->anon_vma->num_active_vmas--;
+		vma->anon_vma = NULL;
+	}
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *av = avc->anon_vma;
+
+		if (avc->in_tree)
+			anon_vma_interval_tree_remove(avc, &av->rb_root);
+		list_del(&avc->same_vma);
+		kmem_cache_free(avc_cache, avc);
+		if (!--av->nr_chains)
+			put_anon_vma(av);
+	}
+}
+
+/* vma absorbed next: they must have had the same anon_vma (mm/rmap.c). */
+void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
+{
+	if (WARN_ON(vma->anon_vma != next->anon_vma))
+		printk("anon_vma_merge: vma %p has anon_vma %p, next %p has %p\n",
+		       vma, vma->anon_vma, next, next->anon_vma);
+	unlink_anon_vmas(next);
+}
+
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
+{
+	tlb->mm = mm;
+	vma_record.tlb_active++;
+}
+
+void tlb_finish_mmu(struct mmu_gather *tlb)
+{
+	WARN_ON(vma_record.tlb_active <= 0);
+	vma_record.tlb_active--;
+	vma_record.tlb_flushes++;
+}
+
+/* Record the pages whose PTEs would be zapped: [start, end) of each VMA. */
+void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
+		struct vm_area_struct *vma, unsigned long start_addr,
+		unsigned long end_addr, unsigned long tree_end,
+		bool mm_wr_locked)
+{
+	WARN_ON(vma_record.tlb_active <= 0);
+	do {
+		unsigned long s = max(start_addr, vma->vm_start);
+		unsigned long e = min(end_addr, vma->vm_end);
+
+		if (s < e)
+			vma_record.pages_zapped += (e - s) >> PAGE_SHIFT;
+	} while ((vma = mas_find(mas, tree_end - 1)) != NULL);
+}
+
+void unlink_file_vma(struct vm_area_struct *vma);
+
+/* What free_pgtables() does besides page tables: unlink anon_vmas and files. */
+void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
+		   struct vm_area_struct *vma, unsigned long floor,
+		   unsigned long ceiling, bool mm_wr_locked)
+{
+	WARN_ON(vma_record.tlb_active <= 0);
+	do {
+		struct vm_area_struct *next = mas_find(mas, ceiling - 1);
+
+		if (xa_is_zero(next))
+			next = NULL;
+		unlink_anon_vmas(vma);
+		unlink_file_vma(vma);
+		vma_record.pgtables_freed++;
+		vma = next;
+	} while (vma);
+}
+
+#endif /* HAVE_MM_VMA_C */

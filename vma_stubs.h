@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the VMA suite asks of vma_stubs.c: records, and anon_vmas to fault in. */
+#ifndef _VMA_STUBS_H
+#define _VMA_STUBS_H
+
+#include "vma_internal.h"
+
+/* Counted by the stubs as mm/vma.c calls them; the suite resets and checks. */
+struct vma_record {
+	unsigned long vmas_freed;
+	unsigned long anon_vmas_freed;
+	unsigned long anon_vma_ids;	/* the last id handed out */
+	unsigned long pages_zapped;	/* pages unmap_vmas() was asked to zap */
+	unsigned long pgtables_freed;	/* VMAs free_pgtables() tore down */
+	unsigned long tlb_flushes;
+	long tlb_active;		/* gathers not yet finished */
+};
+extern struct vma_record vma_record;
+
+/* A new anon_vma, as anon_vma_prepare() allocates one; NULL if out of memory. */
+struct anon_vma *vma_anon_vma_alloc(void);
+void vma_anon_vma_free(struct anon_vma *av);
+/* Chain vma to anon_vma; -ENOMEM leaves nothing behind. */
+int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);
+
+#endif
