@@ -783,6 +783,13 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
 	vma_model_map(&r->model, dst, n, flags, fnr, pgoff, anon);
+	/*
+	 * The copy may have merged with its source and a neighbour that has
+	 * an anon_vma: the source's pages have it now, before the unmap
+	 * below splits them off.
+	 */
+	if (!check_vma_pages(r, new))
+		return false;
 	if (!keep) {
 		add_merge_pt(r, dst, true);
 		add_merge_pt(r, dst + n, false);
@@ -860,7 +867,8 @@ static bool op_iter(struct vma_run *r, const struct test_op *op)
 				return false;
 			r->nr_merge_pts = 0;
 			nr = collect_vmas(r, list);
-			i = first_ending_after(list, nr, start);
+			/* Paused past the window: the walk is over. */
+			i = start >= end ? nr : first_ending_after(list, nr, start);
 		}
 	}
 	ASSERT_TRUE(i == nr || list[i]->vm_start >= end);
