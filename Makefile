@@ -84,7 +84,7 @@ check: $(obj)/model_test
 	$(obj)/model_test
 	$(src)/scripts/check-build
 	$(src)/scripts/check-trees $(obj)/check
-	$(src)/scripts/planted-bugs
+	$(src)/scripts/planted-bugs maple vma
 
 # Coverage of the kernel files: a gcov build of its own, a fixed run, and
 # reports (HTML, a text summary, Cobertura XML) under coverage/.

@@ -591,7 +591,11 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 
 	if (!vma || vma->anon_vma || (vma->vm_flags & VM_SPECIAL))
 		return true;
-	av = find_mergeable_anon_vma(vma);
+	/*
+	 * Half the time, a fresh one, as when the neighbour's anon_vma is
+	 * shared with a child: VMAs with different anon_vmas then meet.
+	 */
+	av = op->b & 1 ? NULL : find_mergeable_anon_vma(vma);
 	if (!av) {
 		av = vma_anon_vma_alloc();
 		if (!av)

@@ -28,10 +28,12 @@
  * neighbours only if their two anon_vmas are compatible with each other.
  * The suite applies those exceptions; this file only says "may".
  */
+#include <generated/features.h>
+#ifdef HAVE_MM_VMA_C
 #include <stdlib.h>
 #include <string.h>
 #include "vma_model.h"
-#include "vma_internal.h"
+#include "vma_internal.h"	/* the VM_ flags */
 
 void vma_model_init(struct vma_model *m, unsigned long nr_pages)
 {
@@ -113,3 +115,5 @@ bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
 		return false;
 	return l->anon == r->anon || !(incoming_right ? r->anon : l->anon);
 }
+
+#endif /* HAVE_MM_VMA_C */
