@@ -1106,13 +1106,17 @@ static void vma_list_ops(FILE *f)
 		fprintf(f, "  %-36s yes\n", vop_info[t].name);
 }
 
+/* One sequence with every check, in this process: ops per second. */
 static void vma_bench(unsigned long ops)
 {
 	double start = now();
+	bool ok;
 
 	ctx_reset("vma", 1);
-	vma_run_ops(ops);
-	printf("bench vma: %lu ops in %.2fs\n", ops, now() - start);
+	ok = vma_run_ops(ops);
+	start = now() - start;
+	printf("bench vma: %lu ops in %.2fs, %.0f ops/s%s\n", ops, start,
+	       ops / start, ok ? "" : " (a check failed: see --seed 1)");
 }
 
 const struct suite vma_suite = {
