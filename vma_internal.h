@@ -27,9 +27,9 @@
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
-#define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)
-#define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)
-#define PHYS_PFN(x)		((unsigned long)((x) >> PAGE_SHIFT))
+#define PAGE_ALIGN(a)		ALIGN((a), PAGE_SIZE)
+#define offset_in_page(a)	((unsigned long)(a) & (PAGE_SIZE - 1))
+#define PHYS_PFN(a)		((unsigned long)((a) >> PAGE_SHIFT))
 #define TASK_SIZE		(1UL << 47)
 #define FIRST_USER_ADDRESS	0UL
 #define USER_PGTABLES_CEILING	0UL
@@ -57,8 +57,8 @@ typedef unsigned long vm_flags_t;
 #define VM_SEALED	(1UL << 63)
 #define VM_SHADOW_STACK	VM_NONE
 #define VM_STACK	VM_GROWSDOWN
-#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
-#define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_ACCESS_FLAGS	(VM_EXEC | VM_WRITE | VM_READ)
+#define VM_SPECIAL	(VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_DONTEXPAND)
 
 typedef struct {
 	unsigned long pgprot;
@@ -66,14 +66,14 @@ typedef struct {
 #define pgprot_val(x)	((x).pgprot)
 #define __pgprot(x)	((pgprot_t) { (x) })
 
-static inline pgprot_t vm_get_page_prot(unsigned long vm_flags)
+static inline pgprot_t vm_get_page_prot(unsigned long flags)
 {
-	return __pgprot(vm_flags & (VM_ACCESS_FLAGS | VM_SHARED));
+	return __pgprot(flags & (VM_ACCESS_FLAGS | VM_SHARED));
 }
 
-static inline pgprot_t pgprot_modify(pgprot_t oldprot, pgprot_t newprot)
+static inline pgprot_t pgprot_modify(pgprot_t old, pgprot_t new)
 {
-	return newprot;
+	return new;
 }
 
 /* Locks: the suite is single-threaded, but every lock must be released. */
@@ -275,13 +275,9 @@ struct vma_iterator {
 #define VMA_ITER_START	.node = MAS_START
 #endif
 
-#define VMA_ITERATOR(name, __mm, __addr)				\
-	struct vma_iterator name = {					\
-		.mas = {						\
-			.tree = &(__mm)->mm_mt,				\
-			.index = __addr,				\
-			VMA_ITER_START,					\
-		},							\
+#define VMA_ITERATOR(it, m, addr)					\
+	struct vma_iterator it = {					\
+		.mas = { .tree = &(m)->mm_mt, .index = (addr), VMA_ITER_START }, \
 	}
 
 struct mmu_gather {
@@ -304,75 +300,72 @@ extern int sysctl_max_map_count;
 
 /* ---- The VMA iterator, as include/linux/mm.h and mm/internal.h give it ---- */
 
-static inline void vma_iter_init(struct vma_iterator *vmi,
-				 struct mm_struct *mm, unsigned long addr)
+static inline void vma_iter_init(struct vma_iterator *it,
+				 struct mm_struct *m, unsigned long addr)
 {
-	mas_init(&vmi->mas, &mm->mm_mt, addr);
+	mas_init(&it->mas, &m->mm_mt, addr);
 }
 
-static inline struct vm_area_struct *vma_next(struct vma_iterator *vmi)
+static inline struct vm_area_struct *vma_next(struct vma_iterator *it)
 {
 	/* mas_find(), not mas_next(): a fresh iterator must see its first VMA. */
-	return mas_find(&vmi->mas, ULONG_MAX);
+	return mas_find(&it->mas, ULONG_MAX);
 }
 
-static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
+static inline struct vm_area_struct *vma_prev(struct vma_iterator *it)
 {
-	return mas_prev(&vmi->mas, 0);
+	return mas_prev(&it->mas, 0);
 }
 
 /* The first VMA at or after the iterator that starts below max. */
-static inline struct vm_area_struct *vma_find(struct vma_iterator *vmi,
+static inline struct vm_area_struct *vma_find(struct vma_iterator *it,
 					      unsigned long max)
 {
-	return mas_find(&vmi->mas, max - 1);
+	return mas_find(&it->mas, max - 1);
 }
 
-static inline struct vm_area_struct *vma_iter_next_range(struct vma_iterator *vmi)
+static inline struct vm_area_struct *vma_iter_next_range(struct vma_iterator *it)
 {
-	return mas_next_range(&vmi->mas, ULONG_MAX);
+	return mas_next_range(&it->mas, ULONG_MAX);
 }
 
-static inline void vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+static inline void vma_iter_set(struct vma_iterator *it, unsigned long addr)
 {
-	mas_set(&vmi->mas, addr);
+	mas_set(&it->mas, addr);
 }
 
-static inline void vma_iter_invalidate(struct vma_iterator *vmi)
+static inline void vma_iter_invalidate(struct vma_iterator *it)
 {
-	mas_pause(&vmi->mas);
+	mas_pause(&it->mas);
 }
 
 #ifndef VMA_DEFINES_vma_iter_clear_gfp
-static inline int vma_iter_clear_gfp(struct vma_iterator *vmi,
+static inline int vma_iter_clear_gfp(struct vma_iterator *it,
 				     unsigned long start, unsigned long end,
 				     gfp_t gfp)
 {
-	__mas_set_range(&vmi->mas, start, end - 1);
-	mas_store_gfp(&vmi->mas, NULL, gfp);
-	return mas_is_err(&vmi->mas) ? -ENOMEM : 0;
+	__mas_set_range(&it->mas, start, end - 1);
+	mas_store_gfp(&it->mas, NULL, gfp);
+	return mas_is_err(&it->mas) ? -ENOMEM : 0;
 }
 #endif
 
 #ifndef VMA_DEFINES_vma_iter_free
-static inline void vma_iter_free(struct vma_iterator *vmi)
+static inline void vma_iter_free(struct vma_iterator *it)
 {
-	mas_destroy(&vmi->mas);
+	mas_destroy(&it->mas);
 }
 #endif
 
-#define for_each_vma(__vmi, __vma)					\
-	while (((__vma) = vma_next(&(__vmi))) != NULL)
+#define for_each_vma(it, v)	while (((v) = vma_next(&(it))))
+#define for_each_vma_range(it, v, end)	while (((v) = vma_find(&(it), (end))))
 
-#define for_each_vma_range(__vmi, __vma, __end)				\
-	while (((__vma) = vma_find(&(__vmi), (__end))) != NULL)
-
-static inline void vma_iter_dump_tree(struct vma_iterator *vmi)
+static inline void vma_iter_dump_tree(struct vma_iterator *it)
 {
 #ifdef HAVE_MT_DUMP_FORMAT
-	mt_dump(vmi->mas.tree, mt_dump_hex);
+	mt_dump(it->mas.tree, mt_dump_hex);
 #else
-	mt_dump(vmi->mas.tree);
+	mt_dump(it->mas.tree);
 #endif
 }
 
@@ -382,39 +375,39 @@ void dump_vma(const struct vm_area_struct *vma);
 
 /* ---- VMAs ---- */
 
-static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+static inline unsigned long vma_pages(const struct vm_area_struct *v)
 {
-	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 }
 
-static inline void vma_set_range(struct vm_area_struct *vma,
+static inline void vma_set_range(struct vm_area_struct *v,
 				 unsigned long start, unsigned long end,
 				 pgoff_t pgoff)
 {
-	vma->vm_start = start;
-	vma->vm_end = end;
-	vma->vm_pgoff = pgoff;
+	v->vm_start = start;
+	v->vm_end = end;
+	v->vm_pgoff = pgoff;
 }
 
-static inline bool vma_is_anonymous(struct vm_area_struct *vma)
+static inline bool vma_is_anonymous(struct vm_area_struct *v)
 {
-	return !vma->vm_ops;
+	return !v->vm_ops;
 }
 
-static inline bool vma_is_shared_maywrite(struct vm_area_struct *vma)
+static inline bool vma_is_shared_maywrite(struct vm_area_struct *v)
 {
-	return (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
+	return (v->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
 		(VM_SHARED | VM_MAYWRITE);
 }
 
-static inline bool is_vm_hugetlb_page(struct vm_area_struct *vma)
+static inline bool is_vm_hugetlb_page(struct vm_area_struct *v)
 {
-	return vma->vm_flags & VM_HUGETLB;
+	return v->vm_flags & VM_HUGETLB;
 }
 
-static inline void vma_mark_detached(struct vm_area_struct *vma, bool detached)
+static inline void vma_mark_detached(struct vm_area_struct *v, bool detached)
 {
-	vma->detached = detached;
+	v->detached = detached;
 }
 
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
@@ -426,11 +419,11 @@ extern const struct vm_operations_struct vma_dummy_vm_ops;
 
 #ifndef VMA_DEFINES_vma_close
 /* Close once, then no hook may run on the half-torn-down VMA again. */
-static inline void vma_close(struct vm_area_struct *vma)
+static inline void vma_close(struct vm_area_struct *v)
 {
-	if (vma->vm_ops && vma->vm_ops->close) {
-		vma->vm_ops->close(vma);
-		vma->vm_ops = &vma_dummy_vm_ops;
+	if (v->vm_ops && v->vm_ops->close) {
+		v->vm_ops->close(v);
+		v->vm_ops = &vma_dummy_vm_ops;
 	}
 }
 #endif
@@ -445,31 +438,31 @@ static inline void mmap_read_unlock(struct mm_struct *mm) { }
 static inline void mmap_write_unlock(struct mm_struct *mm) { }
 
 /* Things this harness has none of: THP, hugetlb, uprobes, uffd, policies. */
-static inline void vma_adjust_trans_huge(struct vm_area_struct *vma,
+static inline void vma_adjust_trans_huge(struct vm_area_struct *v,
 					 unsigned long start, unsigned long end,
 					 long adjust_next) { }
-static inline void hugetlb_split(struct vm_area_struct *vma, unsigned long addr) { }
-static inline void khugepaged_enter_vma(struct vm_area_struct *vma,
-					unsigned long vm_flags) { }
-static inline void uprobe_mmap(struct vm_area_struct *vma) { }
-static inline void uprobe_munmap(struct vm_area_struct *vma,
+static inline void hugetlb_split(struct vm_area_struct *v, unsigned long addr) { }
+static inline void khugepaged_enter_vma(struct vm_area_struct *v,
+					unsigned long flags) { }
+static inline void uprobe_mmap(struct vm_area_struct *v) { }
+static inline void uprobe_munmap(struct vm_area_struct *v,
 				 unsigned long start, unsigned long end) { }
-static inline int userfaultfd_unmap_prep(struct vm_area_struct *vma,
+static inline int userfaultfd_unmap_prep(struct vm_area_struct *v,
 					 unsigned long start, unsigned long end,
 					 struct list_head *uf)
 {
 	return 0;
 }
-static inline bool userfaultfd_wp(struct vm_area_struct *vma)
+static inline bool userfaultfd_wp(struct vm_area_struct *v)
 {
 	return false;
 }
-static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *vma,
+static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *v,
 						   struct vm_userfaultfd_ctx ctx)
 {
-	return vma->vm_userfaultfd_ctx.ctx == ctx.ctx;
+	return v->vm_userfaultfd_ctx.ctx == ctx.ctx;
 }
-static inline struct anon_vma_name *anon_vma_name(struct vm_area_struct *vma)
+static inline struct anon_vma_name *anon_vma_name(struct vm_area_struct *v)
 {
 	return NULL;
 }
@@ -520,9 +513,9 @@ static inline void fput(struct file *f)
 	atomic_long_dec(&f->f_count);
 }
 
-static inline void mapping_allow_writable(struct address_space *mapping)
+static inline void mapping_allow_writable(struct address_space *as)
 {
-	atomic_inc(&mapping->i_mmap_writable);
+	atomic_inc(&as->i_mmap_writable);
 }
 
 static inline void mapping_unmap_writable(struct address_space *mapping)
