@@ -49,6 +49,8 @@ static void usage(FILE *f)
 		"  -j N        run N sequences in parallel (-j0: one per core)\n"
 		"  --time S    keep starting sequences for S seconds (soak)\n"
 		"  --bench     time a fixed workload per suite instead of testing\n"
+		"  --tap       TAP 13 output, kselftest style\n"
+		"  --junit FILE  also write JUnit XML results to FILE\n"
 		"  --list      list suites and the ops each drives on this tree\n"
 		"  --known-bugs  also generate the triggers of known kernel bugs\n"
 		"  --fail-nth N  fail the Nth allocation of each sequence\n"
@@ -135,6 +137,31 @@ const char *fmt_entry(char *buf, size_t len, const void *entry)
 	return buf;
 }
 
+/* A line of the run's report; under --tap, a TAP comment. */
+static __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...)
+{
+	char buf[8192], *line, *next;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		printf("%s%s\n", opts.tap ? "# " : "", line);
+	}
+}
+
+/* What each suite came to, for the TAP lines and the JUnit file. */
+struct result {
+	const struct suite *suite;
+	int status;		/* EXIT_PASS, EXIT_FAIL or EXIT_SKIP */
+	char reason[1024];
+	double seconds;
+};
+
 static const char *const kind_names[] = {
 	[FAIL_CHECK] = "check failed",
 	[FAIL_CRASH] = "crash",
@@ -142,15 +169,20 @@ static const char *const kind_names[] = {
 };
 
 /* The failure in ctx: what, where, and the failing op. */
-static void report(const struct suite *s, enum fail_kind kind)
+static void report(const struct suite *s, enum fail_kind kind,
+		   struct result *res)
 {
 	char op[512] = "before the first op";
 	unsigned long nr = ctx->op_nr;
 
 	if (nr && nr <= ctx->max_ops)
 		s->describe(&ctx->ops[nr - 1], op, sizeof(op));
-	printf("FAIL %s seed=%llu op=%lu (%s): %s\n  %s\n", s->name,
-	       (unsigned long long)ctx->seed, nr, kind_names[kind], op, ctx->msg);
+	say("FAIL %s seed=%llu op=%lu (%s): %s\n  %s", s->name,
+	    (unsigned long long)ctx->seed, nr, kind_names[kind], op, ctx->msg);
+	if (res)
+		snprintf(res->reason, sizeof(res->reason),
+			 "%s at seed=%llu op=%lu: %s: %.600s", kind_names[kind],
+			 (unsigned long long)ctx->seed, nr, op, ctx->msg);
 }
 
 /*
@@ -178,13 +210,90 @@ static void save_replay(const struct suite *s, enum fail_kind kind)
 	snprintf(why, sizeof(why), "fails with a %s at %s; shrunk from %lu ops",
 		 kind_names[kind], where, n);
 	if (!replay_write(path, &rp, why))
-		printf("  shrunk %lu ops to %lu in %.1fs: %s --replay %s\n", n,
-		       rp.n, now() - start, prog, path);
-	printf("  reproduce: %s --seed %llu", prog, (unsigned long long)rp.seed);
+		say("  shrunk %lu ops to %lu in %.1fs: %s --replay %s", n,
+		    rp.n, now() - start, prog, path);
 	if (opts.ops)
-		printf(" --ops %lu", opts.ops);
-	printf(" --seqs 1 %s\n", s->name);
+		say("  reproduce: %s --seed %llu --ops %lu --seqs 1 %s", prog,
+		    (unsigned long long)rp.seed, opts.ops, s->name);
+	else
+		say("  reproduce: %s --seed %llu --seqs 1 %s", prog,
+		    (unsigned long long)rp.seed, s->name);
 	free(rp.ops);
+}
+
+/* kselftest's TAP: ok, not ok with the reason, ok # SKIP. */
+static void tap_result(size_t n, const struct result *res)
+{
+	char reason[sizeof(res->reason)], *c;
+
+	if (!opts.tap)
+		return;
+	snprintf(reason, sizeof(reason), "%s", res->reason);
+	for (c = reason; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	if (res->status == EXIT_PASS)
+		printf("ok %zu %s\n", n, res->suite->name);
+	else if (res->status == EXIT_SKIP)
+		printf("ok %zu %s # SKIP %s\n", n, res->suite->name, reason);
+	else
+		printf("not ok %zu %s # %s\n", n, res->suite->name, reason);
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			/* XML 1.0 allows no other control characters. */
+			fputc((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' ?
+			      ' ' : *s, f);
+		}
+	}
+}
+
+/* One <testcase> per suite, for CI systems that read JUnit XML. */
+static int write_junit(const char *path, const struct result *res, size_t n)
+{
+	unsigned int failures = 0, skipped = 0;
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f) {
+		fprintf(stderr, "maple: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		failures += res[i].status == EXIT_FAIL;
+		skipped += res[i].status == EXIT_SKIP;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites>\n<testsuite name=\"maple-harness\" tests=\"%zu\" "
+		"failures=\"%u\" skipped=\"%u\">\n", n, failures, skipped);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "  <testcase classname=\"maple-harness.%s\" name=\"%s seed %llu\" time=\"%.3f\"",
+			KVER_STRING, res[i].suite->name,
+			(unsigned long long)opts.seed, res[i].seconds);
+		if (res[i].status == EXIT_PASS) {
+			fputs("/>\n", f);
+			continue;
+		}
+		fputs(">\n    <", f);
+		fputs(res[i].status == EXIT_SKIP ? "skipped" : "failure", f);
+		fputs(" message=\"", f);
+		xml_text(f, res[i].reason);
+		fputs("\"/>\n  </testcase>\n", f);
+	}
+	fputs("</testsuite>\n</testsuites>\n", f);
+	if (fclose(f)) {
+		fprintf(stderr, "maple: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static const struct suite *find_suite(const char *name)
@@ -197,7 +306,7 @@ static const struct suite *find_suite(const char *name)
 	return NULL;
 }
 
-static int run_suite(const struct suite *s)
+static int run_suite(const struct suite *s, struct result *res)
 {
 	unsigned long ops = opts.ops ? opts.ops : s->default_ops;
 	struct pool p = { .first = opts.seed };
@@ -205,7 +314,8 @@ static int run_suite(const struct suite *s)
 	enum fail_kind kind;
 
 	if (s->skip) {
-		printf("skip %s: %s\n", s->name, s->skip);
+		say("skip %s: %s", s->name, s->skip);
+		snprintf(res->reason, sizeof(res->reason), "%s", s->skip);
 		return EXIT_SKIP;
 	}
 	/* --time keeps starting sequences; --seqs bounds them either way. */
@@ -214,14 +324,14 @@ static int run_suite(const struct suite *s)
 		p.until = start + opts.time;
 	kind = run_pool(s, ops, opts.jobs, &p);
 	if (kind != FAIL_NONE) {
-		report(s, kind);
+		report(s, kind, res);
 		save_replay(s, kind);
 		return EXIT_FAIL;
 	}
-	printf("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %lu allocation failures survived, %.1fs\n",
-	       s->name, p.done, ops, (unsigned long long)opts.seed,
-	       (unsigned long long)(opts.seed + p.done - 1), p.faults,
-	       now() - start);
+	say("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %lu allocation failures survived, %.1fs",
+	    s->name, p.done, ops, (unsigned long long)opts.seed,
+	    (unsigned long long)(opts.seed + p.done - 1), p.faults,
+	    now() - start);
 	return EXIT_PASS;
 }
 
@@ -251,7 +361,7 @@ static int run_replay_file(const char *path, const struct suite *only)
 		printf("ok %s: replay passed\n", rp.suite->name);
 		return EXIT_PASS;
 	}
-	report(rp.suite, kind);
+	report(rp.suite, kind, NULL);
 	return EXIT_FAIL;
 }
 
@@ -279,6 +389,7 @@ static uint64_t random_seed(void)
 int main(int argc, char **argv)
 {
 	const struct suite *chosen[NR_SUITES];
+	struct result results[NR_SUITES] = { 0 };
 	size_t nr_chosen = 0, nr_skipped = 0, i;
 	const char *replay = NULL;
 	int ret = EXIT_PASS, a;
@@ -325,6 +436,11 @@ int main(int argc, char **argv)
 			opts.fail_rate = parse_percent(arg, argv[++a]);
 		} else if (!strcmp(arg, "--nowait-fail")) {
 			opts.nowait_fail = parse_percent(arg, argv[++a]);
+		} else if (!strcmp(arg, "--tap")) {
+			opts.tap = true;
+		} else if (!strcmp(arg, "--junit")) {
+			if (!(opts.junit = argv[++a]))
+				usage_error("--junit needs a file");
 		} else if (!strcmp(arg, "--dump")) {
 			opts.dump = true;
 		} else if (!strcmp(arg, "--bench")) {
@@ -370,10 +486,13 @@ int main(int argc, char **argv)
 	if (!opts.seed_given)
 		opts.seed = random_seed();
 
-	printf("seed %llu (kernel %s)\n", (unsigned long long)opts.seed,
-	       KVER_STRING);
+	if (opts.tap && !opts.bench)
+		printf("TAP version 13\n1..%zu\n", nr_chosen);
+	say("seed %llu (kernel %s)", (unsigned long long)opts.seed, KVER_STRING);
 	for (i = 0; i < nr_chosen; i++) {
 		unsigned long ops = opts.ops ? opts.ops : chosen[i]->default_ops;
+		struct result *res = &results[i];
+		double start = now();
 
 		/* Room for every op, and for the ops a check may add. */
 		if (!ctx || ctx->max_ops < ops + 16)
@@ -383,16 +502,17 @@ int main(int argc, char **argv)
 				chosen[i]->bench(ops);
 			continue;
 		}
-		switch (run_suite(chosen[i])) {
-		case EXIT_PASS:
-			break;
-		case EXIT_SKIP:
+		res->suite = chosen[i];
+		res->status = run_suite(chosen[i], res);
+		res->seconds = now() - start;
+		tap_result(i + 1, res);
+		if (res->status == EXIT_SKIP)
 			nr_skipped++;
-			break;
-		default:
+		else if (res->status != EXIT_PASS)
 			ret = EXIT_FAIL;
-		}
 	}
+	if (opts.junit && !opts.bench && write_junit(opts.junit, results, nr_chosen))
+		return EXIT_USAGE;
 	/* Skipped suites pass, unless nothing at all ran. */
 	if (ret == EXIT_PASS && nr_skipped == nr_chosen)
 		ret = EXIT_SKIP;

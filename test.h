@@ -86,6 +86,8 @@ struct test_opts {
 	const char *out_dir;	/* where replay files go */
 	int verbose;
 	bool bench;
+	bool tap;		/* TAP 13 output */
+	const char *junit;	/* JUnit XML results go here */
 	bool known_bugs;	/* also generate the triggers of known kernel bugs */
 	bool dump;		/* replay: dump the tree before the failing op */
 	unsigned long dump_before; /* the op to dump the tree before */
