@@ -451,6 +451,32 @@ static bool change_while_paused(struct maple_run *r, struct rng *sub,
 }
 
 /*
+ * Since 6.12 a search that came up empty may go on with a larger max: the
+ * next call finds what lies after the last range seen.
+ */
+static bool find_more(struct maple_run *r, struct ma_state *mas,
+		      unsigned long next, unsigned long seen)
+{
+#ifdef HAVE_MAS_STATUS
+	struct model_range want = { .entry = NULL };
+	void *entry;
+
+	if (!seen || rng_percent(&r->check_rng, 50))
+		return true;
+	rcu_read_lock();
+	entry = mas_find(mas, ULONG_MAX);
+	rcu_read_unlock();
+	model_find(&r->model, next, &want);
+	ASSERT_ENTRY(entry, want.entry);
+	if (entry) {
+		ASSERT_EQ(mas->index, want.first);
+		ASSERT_EQ(mas->last, want.last);
+	}
+#endif
+	return true;
+}
+
+/*
  * mas_for_each() from a to b; every answer must be the model's next range
  * after the last one seen.  The iteration pauses now and then, and the tree
  * may change while it is paused: it must resume after the last range seen.
@@ -515,6 +541,7 @@ step:
 				  next, want.first, want.last, op->b);
 			return false;
 		}
+		return find_more(r, &mas, next, seen);
 	}
 	return true;
 }
@@ -675,7 +702,12 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 		bool fwd = !(how & 1) || root_only(r), more;
 		bool ranges = how >= 2 && HAS_RANGE_STEPS;
 		unsigned long limit = fwd ? op->b : op->c;
-		void *entry = step(&mas, fwd, ranges, limit);
+		void *entry;
+
+		/* A paused state must step as if it had not paused. */
+		if (rng_percent(&sub, 20))
+			mas_pause(&mas);
+		entry = step(&mas, fwd, ranges, limit);
 
 		if (!r->check) {
 			if (!entry && !ranges)
