@@ -1282,6 +1282,71 @@ static bool root_only(struct maple_run *r)
 #endif
 }
 
+/*
+ * Make an op one this tree may be given: bounded work, valid arguments
+ * where the tree has no checks of its own, and none of the triggers of the
+ * known kernel bugs (scripts/probe) unless --known-bugs.  Generated and
+ * fuzzed ops both pass through here.
+ */
+static void fix_op(struct maple_run *r, struct test_op *op)
+{
+	bool avoid = !opts.known_bugs;
+
+	switch (op->type) {
+	case MOP_INSERT:
+#ifdef HAVE_BUG_INSERT_NEW_ROOT
+		if (avoid && !op->a && op->b == ULONG_MAX)
+			op->b--;
+#endif
+		break;
+	case MOP_FIND:
+	case MOP_MT_FIND:
+	case MOP_FIND_REV:
+		if (!op->c || op->c > 64)
+			op->c = op->c % 64 + 1;
+		if (op->type == MOP_FIND_REV && root_only(r))
+			op->a = op->b = 0;
+		break;
+	case MOP_FIND_RANGE:
+		op->c &= 1;
+		if (root_only(r))
+			op->c = 0;
+		break;
+	case MOP_MT_STEP:
+		op->c &= 1;
+		break;
+	case MOP_BULK:
+		if (!op->b || op->b > 4096)
+			op->b = op->b % 4096 + 1;
+		if (!op->c || op->c > 600)
+			op->c = op->c % 600 + 1;
+		/* All c ranges must fit below ULONG_MAX. */
+		if (op->a > ULONG_MAX - 2 * op->b * op->c)
+			op->a = 0;
+		break;
+	case MOP_EMPTY_AREA_REV:
+	case MOP_ALLOC_RRANGE:
+#ifdef HAVE_BUG_REV_AWALK_FULL_GAP
+		if (avoid && !r->model.count)
+			op->type = op->type == MOP_EMPTY_AREA_REV ?
+				   MOP_EMPTY_AREA : MOP_ALLOC_RANGE;
+#endif
+		fallthrough;
+	case MOP_EMPTY_AREA:
+	case MOP_ALLOC_RANGE:
+	case MOP_ALLOC_CYCLIC:
+#ifdef HAVE_BUG_AWALK_FULL_GAP
+		if (avoid && !r->model.count && !op->a && op->b == ULONG_MAX)
+			op->b--;
+#endif
+		if (op->type != MOP_ALLOC_CYCLIC)
+			fix_window(op);
+		break;
+	default:
+		break;
+	}
+}
+
 static void gen_op(struct maple_run *r, struct test_op *op)
 {
 	enum profile p = op_profile(r);
@@ -1289,15 +1354,6 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 
 	memset(op, 0, sizeof(*op));
 	op->type = pick_type(r);
-#ifdef HAVE_BUG_REV_AWALK_FULL_GAP
-	/* A known kernel bug (scripts/probe): --known-bugs shows it. */
-	if (!r->model.count && !opts.known_bugs) {
-		if (op->type == MOP_EMPTY_AREA_REV)
-			op->type = MOP_EMPTY_AREA;
-		if (op->type == MOP_ALLOC_RRANGE)
-			op->type = MOP_ALLOC_RANGE;
-	}
-#endif
 	op->r = rng_next(&r->rng);
 	switch (op->type) {
 	case MOP_STORE:
@@ -1306,12 +1362,6 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		/* Now and then a backwards range, which must be refused. */
 		if (rng_below(&r->rng, 200) == 0 && op->a != op->b)
 			swap(op->a, op->b);
-#ifdef HAVE_BUG_INSERT_NEW_ROOT
-		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
-		if (op->type == MOP_INSERT && !op->a && op->b == ULONG_MAX &&
-		    !opts.known_bugs)
-			op->b--;
-#endif
 		break;
 	case MOP_STORE_NULL:
 	case MOP_MAS_STORE:
@@ -1347,20 +1397,12 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 			op->a = op->c ? n.last : n.first;
 		op->b = rng_percent(&r->rng, 50) ? (op->c ? 0 : ULONG_MAX) :
 			gen_index(r, p);
-		if (root_only(r))
-			op->c = 0;
 		break;
 	}
 	case MOP_ALLOC_CYCLIC:
 		gen_range(r, p, &op->a, &op->b);
 		if (rng_percent(&r->rng, 20))
 			op->b = ULONG_MAX;
-#ifdef HAVE_BUG_AWALK_FULL_GAP
-		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
-		if (!r->model.count && !op->a && op->b == ULONG_MAX &&
-		    !opts.known_bugs)
-			op->b--;
-#endif
 		break;
 	case MOP_MT_STEP:
 		op->a = gen_index(r, p);
@@ -1372,16 +1414,11 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		op->a = gen_index(r, p);
 		op->b = profile_span(r, p) % 4096 + 1;
 		op->c = rng_range(&r->rng, 1, 600);
-		/* All c ranges must fit below ULONG_MAX. */
-		if (op->a > ULONG_MAX - 2 * op->b * op->c)
-			op->a = 0;
 		break;
 	case MOP_FIND_REV:
 		gen_range(r, p, &op->a, &op->b);
 		if (rng_percent(&r->rng, 30))
 			op->a = 0;
-		if (root_only(r))
-			op->a = op->b = 0;
 		op->c = rng_range(&r->rng, 1, 64);
 		break;
 	case MOP_EMPTY_AREA:
@@ -1392,17 +1429,11 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		op->a = first;
 		op->b = rng_percent(&r->rng, 30) ? ULONG_MAX : last;
 		op->c = profile_span(r, p) + 1;
-#ifdef HAVE_BUG_AWALK_FULL_GAP
-		/* A known kernel bug (scripts/probe): --known-bugs shows it. */
-		if (!r->model.count && !op->a && op->b == ULONG_MAX &&
-		    !opts.known_bugs)
-			op->b--;
-#endif
-		fix_window(op);
 		break;
 	default:
 		break;
 	}
+	fix_op(r, op);
 }
 
 /* ---- The sequence ---- */
