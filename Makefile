@@ -97,15 +97,28 @@ coverage:
 	$(obj)/coverage/build/maple $(COV_ARGS) --out $(obj)/coverage
 	$(Q)$(src)/scripts/coverage-report $(obj)/coverage
 
+# libFuzzer: the maple op engine fed with bytes, clang with ASAN.  The
+# harness's own main() steps aside for libFuzzer's.
+FUZZ_CFLAGS ?= -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+fuzz:
+	$(Q)$(MAKE) -s O=$(obj)/fuzz KDIR='$(KDIR)' CC=clang \
+		CFLAGS='$(FUZZ_CFLAGS) -Dmain=maple_main' $(obj)/fuzz/fuzz-maple
+	@echo 'run: $(obj)/fuzz/fuzz-maple -max_total_time=60 CORPUS_DIR'
+
+$(obj)/fuzz-maple: $(src)/fuzz/fuzz_maple.c $(objs)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
-	       $(obj)/*.d $(obj)/check $(obj)/coverage
+	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/fuzz
 
 help:
 	@echo 'Targets:'
 	@echo '  all (default)  build ./maple from KDIR'
 	@echo '  check          model unit tests, ./maple on 6.12 and 6.1, planted bugs'
 	@echo '  coverage       gcov build, fixed run, reports in coverage/'
+	@echo '  fuzz           libFuzzer target fuzz/fuzz-maple (clang)'
 	@echo '  clean          remove what make wrote'
 	@echo 'Variables:'
 	@echo '  KDIR=path      kernel tree or linux-source tarball (default $(KDIR))'
@@ -114,6 +127,6 @@ help:
 	@echo '  CC=cc          compiler (gcc or clang)'
 
 FORCE:
-.PHONY: all check clean coverage help FORCE
+.PHONY: all check clean coverage fuzz help FORCE
 
 -include $(objs:.o=.d)

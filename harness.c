@@ -59,6 +59,7 @@ static void usage(FILE *f)
 		"  --timeout S   a sequence running longer than S seconds is a hang (60)\n"
 		"  --replay FILE run the ops of a replay file exactly\n"
 		"  --dump      with --replay: dump the tree before the failing op\n"
+		"  --from-fuzz FILE  decode a fuzzer input into ops, run, write a replay\n"
 		"  --out DIR   where replay files go (default: .)\n"
 		"  --shrink-time S  seconds to spend shrinking a failure (30)\n"
 		"  -v          verbose: all kernel output, and each op of a replay;\n"
@@ -335,6 +336,49 @@ static int run_suite(const struct suite *s, struct result *res)
 	return EXIT_PASS;
 }
 
+/*
+ * --from-fuzz FILE: decode a fuzzer's input (a crash libFuzzer kept, say)
+ * into the suite's ops, run them, and write them as a replay file.
+ */
+static int from_fuzz(const char *path, const struct suite *s)
+{
+	struct replay rp = { .suite = s };
+	char out[4096], why[256];
+	enum fail_kind kind;
+	uint8_t *data;
+	FILE *f = fopen(path, "rb");
+	long size;
+
+	if (!f || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET)) {
+		fprintf(stderr, "maple: cannot read %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	data = malloc(size + 1);
+	if (!data || fread(data, 1, size, f) != (size_t)size) {
+		fprintf(stderr, "maple: cannot read %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	fclose(f);
+	kind = run_fuzz(s, data, size);
+	free(data);
+	rp.config = ctx->config;
+	rp.ops = ctx->ops;
+	rp.n = ctx->op_nr < ctx->max_ops ? ctx->op_nr : ctx->max_ops;
+	snprintf(out, sizeof(out), "%s/maple-%s-fuzz.replay", opts.out_dir, s->name);
+	snprintf(why, sizeof(why), "decoded from the fuzzer input %s: %s", path,
+		 kind == FAIL_NONE ? "passes" : kind_names[kind]);
+	if (replay_write(out, &rp, why))
+		return EXIT_USAGE;
+	if (kind == FAIL_NONE) {
+		say("ok %s: %s passes; its %lu ops are in %s", s->name, path, rp.n, out);
+		return EXIT_PASS;
+	}
+	report(s, kind, NULL);
+	say("  %lu ops: %s --replay %s", rp.n, prog, out);
+	return EXIT_FAIL;
+}
+
 /* --replay FILE: run its ops exactly; with --dump, dump before the failing op. */
 static int run_replay_file(const char *path, const struct suite *only)
 {
@@ -391,7 +435,7 @@ int main(int argc, char **argv)
 	const struct suite *chosen[NR_SUITES];
 	struct result results[NR_SUITES] = { 0 };
 	size_t nr_chosen = 0, nr_skipped = 0, i;
-	const char *replay = NULL;
+	const char *replay = NULL, *fuzz = NULL;
 	int ret = EXIT_PASS, a;
 	bool do_list = false;
 
@@ -441,6 +485,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(arg, "--junit")) {
 			if (!(opts.junit = argv[++a]))
 				usage_error("--junit needs a file");
+		} else if (!strcmp(arg, "--from-fuzz")) {
+			if (!(fuzz = argv[++a]))
+				usage_error("--from-fuzz needs a file");
 		} else if (!strcmp(arg, "--dump")) {
 			opts.dump = true;
 		} else if (!strcmp(arg, "--bench")) {
@@ -471,6 +518,10 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	kernel_init();
+	if (fuzz) {
+		ctx_alloc(REPLAY_MAX_OPS);
+		return from_fuzz(fuzz, nr_chosen ? chosen[0] : &maple_suite);
+	}
 	if (replay) {
 		opts.trace = opts.verbose > 0;
 		ctx_alloc(REPLAY_MAX_OPS);

@@ -238,6 +238,10 @@ static bool op_store_null(struct maple_run *r, const struct test_op *op)
 
 	if (!r->check)
 		return true;
+	if (op->a > op->b) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
 	if (!nomem(r, ret)) {
 		ASSERT_EQ(ret, 0);
 		model_store(&r->model, op->a, op->b, NULL);
@@ -571,7 +575,8 @@ static bool op_find_rev(struct maple_run *r, const struct test_op *op)
 	while ((entry = mas_find_rev(&mas, op->a)) != NULL) {
 		if (!r->check)
 			goto step;
-		more = model_find_rev(&r->model, prev, &want) && want.last >= op->a;
+		more = prev >= op->a && model_find_rev(&r->model, prev, &want) &&
+		       want.last >= op->a;
 		if (!more || entry != want.entry || mas.index != want.first ||
 		    mas.last != want.last) {
 			char e[32], s[32];
@@ -594,7 +599,8 @@ step:
 	rcu_read_unlock();
 	if (!r->check || entry)
 		return true;
-	more = model_find_rev(&r->model, prev, &want) && want.last >= op->a;
+	more = prev >= op->a && model_find_rev(&r->model, prev, &want) &&
+		       want.last >= op->a;
 	if (more) {
 		test_fail(__FILE__, __LINE__,
 			  "mas_find_rev() before %#lx returned NULL, expected [%#lx, %#lx] (min %#lx)",
@@ -615,7 +621,8 @@ static bool op_mt_find(struct maple_run *r, const struct test_op *op)
 	mt_for_each(r->mt, entry, index, op->b) {
 		if (!r->check)
 			goto step;
-		more = model_find(&r->model, from, &want) && want.first <= op->b;
+		more = from <= op->b && model_find(&r->model, from, &want) &&
+		       want.first <= op->b;
 		ASSERT_TRUE(more);
 		ASSERT_ENTRY(entry, want.entry);
 		/* The index moves past the range found. */
@@ -630,7 +637,8 @@ step:
 	/* mt_find_after() stops when the index wrapped past ULONG_MAX. */
 	if (seen && !from)
 		return true;
-	more = model_find(&r->model, from, &want) && want.first <= op->b;
+	more = from <= op->b && model_find(&r->model, from, &want) &&
+		       want.first <= op->b;
 	if (more) {
 		test_fail(__FILE__, __LINE__,
 			  "mt_for_each from %#lx ended, expected [%#lx, %#lx] (max %#lx)",
@@ -1037,10 +1045,14 @@ static bool op_alloc_cyclic(struct maple_run *r, const struct test_op *op)
 #define OP_ALLOC_CYCLIC	NULL
 #endif
 
-/* Nothing may be left of a destroyed tree once RCU has freed its nodes. */
-static bool check_no_nodes(void)
+/*
+ * Nothing may be left of a destroyed tree once RCU has freed its nodes.
+ * Only RCU trees free through call_rcu(): the others need no barrier.
+ */
+static bool check_no_nodes(struct maple_run *r)
 {
-	rcu_barrier();
+	if (r->flags & MT_FLAGS_USE_RCU)
+		rcu_barrier();
 	if (slab_live("maple_node")) {
 		test_fail(__FILE__, __LINE__, "%ld maple nodes leaked",
 			  slab_live("maple_node"));
@@ -1058,7 +1070,7 @@ static bool op_destroy(struct maple_run *r, const struct test_op *op)
 	if (!r->check)
 		return true;
 	ASSERT_TRUE(mtree_empty(r->mt));
-	return check_no_nodes();
+	return check_no_nodes(r);
 }
 
 static bool op_check(struct maple_run *r, const struct test_op *op)
@@ -1079,31 +1091,31 @@ static bool op_check(struct maple_run *r, const struct test_op *op)
 #endif
 
 static const struct mop_info mop_info[NR_MOPS] = {
-	[MOP_STORE]		= { "mtree_store_range", op_store, { 30, 5, 15 } },
-	[MOP_STORE_NULL]	= { "mtree_store_range_null", op_store_null, { 2, 15, 5 } },
-	[MOP_INSERT]		= { "mtree_insert_range", op_insert, { 10, 2, 5 } },
-	[MOP_ERASE]		= { "mtree_erase", op_erase, { 3, 25, 8 } },
-	[MOP_LOAD]		= { "mtree_load", op_load, { 4, 4, 6 } },
-	[MOP_MAS_STORE]		= { "mas_store_gfp", op_mas_store, { 15, 6, 8 } },
-	[MOP_MAS_PREALLOC]	= { "mas_store_prealloc", op_mas_prealloc, { 10, 6, 6 } },
-	[MOP_MAS_PREALLOC_DESTROY] = { "mas_preallocate+mas_destroy", op_mas_prealloc_destroy, { 1, 1, 1 } },
-	[MOP_MAS_ERASE]		= { "mas_erase", op_mas_erase, { 2, 15, 5 } },
-	[MOP_MAS_WALK]		= { "mas_walk", op_mas_walk, { 3, 3, 5 } },
-	[MOP_FIND]		= { "mas_find", op_find, { 2, 2, 5 } },
-	[MOP_FIND_REV]		= { "mas_find_rev", op_find_rev, { 1, 1, 3 } },
-	[MOP_MT_FIND]		= { "mt_for_each", op_mt_find, { 1, 1, 3 } },
-	[MOP_STEP]		= { "mas_next+mas_prev", op_step, { 1, 1, 4 } },
-	[MOP_FIND_RANGE]	= { "mas_find_range", OP_FIND_RANGE, { 1, 1, 3 } },
-	[MOP_MT_STEP]		= { "mt_next+mt_prev", op_mt_step, { 1, 1, 2 } },
-	[MOP_BULK]		= { "mas_expected_entries", op_bulk },
-	[MOP_EMPTY_AREA]	= { "mas_empty_area", op_empty_area, { 2, 2, 3 }, true },
-	[MOP_EMPTY_AREA_REV]	= { "mas_empty_area_rev", op_empty_area, { 2, 2, 3 }, true },
-	[MOP_ALLOC_RANGE]	= { "mtree_alloc_range", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
-	[MOP_ALLOC_RRANGE]	= { "mtree_alloc_rrange", OP_ALLOC_RANGE, { 6, 1, 3 }, true },
-	[MOP_ALLOC_CYCLIC]	= { "mtree_alloc_cyclic", OP_ALLOC_CYCLIC, { 3, 1, 2 }, true },
-	[MOP_DUP]		= { "mtree_dup", OP_DUP },
-	[MOP_DESTROY]		= { "mtree_destroy", op_destroy },
-	[MOP_CHECK]		= { "check", op_check },
+	[MOP_STORE]		= { .name = "mtree_store_range", .apply = op_store, .weight = { 30, 5, 15 } },
+	[MOP_STORE_NULL]	= { .name = "mtree_store_range_null", .apply = op_store_null, .weight = { 2, 15, 5 } },
+	[MOP_INSERT]		= { .name = "mtree_insert_range", .apply = op_insert, .weight = { 10, 2, 5 } },
+	[MOP_ERASE]		= { .name = "mtree_erase", .apply = op_erase, .weight = { 3, 25, 8 } },
+	[MOP_LOAD]		= { .name = "mtree_load", .apply = op_load, .weight = { 4, 4, 6 } },
+	[MOP_MAS_STORE]		= { .name = "mas_store_gfp", .apply = op_mas_store, .weight = { 15, 6, 8 } },
+	[MOP_MAS_PREALLOC]	= { .name = "mas_store_prealloc", .apply = op_mas_prealloc, .weight = { 10, 6, 6 } },
+	[MOP_MAS_PREALLOC_DESTROY] = { .name = "mas_preallocate+mas_destroy", .apply = op_mas_prealloc_destroy, .weight = { 1, 1, 1 } },
+	[MOP_MAS_ERASE]		= { .name = "mas_erase", .apply = op_mas_erase, .weight = { 2, 15, 5 } },
+	[MOP_MAS_WALK]		= { .name = "mas_walk", .apply = op_mas_walk, .weight = { 3, 3, 5 } },
+	[MOP_FIND]		= { .name = "mas_find", .apply = op_find, .weight = { 2, 2, 5 } },
+	[MOP_FIND_REV]		= { .name = "mas_find_rev", .apply = op_find_rev, .weight = { 1, 1, 3 } },
+	[MOP_MT_FIND]		= { .name = "mt_for_each", .apply = op_mt_find, .weight = { 1, 1, 3 } },
+	[MOP_STEP]		= { .name = "mas_next+mas_prev", .apply = op_step, .weight = { 1, 1, 4 } },
+	[MOP_FIND_RANGE]	= { .name = "mas_find_range", .apply = OP_FIND_RANGE, .weight = { 1, 1, 3 } },
+	[MOP_MT_STEP]		= { .name = "mt_next+mt_prev", .apply = op_mt_step, .weight = { 1, 1, 2 } },
+	[MOP_BULK]		= { .name = "mas_expected_entries", .apply = op_bulk },
+	[MOP_EMPTY_AREA]	= { .name = "mas_empty_area", .apply = op_empty_area, .weight = { 2, 2, 3 }, .alloc_only = true },
+	[MOP_EMPTY_AREA_REV]	= { .name = "mas_empty_area_rev", .apply = op_empty_area, .weight = { 2, 2, 3 }, .alloc_only = true },
+	[MOP_ALLOC_RANGE]	= { .name = "mtree_alloc_range", .apply = OP_ALLOC_RANGE, .weight = { 6, 1, 3 }, .alloc_only = true },
+	[MOP_ALLOC_RRANGE]	= { .name = "mtree_alloc_rrange", .apply = OP_ALLOC_RANGE, .weight = { 6, 1, 3 }, .alloc_only = true },
+	[MOP_ALLOC_CYCLIC]	= { .name = "mtree_alloc_cyclic", .apply = OP_ALLOC_CYCLIC, .weight = { 3, 1, 2 }, .alloc_only = true },
+	[MOP_DUP]		= { .name = "mtree_dup", .apply = OP_DUP },
+	[MOP_DESTROY]		= { .name = "mtree_destroy", .apply = op_destroy },
+	[MOP_CHECK]		= { .name = "check", .apply = op_check },
 };
 
 /* ---- Generators ---- */
@@ -1293,6 +1305,13 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 	bool avoid = !opts.known_bugs;
 
 	switch (op->type) {
+	case MOP_MAS_STORE:
+	case MOP_MAS_PREALLOC:
+	case MOP_MAS_PREALLOC_DESTROY:
+		/* The advanced API trusts its caller with index <= last. */
+		if (op->a > op->b)
+			swap(op->a, op->b);
+		break;
 	case MOP_INSERT:
 #ifdef HAVE_BUG_INSERT_NEW_ROOT
 		if (avoid && !op->a && op->b == ULONG_MAX)
@@ -1525,7 +1544,7 @@ static bool end_sequence(struct maple_run *r, bool ok)
 	destroy_tree(r);
 	model_destroy(&r->model);
 	if (ok && r->check)
-		ok = check_no_nodes();
+		ok = check_no_nodes(r);
 	return ok;
 }
 
@@ -1581,6 +1600,41 @@ static bool maple_replay(const struct test_op *ops, unsigned long n)
 	start_replay(r);
 	for (r->op_nr = 1; r->op_nr <= n && ok; r->op_nr++) {
 		r->op = ops[r->op_nr - 1];
+		ok = apply_op(r);
+	}
+	return end_sequence(r, ok);
+}
+
+/*
+ * A fuzzer's bytes: the tree's setup, then ops (a type byte and four
+ * numbers), each made valid by fix_op() as generated ones are.
+ */
+static bool maple_fuzz(struct fuzz_input *in)
+{
+	struct maple_run *r = &run;
+	bool ok = true;
+
+	ctx->config = (fuzz_byte(in) & (MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU)) |
+		      (unsigned long)(fuzz_byte(in) % NR_PROFILES) << CONFIG_PROFILE_SHIFT;
+#ifdef HAVE_BUG_DESTROY_CLEAR_META
+	if ((ctx->config & MT_FLAGS_USE_RCU) && !opts.known_bugs)
+		ctx->config |= MT_FLAGS_ALLOC_RANGE;
+#endif
+	start_replay(r);
+	for (r->op_nr = 1; in->size && r->op_nr <= 100000 && ok; r->op_nr++) {
+		struct test_op *op = &r->op;
+
+		op->type = fuzz_byte(in) % NR_MOPS;
+		op->a = fuzz_number(in);
+		op->b = fuzz_number(in);
+		op->c = fuzz_number(in);
+		op->r = fuzz_number(in);
+		if (!mop_info[op->type].apply || (mop_info[op->type].alloc_only &&
+						  !(r->flags & MT_FLAGS_ALLOC_RANGE))) {
+			r->op_nr--;
+			continue;
+		}
+		fix_op(r, op);
 		ok = apply_op(r);
 	}
 	return end_sequence(r, ok);
@@ -1684,6 +1738,7 @@ const struct suite maple_suite = {
 	.nr_op_types = NR_MOPS,
 	.run = maple_run,
 	.replay = maple_replay,
+	.fuzz = maple_fuzz,
 	.has_op = maple_has_op,
 	.describe = maple_describe,
 	.bench = maple_bench,

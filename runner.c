@@ -95,6 +95,9 @@ static int pidfd_open(pid_t pid)
 	return syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* Bytes for the child to decode into ops (--from-fuzz), if any. */
+static struct fuzz_input *fuzz_in;
+
 /* The child: run the sequence in c, and exit 0 only if every check passed. */
 static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
 		  const struct test_op *ops, unsigned long n, bool quiet)
@@ -117,7 +120,10 @@ static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
 		.nowait_pct = opts.nowait_fail,
 	};
 	rng_seed(&slab_faults.rng, ctx->seed ^ 0xfa11fa11fa11fa11ULL);
-	ok = ops ? s->replay(ops, n) : s->run(nops);
+	if (fuzz_in)
+		ok = s->fuzz(fuzz_in);
+	else
+		ok = ops ? s->replay(ops, n) : s->run(nops);
 	ctx->faults = slab_faults.injected;
 	fflush(stdout);
 #ifdef COVERAGE
@@ -320,6 +326,19 @@ enum fail_kind run_replay(const struct suite *s, uint64_t seed,
 	ctx_reset(s->name, seed);
 	ctx->config = config;
 	return run_child(s, 0, ops, n, timeout, quiet);
+}
+
+/* Decode a fuzzer's input into ops and run them, logged as any sequence. */
+enum fail_kind run_fuzz(const struct suite *s, const uint8_t *data, size_t size)
+{
+	struct fuzz_input in = { .data = data, .size = size };
+	enum fail_kind kind;
+
+	ctx_reset(s->name, 0);
+	fuzz_in = &in;
+	kind = run_child(s, 0, NULL, 0, opts.timeout, false);
+	fuzz_in = NULL;
+	return kind;
 }
 
 /* Whether a trial failed the same way as the original: kind and place. */

@@ -27,6 +27,9 @@ struct pool {
 enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 			unsigned int jobs, struct pool *p);
 
+enum fail_kind run_fuzz(const struct suite *s, const uint8_t *data,
+		       size_t size);
+
 /* What a shrunk sequence must still do: fail the same way. */
 struct shrink {
 	const struct suite *suite;

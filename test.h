@@ -193,6 +193,36 @@ const char *fmt_entry(char *buf, size_t len, const void *entry);
 		}							\
 	} while (0)
 
+/* Fuzzer bytes, read front to back; past the end everything reads as 0. */
+struct fuzz_input {
+	const uint8_t *data;
+	size_t size;
+};
+
+static inline uint8_t fuzz_byte(struct fuzz_input *in)
+{
+	if (!in->size)
+		return 0;
+	in->size--;
+	return *in->data++;
+}
+
+/* LEB128: small numbers cost one byte, any 64-bit one at most ten. */
+static inline uint64_t fuzz_number(struct fuzz_input *in)
+{
+	uint64_t v = 0;
+	int shift;
+
+	for (shift = 0; shift < 64 && in->size; shift += 7) {
+		uint8_t b = fuzz_byte(in);
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	return v;
+}
+
 /*
  * A suite.  run() generates and applies one sequence from ctx->seed,
  * logging each op and setting ctx->config; replay() applies logged ops
@@ -207,6 +237,8 @@ struct suite {
 	unsigned int nr_op_types;
 	bool (*run)(unsigned long ops);
 	bool (*replay)(const struct test_op *ops, unsigned long n);
+	/* Ops decoded from a fuzzer's bytes, logged like the others. */
+	bool (*fuzz)(struct fuzz_input *in);
 	/* Whether this tree has the op (replays from other trees may not). */
 	bool (*has_op)(unsigned int type);
 	/* A line for reports: the op and the state it ran in. */
