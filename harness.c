@@ -50,6 +50,7 @@ static void usage(FILE *f)
 		"  --time S    keep starting sequences for S seconds (soak)\n"
 		"  --bench     time a fixed workload per suite instead of testing\n"
 		"  --tap       TAP 13 output, kselftest style\n"
+		"  --leaks     name the op that allocated each leaked object\n"
 		"  --junit FILE  also write JUnit XML results to FILE\n"
 		"  --list      list suites and the ops each drives on this tree\n"
 		"  --known-bugs  also generate the triggers of known kernel bugs\n"
@@ -480,6 +481,8 @@ int main(int argc, char **argv)
 			opts.fail_rate = parse_percent(arg, argv[++a]);
 		} else if (!strcmp(arg, "--nowait-fail")) {
 			opts.nowait_fail = parse_percent(arg, argv[++a]);
+		} else if (!strcmp(arg, "--leaks")) {
+			opts.leaks = true;
 		} else if (!strcmp(arg, "--tap")) {
 			opts.tap = true;
 		} else if (!strcmp(arg, "--junit")) {

@@ -1056,6 +1056,7 @@ static bool check_no_nodes(struct maple_run *r)
 	if (slab_live("maple_node")) {
 		test_fail(__FILE__, __LINE__, "%ld maple nodes leaked",
 			  slab_live("maple_node"));
+		slab_print_leaks("maple_node", 20);
 		return false;
 	}
 	return true;

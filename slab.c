@@ -144,6 +144,102 @@ static bool quarantine(struct kmem_cache *c, void *p)
 #endif
 }
 
+/*
+ * --leaks: the op that allocated each live object, in an open-addressing
+ * table keyed by address (deletion shifts entries back, so no tombstones).
+ */
+struct owner {
+	const void *p;
+	struct kmem_cache *cache;
+	unsigned long op;
+};
+static struct owner *owners;
+static size_t owners_cap, owners_n;
+static pthread_mutex_t owners_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t owner_slot(const void *p)
+{
+	return ((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ULL % owners_cap;
+}
+
+static void owners_grow(void)
+{
+	struct owner *old = owners;
+	size_t i, cap = owners_cap;
+
+	owners_cap = cap ? cap * 2 : 1024;
+	owners = calloc(owners_cap, sizeof(*owners));
+	if (!owners)
+		abort();
+	for (i = 0; i < cap; i++) {
+		size_t j = old[i].p ? owner_slot(old[i].p) : 0;
+
+		if (!old[i].p)
+			continue;
+		while (owners[j].p)
+			j = (j + 1) % owners_cap;
+		owners[j] = old[i];
+	}
+	free(old);
+}
+
+static void owner_add(struct kmem_cache *c, const void *p)
+{
+	size_t j;
+
+	pthread_mutex_lock(&owners_lock);
+	if (2 * (owners_n + 1) > owners_cap)
+		owners_grow();
+	for (j = owner_slot(p); owners[j].p; j = (j + 1) % owners_cap)
+		;
+	owners[j] = (struct owner){ p, c, ctx ? ctx->op_nr : 0 };
+	owners_n++;
+	pthread_mutex_unlock(&owners_lock);
+}
+
+static void owner_del(const void *p)
+{
+	size_t i, j, k;
+
+	pthread_mutex_lock(&owners_lock);
+	for (i = owners_cap ? owner_slot(p) : 0; owners_cap && owners[i].p;
+	     i = (i + 1) % owners_cap) {
+		if (owners[i].p != p)
+			continue;
+		/* Shift back the entries that probed past this slot. */
+		for (j = (i + 1) % owners_cap; owners[j].p; j = (j + 1) % owners_cap) {
+			k = owner_slot(owners[j].p);
+			if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+				owners[i] = owners[j];
+				i = j;
+			}
+		}
+		owners[i].p = NULL;
+		owners_n--;
+		break;
+	}
+	pthread_mutex_unlock(&owners_lock);
+}
+
+void slab_print_leaks(const char *cache, unsigned int max)
+{
+	size_t i;
+
+	if (!opts.leaks) {
+		fprintf(stderr, "  (--leaks names the op that allocated each)\n");
+		return;
+	}
+	pthread_mutex_lock(&owners_lock);
+	for (i = 0; i < owners_cap && max; i++) {
+		if (!owners[i].p || strcmp(owners[i].cache->name, cache))
+			continue;
+		fprintf(stderr, "  leaked %s %p, allocated by op %lu\n", cache,
+			owners[i].p, owners[i].op);
+		max--;
+	}
+	pthread_mutex_unlock(&owners_lock);
+}
+
 static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
 	void *p;
@@ -162,6 +258,8 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->total, 1, __ATOMIC_RELAXED);
 	slab_thread_live++;
+	if (opts.leaks)
+		owner_add(c, p);
 	return p;
 }
 
@@ -173,6 +271,8 @@ static void obj_free(struct kmem_cache *c, void *p, size_t size)
 		memset(p, POISON_FREE, size);
 	__atomic_sub_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	slab_thread_live--;
+	if (opts.leaks)
+		owner_del(p);
 	if (!quarantine(c, p))
 		free(p);
 }

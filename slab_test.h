@@ -10,6 +10,8 @@ long slab_live(const char *cache);
 /* Objects allocated minus objects freed by this thread, all caches. */
 extern __thread long slab_thread_live;
 unsigned long slab_total(const char *cache);
+/* With --leaks, print up to max live objects of cache and their ops. */
+void slab_print_leaks(const char *cache, unsigned int max);
 
 /*
  * Allocation failures.  nth: fail the nth allocation (counting from 1) from

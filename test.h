@@ -86,6 +86,7 @@ struct test_opts {
 	const char *out_dir;	/* where replay files go */
 	int verbose;
 	bool bench;
+	bool leaks;		/* remember which op allocated each object */
 	bool tap;		/* TAP 13 output */
 	const char *junit;	/* JUnit XML results go here */
 	bool known_bugs;	/* also generate the triggers of known kernel bugs */
