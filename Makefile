@@ -41,9 +41,10 @@ KERNEL_CFLAGS := -D__KERNEL__ -Wno-sign-compare -Wno-missing-field-initializers 
 
 harness_objs := harness.o runner.o replay.o kernel.o slab.o model.o
 maple_objs   := maple.o maple_tree.o
-vma_objs     := vma.o vma_model.o vma_stubs.o vma_kernel.o
+vma_objs     := vma.o vma_model.o vma_stubs.o vma_kernel.o vma_api.o
 objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs) $(vma_objs))
-genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h $(gen)/vma_guard.h
+genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h $(gen)/vma_guard.h \
+	   $(gen)/mmap_vma.c
 
 all: $(obj)/maple
 
@@ -58,6 +59,13 @@ $(obj)/maple_tree.o: $(gen)/src/lib/maple_tree.c $(genhdr) $(gen)/kdir
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(gen)/src/lib/maple_tree.c: $(gen)/kdir
+
+# The VMA functions scripts/extract-vma cut out of the tree's mm/mmap.c, and
+# the adapters built on them: kernel code, so kernel flags.
+$(obj)/vma_api.o: $(src)/vma_api.c $(genhdr) $(gen)/kdir
+	@mkdir -p $(dir $@)
+	$(quiet) CC vma_api.c
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # The tree's mm/vma.c, through a wrapper that is empty on trees without it.
 $(obj)/vma_kernel.o: $(src)/vma_kernel.c $(genhdr) $(gen)/kdir

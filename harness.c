@@ -61,6 +61,7 @@ static void usage(FILE *f)
 		"  --replay FILE run the ops of a replay file exactly\n"
 		"  --dump      with --replay: dump the tree before the failing op\n"
 		"  --from-fuzz FILE  decode a fuzzer input into ops, run, write a replay\n"
+		"  --layout    print what each op left (vma: the VMAs), to diff trees\n"
 		"  --out DIR   where replay files go (default: .)\n"
 		"  --shrink-time S  seconds to spend shrinking a failure (30)\n"
 		"  -v          verbose: all kernel output, and each op of a replay;\n"
@@ -493,6 +494,8 @@ int main(int argc, char **argv)
 				usage_error("--from-fuzz needs a file");
 		} else if (!strcmp(arg, "--dump")) {
 			opts.dump = true;
+		} else if (!strcmp(arg, "--layout")) {
+			opts.layout = true;
 		} else if (!strcmp(arg, "--bench")) {
 			opts.bench = true;
 		} else if (!strcmp(arg, "--known-bugs")) {

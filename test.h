@@ -93,6 +93,7 @@ struct test_opts {
 	bool dump;		/* replay: dump the tree before the failing op */
 	unsigned long dump_before; /* the op to dump the tree before */
 	bool trace;		/* print each op as it runs */
+	bool layout;		/* print what each op left (vma: the VMAs), to diff runs */
 	unsigned long fail_nth;	/* fail the nth allocation of each sequence */
 	unsigned int fail_rate;	/* % of blocking allocations to fail */
 	unsigned int nowait_fail; /* % of non-blocking allocations to fail */

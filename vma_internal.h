@@ -230,6 +230,7 @@ struct mm_struct {
 	struct rw_semaphore mmap_lock;
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
+	unsigned long def_flags;
 };
 
 struct vm_area_struct;
@@ -286,6 +287,7 @@ struct mmu_gather {
 
 struct task_struct {
 	char comm[16];
+	int pid;
 	struct mm_struct *mm;
 };
 extern struct task_struct vma_current;
@@ -303,7 +305,13 @@ extern int sysctl_max_map_count;
 static inline void vma_iter_init(struct vma_iterator *it,
 				 struct mm_struct *m, unsigned long addr)
 {
+#ifdef HAVE_MAS_INIT
 	mas_init(&it->mas, &m->mm_mt, addr);
+#else
+	MA_STATE(mas, &m->mm_mt, addr, addr);
+
+	it->mas = mas;
+#endif
 }
 
 static inline struct vm_area_struct *vma_next(struct vma_iterator *it)
@@ -324,10 +332,12 @@ static inline struct vm_area_struct *vma_find(struct vma_iterator *it,
 	return mas_find(&it->mas, max - 1);
 }
 
+#ifdef HAVE_MAS_NEXT_RANGE
 static inline struct vm_area_struct *vma_iter_next_range(struct vma_iterator *it)
 {
 	return mas_next_range(&it->mas, ULONG_MAX);
 }
+#endif
 
 static inline void vma_iter_set(struct vma_iterator *it, unsigned long addr)
 {
@@ -339,7 +349,7 @@ static inline void vma_iter_invalidate(struct vma_iterator *it)
 	mas_pause(&it->mas);
 }
 
-#ifndef VMA_DEFINES_vma_iter_clear_gfp
+#if defined(HAVE_MM_VMA_C) && !defined(VMA_DEFINES_vma_iter_clear_gfp)
 static inline int vma_iter_clear_gfp(struct vma_iterator *it,
 				     unsigned long start, unsigned long end,
 				     gfp_t gfp)
@@ -447,12 +457,8 @@ static inline void khugepaged_enter_vma(struct vm_area_struct *v,
 static inline void uprobe_mmap(struct vm_area_struct *v) { }
 static inline void uprobe_munmap(struct vm_area_struct *v,
 				 unsigned long start, unsigned long end) { }
-static inline int userfaultfd_unmap_prep(struct vm_area_struct *v,
-					 unsigned long start, unsigned long end,
-					 struct list_head *uf)
-{
-	return 0;
-}
+/* 6.12 passes the VMA, 6.1 the mm: a macro takes either. */
+#define userfaultfd_unmap_prep(vma_or_mm, start, end, uf)	0
 static inline bool userfaultfd_wp(struct vm_area_struct *v)
 {
 	return false;
@@ -562,6 +568,7 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next);
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
 void tlb_finish_mmu(struct mmu_gather *tlb);
+#ifdef HAVE_MM_VMA_C
 void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
 		struct vm_area_struct *vma, unsigned long start_addr,
 		unsigned long end_addr, unsigned long tree_end,
@@ -569,5 +576,84 @@ void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
 void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
 		   struct vm_area_struct *vma, unsigned long floor,
 		   unsigned long ceiling, bool mm_wr_locked);
+#else
+/* 6.1 walks the tree of detached VMAs itself. */
+void unmap_vmas(struct mmu_gather *tlb, struct maple_tree *mt,
+		struct vm_area_struct *vma, unsigned long start_addr,
+		unsigned long end_addr);
+void free_pgtables(struct mmu_gather *tlb, struct maple_tree *mt,
+		   struct vm_area_struct *vma, unsigned long floor,
+		   unsigned long ceiling);
+#endif
+
+/*
+ * ---- What the VMA functions of mm/mmap.c use (vma_api.c compiles them,
+ * cut out by scripts/extract-vma): brk, vm_unmapped_area(), and on 6.1
+ * the whole VMA API ----
+ */
+#define VM_GROWSUP		VM_NONE
+#define VM_NORESERVE		0x00200000UL
+#define VM_STARTGAP_FLAGS	(VM_GROWSDOWN | VM_SHADOW_STACK)
+#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \
+				 VM_MAYEXEC)
+
+#define VM_UNMAPPED_AREA_TOPDOWN 1
+
+struct vm_unmapped_area_info {
+	unsigned long flags;
+	unsigned long length;
+	unsigned long low_limit;
+	unsigned long high_limit;
+	unsigned long align_mask;
+	unsigned long align_offset;
+	unsigned long start_gap;	/* 6.12; 6.1 has none and ignores it */
+};
+
+extern unsigned long stack_guard_gap;
+extern unsigned long mmap_min_addr;
+
+static inline unsigned long vm_start_gap(struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	if (vma->vm_flags & VM_STARTGAP_FLAGS) {
+		start -= stack_guard_gap;
+		if (start > vma->vm_start)
+			start = 0;
+	}
+	return start;
+}
+
+static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
+{
+	return vma->vm_end;	/* no VM_GROWSUP on this architecture */
+}
+
+#define NULL_VM_UFFD_CTX	((struct vm_userfaultfd_ctx) { NULL })
+
+/* Limits never bite: the suite bounds its address space itself. */
+#define RLIMIT_AS		9
+#define RLIMIT_DATA		2
+#define rlimit(r)		(~0UL)
+#define rlimit_max(r)		(~0UL)
+
+static inline int security_vm_enough_memory_mm(struct mm_struct *mm,
+					       long pages)
+{
+	return 0;
+}
+
+static inline void vma_set_anonymous(struct vm_area_struct *vma)
+{
+	vma->vm_ops = NULL;
+}
+
+static inline void perf_event_mmap(struct vm_area_struct *vma) { }
+static inline void ksm_add_vma(struct vm_area_struct *vma) { }
+static inline void arch_unmap(struct mm_struct *mm, unsigned long start,
+			      unsigned long end) { }
+#define trace_vm_unmapped_area(addr, info)	do { } while (0)
+#define trace_vma_store(mt, vma)		do { } while (0)
+#define trace_vma_mas_szero(mt, start, end)	do { } while (0)
 
 #endif

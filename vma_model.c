@@ -29,7 +29,7 @@
  * The suite applies those exceptions; this file only says "may".
  */
 #include <generated/features.h>
-#ifdef HAVE_MM_VMA_C
+#ifdef HAVE_VMA_SUITE
 #include <stdlib.h>
 #include <string.h>
 #include "vma_model.h"
@@ -64,7 +64,8 @@ void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 		struct vma_page *p = &m->pages[first + i];
 
 		p->mapped = true;
-		p->flags = flags;
+		/* brk() sets VM_SOFTDIRTY, which merges ignore: not modelled. */
+		p->flags = flags & ~VM_SOFTDIRTY;
 		p->file = file;
 		p->pgoff = pgoff + i;
 		p->anon = anon;
@@ -83,7 +84,7 @@ void vma_model_set_flags(struct vma_model *m, unsigned long first,
 
 	for (i = first; i < first + n; i++)
 		if (m->pages[i].mapped)
-			m->pages[i].flags = flags;
+			m->pages[i].flags = flags & ~VM_SOFTDIRTY;
 }
 
 unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
@@ -116,4 +117,4 @@ bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
 	return l->anon == r->anon || !(incoming_right ? r->anon : l->anon);
 }
 
-#endif /* HAVE_MM_VMA_C */
+#endif /* HAVE_VMA_SUITE */

@@ -8,7 +8,7 @@
  * lock left held.
  */
 #include <generated/features.h>
-#ifdef HAVE_MM_VMA_C
+#ifdef HAVE_VMA_SUITE
 #include <stdio.h>
 #include "vma_internal.h"
 #include "vma_stubs.h"
@@ -247,10 +247,9 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 }
 
 /* Record the pages whose PTEs would be zapped: [start, end) of each VMA. */
-void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
-		struct vm_area_struct *vma, unsigned long start_addr,
-		unsigned long end_addr, unsigned long tree_end,
-		bool mm_wr_locked)
+static void zap_walk(struct ma_state *mas, struct vm_area_struct *vma,
+		     unsigned long start_addr, unsigned long end_addr,
+		     unsigned long tree_end)
 {
 	WARN_ON(vma_record.tlb_active <= 0);
 	do {
@@ -265,9 +264,8 @@ void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
 void unlink_file_vma(struct vm_area_struct *vma);
 
 /* What free_pgtables() does besides page tables: unlink anon_vmas and files. */
-void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
-		   struct vm_area_struct *vma, unsigned long floor,
-		   unsigned long ceiling, bool mm_wr_locked)
+static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
+		      unsigned long ceiling)
 {
 	WARN_ON(vma_record.tlb_active <= 0);
 	do {
@@ -282,4 +280,40 @@ void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
 	} while (vma);
 }
 
-#endif /* HAVE_MM_VMA_C */
+#ifdef HAVE_MM_VMA_C
+void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
+		struct vm_area_struct *vma, unsigned long start_addr,
+		unsigned long end_addr, unsigned long tree_end,
+		bool mm_wr_locked)
+{
+	zap_walk(mas, vma, start_addr, end_addr, tree_end);
+}
+
+void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
+		   struct vm_area_struct *vma, unsigned long floor,
+		   unsigned long ceiling, bool mm_wr_locked)
+{
+	free_walk(mas, vma, ceiling);
+}
+#else
+/* 6.1 hands over the tree of detached VMAs: walk it from vma on. */
+void unmap_vmas(struct mmu_gather *tlb, struct maple_tree *mt,
+		struct vm_area_struct *vma, unsigned long start_addr,
+		unsigned long end_addr)
+{
+	MA_STATE(mas, mt, vma->vm_end, vma->vm_end);
+
+	zap_walk(&mas, vma, start_addr, end_addr, end_addr);
+}
+
+void free_pgtables(struct mmu_gather *tlb, struct maple_tree *mt,
+		   struct vm_area_struct *vma, unsigned long floor,
+		   unsigned long ceiling)
+{
+	MA_STATE(mas, mt, vma->vm_end, vma->vm_end);
+
+	free_walk(&mas, vma, ceiling);
+}
+#endif
+
+#endif /* HAVE_VMA_SUITE */

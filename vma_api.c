@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The adapters behind vma_api.h: one per generation of the kernel's VMA
+ * API, each built on the functions scripts/extract-vma cut out of the
+ * tree's mm/mmap.c (generated/mmap_vma.c: static helpers and all, so they
+ * are compiled here, in this file) and, on 6.12, on mm/vma.c.
+ *
+ * Each adapter calls the kernel the way that tree's own caller does
+ * (mmap_region(), mprotect_fixup(), mremap(), brk()); where a tree has no
+ * way to do an op, the op is shaped so that both can (vapi_shrink()).
+ */
+#include <generated/features.h>
+#ifdef HAVE_VMA_SUITE
+#include "vma_api.h"
+
+/* What mm/mmap.c's extracted functions use that the harness has none of. */
+unsigned long mmap_min_addr;
+unsigned long stack_guard_gap = 256UL << PAGE_SHIFT;
+
+/* mm/mmap.c's own, which may_expand_vm() reads. */
+static bool ignore_rlimit_data;
+
+#ifndef HAVE_MM_VMA_C
+int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
+		 unsigned long end, pgoff_t pgoff, struct vm_area_struct *insert,
+		 struct vm_area_struct *expand);
+
+/* include/linux/mm.h's in 6.1: __vma_adjust() expanding vma itself. */
+static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end, pgoff_t pgoff,
+			     struct vm_area_struct *insert)
+{
+	return __vma_adjust(vma, start, end, pgoff, insert, NULL);
+}
+#endif
+
+#include <generated/mmap_vma.c>
+
+#ifdef HAVE_MM_VMA_C
+
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	VMA_ITERATOR(vmi, mm, start);
+
+	return do_vmi_munmap(&vmi, mm, start, len, NULL, false);
+}
+
+/* The new VMA of mmap_region() where vma_merge_new_range() found none. */
+static struct vm_area_struct *link_new_vma(struct mm_struct *mm,
+					   struct vma_iterator *vmi,
+					   unsigned long start, unsigned long end,
+					   unsigned long flags, struct file *file,
+					   const struct vm_operations_struct *ops,
+					   pgoff_t pgoff)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return ERR_PTR(-ENOMEM);
+	vma_iter_config(vmi, start, end);
+	vma_set_range(vma, start, end, pgoff);
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	if (vma_iter_prealloc(vmi, vma)) {
+		vm_area_free(vma);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (file) {
+		vma->vm_file = get_file(file);
+		vma->vm_ops = ops;
+	}
+	vma_start_write(vma);
+	vma_iter_store(vmi, vma);
+	mm->map_count++;
+	vma_link_file(vma);
+	return vma;
+}
+
+struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
+				unsigned long end, unsigned long flags,
+				struct file *file,
+				const struct vm_operations_struct *ops,
+				pgoff_t pgoff, bool *created)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	VMG_STATE(vmg, mm, &vmi, start, end, flags, pgoff);
+	struct vm_area_struct *vma;
+
+	vmg.file = file;
+	vmg.next = vma_iter_next_rewind(&vmi, &vmg.prev);
+	vma = vma_merge_new_range(&vmg);
+	*created = !vma;
+	if (vma)
+		return vma;
+	return link_new_vma(mm, &vmi, start, end, flags, file, ops, pgoff);
+}
+
+struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
+					 struct vm_area_struct *prev,
+					 struct vm_area_struct *vma,
+					 unsigned long start, unsigned long end,
+					 unsigned long newflags)
+{
+	return vma_modify_flags(vmi, prev, vma, start, end, newflags);
+}
+
+int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, pgoff_t pgoff,
+		struct vm_area_struct *next)
+{
+	VMA_ITERATOR(vmi, mm, vma->vm_start);
+	VMG_VMA_STATE(vmg, &vmi, NULL, vma, start, end);
+
+	vmg.pgoff = pgoff;
+	vmg.next = next;
+	return vma_expand(&vmg);
+}
+
+int vapi_shrink(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, pgoff_t pgoff)
+{
+	VMA_ITERATOR(vmi, mm, vma->vm_start);
+
+	return vma_shrink(&vmi, vma, start, end, pgoff);
+}
+
+struct vm_area_struct *vapi_extend(struct mm_struct *mm,
+				   struct vm_area_struct *vma,
+				   unsigned long delta)
+{
+	VMA_ITERATOR(vmi, mm, vma->vm_end);
+
+	return vma_merge_extend(&vmi, vma, delta);
+}
+
+/* brk(): the VMA below the break, with the iterator on it, as 6.12 does. */
+int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	VMA_ITERATOR(vmi, mm, addr);
+	struct vm_area_struct *brkvma;
+
+	if (vma_find(&vmi, addr + len))
+		return -EINVAL;
+	brkvma = mas_prev(&vmi.mas, 0);
+	return do_brk_flags(&vmi, brkvma, addr, len, 0);
+}
+
+void vapi_validate_mm(struct mm_struct *mm)
+{
+	validate_mm(mm);
+}
+
+#else /* 6.1: the VMA code of mm/mmap.c */
+
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	MA_STATE(mas, &mm->mm_mt, start, start);
+
+	return do_mas_munmap(&mas, mm, start, len, NULL, false);
+}
+
+/* mmap_region(): vma_merge() with the VMA before start, else vma_link(). */
+struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
+				unsigned long end, unsigned long flags,
+				struct file *file,
+				const struct vm_operations_struct *ops,
+				pgoff_t pgoff, bool *created)
+{
+	struct vm_area_struct *prev, *vma;
+
+	find_vma_prev(mm, start, &prev);
+	vma = vma_merge(mm, prev, start, end, flags, NULL, file, pgoff, NULL,
+			NULL_VM_UFFD_CTX, NULL);
+	*created = !vma;
+	if (vma)
+		return vma;
+	vma = vm_area_alloc(mm);
+	if (!vma)
+		return ERR_PTR(-ENOMEM);
+	vma_set_range(vma, start, end, pgoff);
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	if (file) {
+		vma->vm_file = get_file(file);
+		vma->vm_ops = ops;
+	}
+	if (vma_link(mm, vma)) {
+		if (file)
+			fput(file);
+		vm_area_free(vma);
+		return ERR_PTR(-ENOMEM);
+	}
+	return vma;
+}
+
+/*
+ * 6.1's mprotect_fixup(): vma_merge() of the range with prev and next, else
+ * split it off.  6.1's loop then finds the next VMA afresh; the iterator is
+ * left on the VMA that holds the range, where 6.12 leaves it.
+ */
+struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
+					 struct vm_area_struct *prev,
+					 struct vm_area_struct *vma,
+					 unsigned long start, unsigned long end,
+					 unsigned long newflags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	struct vm_area_struct *merged;
+	int err;
+
+	merged = vma_merge(mm, prev, start, end, newflags, vma->anon_vma,
+			   vma->vm_file, pgoff, vma_policy(vma),
+			   vma->vm_userfaultfd_ctx, anon_vma_name(vma));
+	if (merged) {
+		vma = merged;
+	} else {
+		if (start != vma->vm_start) {
+			err = split_vma(mm, vma, start, 1);
+			if (err)
+				return ERR_PTR(err);
+		}
+		if (end != vma->vm_end) {
+			err = split_vma(mm, vma, end, 0);
+			if (err)
+				return ERR_PTR(err);
+		}
+	}
+	vma_iter_set(vmi, start);
+	mas_walk(&vmi->mas);
+	return vma;
+}
+
+int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, pgoff_t pgoff,
+		struct vm_area_struct *next)
+{
+	MA_STATE(mas, &mm->mm_mt, vma->vm_start, vma->vm_start);
+
+	return vma_expand(&mas, vma, start, end, pgoff, next);
+}
+
+/*
+ * vma_adjust() with no insert, as 6.1's shift_arg_pages() shrinks the
+ * stack.  It takes the first VMA above as the one to adjust when the end
+ * moves, so the end moves only when there is none (the caller checks).
+ */
+int vapi_shrink(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, pgoff_t pgoff)
+{
+	if (WARN_ON(end != vma->vm_end && find_vma(mm, vma->vm_end)))
+		return -EINVAL;
+	return __vma_adjust(vma, start, end, pgoff, NULL, NULL);
+}
+
+/*
+ * 6.1's mremap() in place: vma_merge() of the extension with vma (and the
+ * next VMA, when it meets it), or vma_adjust() for a VMA with a close hook,
+ * which 6.1's vma_merge() refuses outright.
+ */
+struct vm_area_struct *vapi_extend(struct mm_struct *mm,
+				   struct vm_area_struct *vma,
+				   unsigned long delta)
+{
+	unsigned long start = vma->vm_end, end = vma->vm_end + delta;
+	pgoff_t pgoff = vma->vm_pgoff + vma_pages(vma);
+
+	if (!vma->vm_ops || !vma->vm_ops->close)
+		return vma_merge(mm, vma, start, end, vma->vm_flags,
+				 vma->anon_vma, vma->vm_file, pgoff,
+				 vma_policy(vma), vma->vm_userfaultfd_ctx,
+				 anon_vma_name(vma));
+	if (__vma_adjust(vma, vma->vm_start, end, vma->vm_pgoff, NULL, NULL))
+		return NULL;
+	return vma;
+}
+
+/* 6.1's brk(): the VMA below the break by mas_prev(), as it finds it. */
+int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	MA_STATE(mas, &mm->mm_mt, addr, addr);
+	struct vm_area_struct *brkvma;
+
+	if (mas_find(&mas, addr + len - 1))
+		return -EINVAL;
+	brkvma = mas_prev(&mas, 0);
+	return do_brk_flags(&mas, brkvma, addr, len, 0);
+}
+
+void vapi_validate_mm(struct mm_struct *mm)
+{
+	validate_mm(mm);
+}
+
+#endif /* HAVE_MM_VMA_C */
+#endif /* HAVE_VMA_SUITE */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VMA suite's one way into the kernel's VMA code, whatever the tree's
+ * generation: 6.12 keeps it in mm/vma.c behind a vma_merge_struct, 6.1 in
+ * mm/mmap.c behind vma_merge()'s long argument list and __vma_adjust().
+ * vma_api.c holds one small adapter per generation, chosen by
+ * generated/features.h; vma.c, its ops, checks and model are shared, so a
+ * replay file means the same on both.
+ *
+ * Each vapi_ call does what the named kernel caller does on that tree,
+ * and nothing the suite could do itself.
+ */
+#ifndef _VMA_API_H
+#define _VMA_API_H
+
+#include <generated/features.h>
+#include "vma_internal.h"
+
+#ifdef HAVE_MM_VMA_C
+#include <generated/src/mm/vma.h>
+#else
+/* What 6.12 has in mm/vma.h and 6.1 in mm/internal.h, which we do not read. */
+static inline unsigned long vma_iter_addr(struct vma_iterator *vmi)
+{
+	return vmi->mas.index;
+}
+
+static inline unsigned long vma_iter_end(struct vma_iterator *vmi)
+{
+	return vmi->mas.last + 1;
+}
+
+static inline bool is_exec_mapping(vm_flags_t flags)
+{
+	return (flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC;
+}
+
+static inline bool is_stack_mapping(vm_flags_t flags)
+{
+	return (flags & VM_STACK) == VM_STACK;
+}
+
+static inline bool is_data_mapping(vm_flags_t flags)
+{
+	return (flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
+}
+
+struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
+				unsigned long addr, unsigned long len,
+				pgoff_t pgoff, bool *need_rmap_locks,
+				bool keep_source);
+struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
+#endif
+
+unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
+
+/* munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap(). */
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+
+/*
+ * mmap_region() on free pages: merge with a neighbour, else link a new VMA
+ * with file and ops; *created says which.  ERR_PTR(-ENOMEM) on failure.
+ */
+struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
+				unsigned long end, unsigned long flags,
+				struct file *file,
+				const struct vm_operations_struct *ops,
+				pgoff_t pgoff, bool *created);
+
+/*
+ * mprotect_fixup()'s merge or split of [start, end) of vma: the VMA that
+ * holds the range now, with vmi on it, or an ERR_PTR.  The caller sets the
+ * flags.
+ */
+struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
+					 struct vm_area_struct *prev,
+					 struct vm_area_struct *vma,
+					 unsigned long start, unsigned long end,
+					 unsigned long newflags);
+
+/* vma_expand(): grow vma to [start, end), absorbing next if it ends there. */
+int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, pgoff_t pgoff,
+		struct vm_area_struct *next);
+
+/*
+ * Shrink vma to [start, end) (6.12 vma_shrink(), 6.1 vma_adjust() as
+ * shift_arg_pages() uses it): no VMA may lie above when the end moves.
+ */
+int vapi_shrink(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long start, unsigned long end, pgoff_t pgoff);
+
+/* mremap() growing in place by delta bytes; NULL on failure. */
+struct vm_area_struct *vapi_extend(struct mm_struct *mm,
+				   struct vm_area_struct *vma,
+				   unsigned long delta);
+
+/* brk() growing: do_brk_flags() on [addr, addr + len), free pages. */
+int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
+
+/* The kernel's own validate_mm() (static in 6.1's mm/mmap.c). */
+void vapi_validate_mm(struct mm_struct *mm);
+
+#endif
