@@ -643,6 +643,17 @@ static inline int security_vm_enough_memory_mm(struct mm_struct *mm,
 	return 0;
 }
 
+/* 6.12's flag setters; 6.1 writes vm_flags directly. */
+static inline void vm_flags_init(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags = flags;
+}
+
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
 static inline void vma_set_anonymous(struct vm_area_struct *vma)
 {
 	vma->vm_ops = NULL;
