@@ -1081,8 +1081,12 @@ static void init_run(struct vma_run *r, uint64_t seed)
 		r->files[f].f_mapping = &r->files[f].mapping;
 		r->files[f].id = f;
 	}
-	/* Memory fails only where the config says (unless options said more). */
-	if (!opts.fail_rate)
+	/*
+	 * Memory fails only where the config says (unless options said more).
+	 * --layout with --fail-rate 0 fails none: two trees allocate
+	 * differently, and compare-trees must see the same ops succeed.
+	 */
+	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = ctx->config >> CONFIG_FAIL_SHIFT;
 }
 
@@ -1111,8 +1115,10 @@ static void print_layout(struct vma_run *r, bool ok)
 	struct vm_area_struct *vma;
 	unsigned long seen[MAX_MERGE_PTS] = { 0 }, nr_seen = 0, i;
 
-	printf("L %lu %s %#lx%s:", r->op_nr, vma_op_name(r->op.type),
-	       (unsigned long)r->result, ok ? "" : " FAILED");
+	printf("L %lu %s %#lx %#lx %#lx %#llx = %#lx%s:", r->op_nr,
+	       vma_op_name(r->op.type), r->op.a, r->op.b, r->op.c,
+	       (unsigned long long)r->op.r, (unsigned long)r->result,
+	       ok ? "" : " FAILED");
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		unsigned long av = 0;
 

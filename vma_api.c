@@ -265,6 +265,9 @@ struct vm_area_struct *vapi_extend(struct mm_struct *mm,
 	unsigned long start = vma->vm_end, end = vma->vm_end + delta;
 	pgoff_t pgoff = vma->vm_pgoff + vma_pages(vma);
 
+	/* vma_to_resize() refuses these before mremap() gets here. */
+	if (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
+		return NULL;
 	if (!vma->vm_ops || !vma->vm_ops->close)
 		return vma_merge(mm, vma, start, end, vma->vm_flags,
 				 vma->anon_vma, vma->vm_file, pgoff,
