@@ -93,6 +93,14 @@ check: $(obj)/model_test
 	$(src)/scripts/check-build
 	$(src)/scripts/check-trees $(obj)/check
 	$(src)/scripts/planted-bugs maple vma
+	KDIR=/usr/src/linux-source-6.1.tar.xz $(src)/scripts/planted-bugs vma:vma61
+
+# The same VMA seeds on two trees, op by op (scripts/compare-trees says what
+# it compares).
+KDIR_A ?= /usr/src/linux-source-6.1.tar.xz
+KDIR_B ?= /usr/src/linux-source-6.12.tar.xz
+compare:
+	COMPARE_OUT=$(obj)/compare $(src)/scripts/compare-trees '$(KDIR_A)' '$(KDIR_B)'
 
 # Coverage of the kernel files: a gcov build of its own, a fixed run, and
 # reports (HTML, a text summary, Cobertura XML) under coverage/.
@@ -119,7 +127,7 @@ $(obj)/fuzz-maple: $(src)/fuzz/fuzz_maple.c $(objs)
 
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
-	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/fuzz
+	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/fuzz $(obj)/compare
 
 help:
 	@echo 'Targets:'
@@ -127,6 +135,7 @@ help:
 	@echo '  check          model unit tests, ./maple on 6.12 and 6.1, planted bugs'
 	@echo '  coverage       gcov build, fixed run, reports in coverage/'
 	@echo '  fuzz           libFuzzer target fuzz/fuzz-maple (clang)'
+	@echo '  compare        VMA seeds on KDIR_A and KDIR_B (6.1, 6.12), per-op diffs'
 	@echo '  clean          remove what make wrote'
 	@echo 'Variables:'
 	@echo '  KDIR=path      kernel tree or linux-source tarball (default $(KDIR))'
@@ -136,5 +145,6 @@ help:
 
 FORCE:
 .PHONY: all check clean coverage fuzz help FORCE
+.PHONY: all check clean compare coverage help FORCE
 
 -include $(objs:.o=.d)
