@@ -24,7 +24,7 @@ struct test_opts opts = {
 	.out_dir = ".",
 	.nowait_fail = 5,
 	.fail_rate = 1,
-	.jobs = 1,
+	.jobs = 0,
 };
 
 static const struct suite *const suites[] = {
@@ -45,9 +45,10 @@ static void usage(FILE *f)
 		"\n"
 		"  --seed N    seed of the first sequence (default: random, printed)\n"
 		"  --ops N     ops per sequence (default: the suite's)\n"
-		"  --seqs N    sequences per suite (default: the suite's)\n"
-		"  -j N        run N sequences in parallel (-j0: one per core)\n"
-		"  --time S    keep starting sequences for S seconds (soak)\n"
+		"  --seqs N    sequences per suite (default: as many as fit the time)\n"
+		"  -j N        run N sequences in parallel (default -j0: one per core)\n"
+		"  --time S    keep starting sequences for S seconds per suite\n"
+		"              (default: about a minute for a whole run)\n"
 		"  --bench     time a fixed workload per suite instead of testing\n"
 		"  --tap       TAP 13 output, kselftest style\n"
 		"  --leaks     name the op that allocated each leaked object\n"
@@ -321,10 +322,14 @@ static int run_suite(const struct suite *s, struct result *res)
 		snprintf(res->reason, sizeof(res->reason), "%s", s->skip);
 		return EXIT_SKIP;
 	}
-	/* --time keeps starting sequences; --seqs bounds them either way. */
-	p.count = opts.seqs ? opts.seqs : opts.time ? ~0UL : s->default_seqs;
-	if (opts.time)
-		p.until = start + opts.time;
+	/*
+	 * --seqs runs that many sequences (within --time, if given);
+	 * otherwise sequences keep starting for --time seconds, or for the
+	 * suite's share of a default run of about a minute.
+	 */
+	p.count = opts.seqs ? opts.seqs : ~0UL;
+	if (opts.time || !opts.seqs)
+		p.until = start + (opts.time ? opts.time : s->default_time);
 	kind = run_pool(s, ops, opts.jobs, &p);
 	if (kind != FAIL_NONE) {
 		report(s, kind, res);

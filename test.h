@@ -234,7 +234,7 @@ struct suite {
 	const char *name;
 	const char *desc;
 	unsigned long default_ops;
-	unsigned long default_seqs;
+	unsigned int default_time;	/* seconds a default run gives it */
 	const char *(*op_name)(unsigned int type);
 	unsigned int nr_op_types;
 	bool (*run)(unsigned long ops);
