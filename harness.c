@@ -7,6 +7,7 @@
  * `./maple --seed <it> <suite>` reruns the failing sequence first.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,11 +26,13 @@ struct test_opts opts = {
 	.nowait_fail = 5,
 	.fail_rate = 1,
 	.jobs = 0,
+	.readers = 2,
 };
 
 static const struct suite *const suites[] = {
 	&maple_suite,
 	&vma_suite,
+	&rcu_suite,
 };
 #define NR_SUITES	(sizeof(suites) / sizeof(suites[0]))
 /* A replay file may hold this many ops. */
@@ -58,6 +61,7 @@ static void usage(FILE *f)
 		"  --fail-nth N  fail the Nth allocation of each sequence\n"
 		"  --fail-rate P fail P%% of the allocations that may block (1)\n"
 		"  --nowait-fail P  fail P%% of GFP_NOWAIT/ATOMIC allocations (5)\n"
+		"  --readers K   rcu suite: K reader threads (2)\n"
 		"  --timeout S   a sequence running longer than S seconds is a hang (60)\n"
 		"  --replay FILE run the ops of a replay file exactly\n"
 		"  --dump      with --replay: dump the tree before the failing op\n"
@@ -110,22 +114,31 @@ static unsigned int parse_percent(const char *opt, const char *arg)
 	return v;
 }
 
+/*
+ * The rcu suite's reader threads fail too: one at a time.  Recursive, so
+ * that a thread crashing inside test_fail() can still report the signal.
+ */
+static pthread_mutex_t fail_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
 void test_fail(const char *file, int line, const char *fmt, ...)
 {
-	size_t len = strlen(ctx->msg);
+	size_t len;
 	va_list ap;
 
+	pthread_mutex_lock(&fail_lock);
+	len = strlen(ctx->msg);
 	/* The first failure names the check; keep the next few too. */
 	if (!ctx->failed)
 		snprintf(ctx->where, sizeof(ctx->where), "%s:%d", file, line);
 	ctx->failed = true;
-	if (len + 64 >= sizeof(ctx->msg))
-		return;
-	len += snprintf(ctx->msg + len, sizeof(ctx->msg) - len, "%s%s:%d: ",
-			len ? "\n  " : "", file, line);
-	va_start(ap, fmt);
-	vsnprintf(ctx->msg + len, sizeof(ctx->msg) - len, fmt, ap);
-	va_end(ap);
+	if (len + 64 < sizeof(ctx->msg)) {
+		len += snprintf(ctx->msg + len, sizeof(ctx->msg) - len, "%s%s:%d: ",
+				len ? "\n  " : "", file, line);
+		va_start(ap, fmt);
+		vsnprintf(ctx->msg + len, sizeof(ctx->msg) - len, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&fail_lock);
 }
 
 const char *fmt_entry(char *buf, size_t len, const void *entry)
@@ -469,6 +482,10 @@ int main(int argc, char **argv)
 			opts.time = parse_number(arg, argv[++a]);
 			if (!opts.time)
 				usage_error("--time must be at least 1");
+		} else if (!strcmp(arg, "--readers")) {
+			opts.readers = parse_number(arg, argv[++a]);
+			if (!opts.readers || opts.readers > 64)
+				usage_error("--readers must be 1 to 64");
 		} else if (!strcmp(arg, "--timeout")) {
 			opts.timeout = parse_number(arg, argv[++a]);
 			if (!opts.timeout)

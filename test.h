@@ -97,6 +97,7 @@ struct test_opts {
 	unsigned long fail_nth;	/* fail the nth allocation of each sequence */
 	unsigned int fail_rate;	/* % of blocking allocations to fail */
 	unsigned int nowait_fail; /* % of non-blocking allocations to fail */
+	unsigned int readers;	/* rcu suite: reader threads */
 };
 extern struct test_opts opts;
 
@@ -253,6 +254,7 @@ struct suite {
 
 extern const struct suite maple_suite;
 extern const struct suite vma_suite;
+extern const struct suite rcu_suite;
 
 /* Kernel code's WARNs and printk output, counted per sequence (kernel.c). */
 extern unsigned int kernel_warnings;

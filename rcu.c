@@ -1,0 +1,1050 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The RCU suite: one writer (the sequence's own thread) applies random ops
+ * to an MT_FLAGS_USE_RCU maple tree while --readers threads read it without
+ * the lock, as the kernel's lockless readers (the page fault path, /proc)
+ * do.  Every answer a reader gets must be one the tree gave at some moment
+ * during that read; a reader that follows a node freed before its grace
+ * period ended reads slab poison, or crashes.
+ *
+ * Time is an epoch counter the writer moves twice per op: to 2j - 1 before
+ * op j touches the tree, to 2j once op j is done and in the model.  A read
+ * that starts at epoch s and ends at epoch e may return the value its index
+ * held after op s / 2 (the last op done when it started), or any value an
+ * op in (s / 2, (e + 1) / 2] stored there.  Entries are xa_mk_value(op), so
+ * the value names the op that stored it.
+ *
+ * The writer keeps, for its last HIST ops, what each wrote and an undo list
+ * (the model's ranges under the write, before it).  The value an index held
+ * after op lo is the undo of the first later op that wrote it, or else the
+ * model's: a check costs O(log n) per op of the read's window (a few ops,
+ * as reads are short), and the history is at most HIST ops.  A read older
+ * than that is not judged, and counted as such.
+ *
+ * The writer's ops are logged and replay exactly, with their own checks;
+ * the readers' interleavings with them do not.  So the writer also reads
+ * "stale": an op that walks to an index under rcu_read_lock(), writes to
+ * the tree, and then goes on with mas_find() from the nodes it held, as a
+ * reader preempted in the middle of a walk would.  That is replayable, and
+ * catches a node freed too early every time.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/kernel.h>
+#include <linux/maple_tree.h>
+#include <linux/xarray.h>
+#include <linux/gfp.h>
+#include <generated/features.h>
+#include "model.h"
+#include "slab_test.h"
+#include "runner.h"
+#include "test.h"
+
+/* The writer's ops, in replay files by their names. */
+enum rop_type {
+	ROP_STORE,	/* mtree_store_range(a, b) */
+	ROP_SPAN,	/* the same over many ranges: spanning store */
+	ROP_STORE_NULL,	/* mtree_store_range(a, b, NULL) */
+	ROP_INSERT,	/* mtree_insert_range(a, b) */
+	ROP_ERASE,	/* mtree_erase(a) */
+	ROP_MAS_STORE,	/* mas_store_gfp(a, b) under the lock */
+	ROP_STALE,	/* walk to a, store [b, c], mas_find from the old nodes */
+	ROP_CHECK,	/* the whole tree against the model */
+	NR_ROPS
+};
+
+static const char *const rop_names[NR_ROPS] = {
+	[ROP_STORE]	 = "rcu_store",
+	[ROP_SPAN]	 = "rcu_span_store",
+	[ROP_STORE_NULL] = "rcu_store_null",
+	[ROP_INSERT]	 = "rcu_insert",
+	[ROP_ERASE]	 = "rcu_erase",
+	[ROP_MAS_STORE]	 = "rcu_mas_store",
+	[ROP_STALE]	 = "rcu_stale_find",
+	[ROP_CHECK]	 = "rcu_check",
+};
+
+/* Weights of the generated ops; spanning stores are what free many nodes. */
+static const unsigned int rop_weight[NR_ROPS] = {
+	[ROP_STORE] = 35, [ROP_SPAN] = 2, [ROP_STORE_NULL] = 4,
+	[ROP_INSERT] = 25, [ROP_ERASE] = 10, [ROP_MAS_STORE] = 15,
+	[ROP_STALE] = 10,
+};
+
+/* Indices live in [0, SPACE), and a few at the top of the index space. */
+#define SPACE		(1UL << 20)
+#define TOP_SPACE	(1UL << 12)
+/* Ops of history kept for the readers' checks. */
+#define HIST		4096
+/* Slab poison of a freed object (slab.c): what a stale reader sees. */
+#define POISON_WORD	0x6b6b6b6b6b6b6b6bUL
+#define CHECK_EVERY	1000
+/* ctx->config: the tree flags, and the number of readers << 16. */
+#define CONFIG_READERS_SHIFT	16
+
+/* What op j wrote, and what the model held under it before. */
+struct rec {
+	unsigned long op;		/* j; 0: empty slot */
+	unsigned long first, last;	/* written range; first > last: none */
+	void *entry;			/* the value written there */
+	struct model_range *undo;	/* the model's ranges in it, before */
+	unsigned long nundo;
+};
+
+struct reader {
+	pthread_t thread;
+	unsigned int id;
+	struct rng rng;
+	unsigned long checks;		/* reads judged */
+	unsigned long unjudged;		/* reads older than the history */
+	unsigned long raced;		/* reads that saw a write of their window */
+};
+
+struct rcu_run {
+	struct maple_tree tree;
+	struct model model;
+	struct rng rng;
+	unsigned int flags;
+	unsigned int nr_readers;
+	unsigned long op_nr, nops;
+	struct test_op op;
+	unsigned long injected;		/* allocation failures before this op */
+
+	/* Shared with the readers. */
+	unsigned long epoch;		/* atomic: 2j - 1 during op j, 2j after */
+	bool stop;			/* atomic: readers return */
+	unsigned int started;		/* atomic: readers running */
+	pthread_mutex_t hist_lock;	/* the model, model_version, hist[] */
+	unsigned long model_version;	/* the last op the model has */
+	struct rec hist[HIST];
+	struct reader *readers;
+	unsigned long writer_checks;
+	unsigned long reader_checks;	/* all readers', once they stopped */
+};
+
+static struct rcu_run run;
+
+static void *mk_entry(unsigned long op_nr)
+{
+	return xa_mk_value(op_nr);
+}
+
+static unsigned long epoch_read(struct rcu_run *r)
+{
+	return __atomic_load_n(&r->epoch, __ATOMIC_SEQ_CST);
+}
+
+static void epoch_set(struct rcu_run *r, unsigned long e)
+{
+	__atomic_store_n(&r->epoch, e, __ATOMIC_SEQ_CST);
+}
+
+static bool failed(void)
+{
+	return __atomic_load_n(&ctx->failed, __ATOMIC_RELAXED);
+}
+
+/* ---- History: what the writer did, for the readers' checks ---- */
+
+/* The model's ranges within [first, last], clipped to it. */
+static struct model_range *collect(const struct model *m, unsigned long first,
+				   unsigned long last, unsigned long *n)
+{
+	struct model_range *v = NULL, cur;
+	unsigned long nr = 0, room = 0, index = first;
+
+	while (model_find(m, index, &cur) && cur.first <= last) {
+		if (nr == room) {
+			room = room ? 2 * room : 4;
+			v = realloc(v, room * sizeof(*v));
+			if (!v)
+				abort();
+		}
+		v[nr].first = max(cur.first, first);
+		v[nr].last = min(cur.last, last);
+		v[nr].entry = cur.entry;
+		nr++;
+		if (cur.last >= last)
+			break;
+		index = cur.last + 1;
+	}
+	*n = nr;
+	return v;
+}
+
+/* Op j's slot, or NULL if the history no longer (or not yet) holds it. */
+static struct rec *hist_rec(struct rcu_run *r, unsigned long j)
+{
+	struct rec *h = &r->hist[j % HIST];
+
+	return h->op == j ? h : NULL;
+}
+
+/*
+ * Before op j touches the tree: what it will write and what lies there
+ * now.  Recorded before the epoch says op j started, so a reader that sees
+ * j's epoch finds it.
+ */
+static void hist_record(struct rcu_run *r, unsigned long first,
+			unsigned long last, void *entry)
+{
+	struct rec *h = &r->hist[r->op_nr % HIST];
+
+	pthread_mutex_lock(&r->hist_lock);
+	free(h->undo);
+	h->op = r->op_nr;
+	h->first = first;
+	h->last = last;
+	h->entry = entry;
+	h->undo = first <= last ? collect(&r->model, first, last, &h->nundo) : NULL;
+	if (first > last)
+		h->nundo = 0;
+	pthread_mutex_unlock(&r->hist_lock);
+}
+
+static void hist_free(struct rcu_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < HIST; i++) {
+		free(r->hist[i].undo);
+		r->hist[i].undo = NULL;
+		r->hist[i].op = 0;
+	}
+}
+
+/* What the model held at index before op h: a binary search of its undo. */
+static void *undo_value(const struct rec *h, unsigned long index)
+{
+	unsigned long lo = 0, hi = h->nundo;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (h->undo[mid].last < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < h->nundo && h->undo[lo].first <= index)
+		return h->undo[lo].entry;
+	return NULL;
+}
+
+static bool covers(const struct rec *h, unsigned long index)
+{
+	return h->first <= index && index <= h->last;
+}
+
+/* V_NEW: fine, and a value an op of the read's window stored: a race seen. */
+enum verdict { V_OK, V_NEW, V_BAD, V_UNJUDGED };
+
+/*
+ * Whether index may read as entry during ops (lo, hi]: the value it held
+ * after op lo, or one that an op of the window stored there.  *then gets
+ * the value after op lo, for the report.  Called with hist_lock held.
+ */
+static enum verdict judge(struct rcu_run *r, unsigned long index, void *entry,
+			  unsigned long lo, unsigned long hi, void **then)
+{
+	struct model_range cur;
+	unsigned long j;
+	bool found = false;
+	struct rec *h;
+
+	*then = NULL;
+	/* The value after op lo: the undo of the first later write there. */
+	for (j = lo + 1; j <= r->model_version; j++) {
+		h = hist_rec(r, j);
+		if (!h)
+			return V_UNJUDGED;
+		if (covers(h, index)) {
+			*then = undo_value(h, index);
+			found = true;
+			break;
+		}
+	}
+	if (!found && model_lookup(&r->model, index, &cur))
+		*then = cur.entry;
+	if (entry == *then)
+		return V_OK;
+	for (j = lo + 1; j <= hi; j++) {
+		h = hist_rec(r, j);
+		if (!h)
+			return V_UNJUDGED;
+		if (covers(h, index) && h->entry == entry)
+			return V_NEW;
+	}
+	return V_BAD;
+}
+
+/* ---- Readers ---- */
+
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * An entry no op stored: a node's slot read after the node was freed and
+ * poisoned, or an internal entry leaking out of the tree.
+ */
+static const char *bad_entry(const void *entry, unsigned long hi)
+{
+	if (!entry)
+		return NULL;
+	if ((unsigned long)entry == POISON_WORD)
+		return "slab poison 0x6b...: a node freed before the grace period ended";
+	if (!xa_is_value(entry))
+		return "not a value entry: no op stores one";
+	if (!xa_to_value(entry) || xa_to_value(entry) > hi)
+		return "a value no op of the window had stored yet";
+	return NULL;
+}
+
+/*
+ * A failed read: the first failure is the one that counts, and threads
+ * report one at a time.  who is a reader, or NULL for the writer's own
+ * stale read.
+ */
+static void __attribute__((format(printf, 3, 4)))
+read_fail(int line, const struct reader *rd, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&report_lock);
+	if (!failed()) {
+		if (rd)
+			test_fail(__FILE__, line, "reader %u: %s (seed %llu)",
+				  rd->id, msg, (unsigned long long)ctx->seed);
+		else
+			test_fail(__FILE__, line, "stale read by the writer: %s",
+				  msg);
+	}
+	pthread_mutex_unlock(&report_lock);
+}
+
+/*
+ * Judge a read of index that returned entry between epochs s and e;
+ * what says which read it was, for the report.
+ */
+static bool check_read(struct rcu_run *r, struct reader *rd, const char *what,
+		       unsigned long index, void *entry, unsigned long s,
+		       unsigned long e)
+{
+	unsigned long lo = s / 2, hi = (e + 1) / 2;
+	const char *bad = bad_entry(entry, hi);
+	enum verdict v = V_BAD;
+	char got[32], then[32];
+	void *was = NULL;
+
+	if (!bad) {
+		pthread_mutex_lock(&r->hist_lock);
+		v = judge(r, index, entry, lo, hi, &was);
+		pthread_mutex_unlock(&r->hist_lock);
+	}
+	if (v == V_UNJUDGED) {
+		if (rd)
+			rd->unjudged++;
+		return true;
+	}
+	if (rd) {
+		rd->checks++;
+		rd->raced += v == V_NEW;
+	} else {
+		r->writer_checks++;
+	}
+	if (v == V_OK || v == V_NEW)
+		return true;
+	read_fail(__LINE__, rd,
+		  "%s(%#lx) returned %s while writer ops %lu..%lu ran: %s (after op %lu it held %s)",
+		  what, index, fmt_entry(got, sizeof(got), entry), lo + 1, hi,
+		  bad ? bad : "the index held no such value then",
+		  lo, fmt_entry(then, sizeof(then), was));
+	return false;
+}
+
+/*
+ * The range an entry was returned with must lie in what its op wrote, and
+ * an iteration must move on: each range ends after the one before it.  It
+ * may start inside the one before only if the tree changed there since:
+ * an entry already stored when the previous step began would have been in
+ * that step's way, so its op must have run after op prev_lo.
+ */
+static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
+			unsigned long first, unsigned long last, void *entry,
+			unsigned long prev_last, bool has_prev,
+			unsigned long prev_lo, unsigned long e)
+{
+	unsigned long k = xa_to_value(entry), hi = (e + 1) / 2;
+	const char *why = NULL;
+	char got[32];
+	struct rec *h;
+
+	if (first > last)
+		why = "the range ends before it starts";
+	else if (has_prev && last <= prev_last)
+		why = "the range does not end after the one before it";
+	else if (has_prev && first <= prev_last && xa_to_value(entry) <= prev_lo)
+		why = "the range overlaps the one before it, yet its op ran before the previous step began";
+	if (!why && entry && !bad_entry(entry, hi)) {
+		pthread_mutex_lock(&r->hist_lock);
+		h = hist_rec(r, k);
+		if (h && (first < h->first || last > h->last))
+			why = "the range is not inside the one its op stored";
+		pthread_mutex_unlock(&r->hist_lock);
+	}
+	if (!why)
+		return true;
+	read_fail(__LINE__, rd,
+		  "%s returned %s over [%#lx, %#lx] (the previous range ended at %#lx) while writer ops up to %lu ran: %s",
+		  what, fmt_entry(got, sizeof(got), entry), first, last,
+		  has_prev ? prev_last : 0, hi, why);
+	return false;
+}
+
+/* An index near something the writer stored recently, or anywhere. */
+static unsigned long reader_index(struct rcu_run *r, struct reader *rd)
+{
+	unsigned long j = epoch_read(r) / 2;
+	struct rec *h;
+	unsigned long first = 0, last = SPACE - 1;
+
+	if (j > 1 && rng_percent(&rd->rng, 70)) {
+		pthread_mutex_lock(&r->hist_lock);
+		h = hist_rec(r, j - rng_below(&rd->rng, min(j, 64UL)));
+		if (h && h->first <= h->last) {
+			first = h->first;
+			last = h->last;
+		}
+		pthread_mutex_unlock(&r->hist_lock);
+		switch (rng_below(&rd->rng, 4)) {
+		case 0:
+			return first;
+		case 1:
+			return last;
+		case 2:
+			return first ? first - 1 : 0;
+		}
+		return first + rng_below(&rd->rng, last - first + 1);
+	}
+	if (rng_percent(&rd->rng, 5))
+		return ULONG_MAX - rng_below(&rd->rng, TOP_SPACE);
+	return rng_below(&rd->rng, SPACE);
+}
+
+static bool read_load(struct rcu_run *r, struct reader *rd, unsigned long index)
+{
+	unsigned long s = epoch_read(r), e;
+	void *entry = mtree_load(&r->tree, index);
+
+	e = epoch_read(r);
+	return check_read(r, rd, "mtree_load", index, entry, s, e);
+}
+
+static bool read_walk(struct rcu_run *r, struct reader *rd, unsigned long index)
+{
+	MA_STATE(mas, &r->tree, index, index);
+	unsigned long s, e;
+	void *entry;
+
+	rcu_read_lock();
+	s = epoch_read(r);
+	entry = mas_walk(&mas);
+	e = epoch_read(r);
+	rcu_read_unlock();
+	if (!check_read(r, rd, "mas_walk", index, entry, s, e))
+		return false;
+	/* A NULL walk's range is the gap the walk saw, in no op's range. */
+	if (!entry)
+		return true;
+	if (index < mas.index || index > mas.last) {
+		read_fail(__LINE__, rd, "mas_walk(%#lx) returned the range [%#lx, %#lx]",
+			  index, mas.index, mas.last);
+		return false;
+	}
+	return check_range(r, rd, "mas_walk", mas.index, mas.last, entry, 0,
+			   false, 0, e);
+}
+
+/*
+ * mas_find() from index, a few steps, pausing and leaving the read-side
+ * section between steps so that the writer can replace the nodes.  Each
+ * step is a read of its own: its range and entry are judged against the
+ * ops that ran during it, and ranges must go up.
+ */
+static bool read_iterate(struct rcu_run *r, struct reader *rd, unsigned long index)
+{
+	unsigned int steps = rng_range(&rd->rng, 1, 64), i;
+	unsigned long prev_last = 0, prev_lo = 0, s, e;
+	MA_STATE(mas, &r->tree, index, index);
+	bool has_prev = false;
+	void *entry;
+
+	rcu_read_lock();
+	for (i = 0; i < steps; i++) {
+		s = epoch_read(r);
+		entry = mas_find(&mas, ULONG_MAX);
+		e = epoch_read(r);
+		if (!entry)
+			break;
+		if (!check_read(r, rd, "mas_find", mas.index, entry, s, e) ||
+		    !check_read(r, rd, "mas_find", mas.last, entry, s, e) ||
+		    !check_range(r, rd, "mas_find", mas.index, mas.last, entry,
+				 prev_last, has_prev, prev_lo, e))
+			goto fail;
+		prev_last = mas.last;
+		prev_lo = s / 2;
+		has_prev = true;
+		if (mas.last == ULONG_MAX)
+			break;
+		mas_pause(&mas);
+		rcu_read_unlock();
+		if (rng_percent(&rd->rng, 10))
+			sched_yield();
+		rcu_read_lock();
+	}
+	rcu_read_unlock();
+	return true;
+fail:
+	rcu_read_unlock();
+	return false;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	struct rcu_run *r = &run;
+
+	rcu_register_thread();
+	__atomic_add_fetch(&r->started, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) && !failed()) {
+		unsigned long index = reader_index(r, rd);
+		unsigned int what = rng_below(&rd->rng, 10);
+		bool ok;
+
+		if (what < 4)
+			ok = read_load(r, rd, index);
+		else if (what < 7)
+			ok = read_walk(r, rd, index);
+		else
+			ok = read_iterate(r, rd, index);
+		if (!ok)
+			break;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void start_readers(struct rcu_run *r)
+{
+	unsigned int i;
+
+	r->readers = calloc(r->nr_readers, sizeof(*r->readers));
+	if (!r->readers)
+		abort();
+	for (i = 0; i < r->nr_readers; i++) {
+		struct reader *rd = &r->readers[i];
+
+		rd->id = i + 1;
+		/* Seeded, but thread timing makes a reader's reads unrepeatable. */
+		rng_seed(&rd->rng, ctx->seed * 31 + i + 1);
+		if (pthread_create(&rd->thread, NULL, reader_main, rd)) {
+			perror("pthread_create");
+			abort();
+		}
+	}
+	/* A writer that ran ahead of its readers would test nothing. */
+	while (__atomic_load_n(&r->started, __ATOMIC_ACQUIRE) < r->nr_readers)
+		sched_yield();
+}
+
+static unsigned long stop_readers(struct rcu_run *r)
+{
+	unsigned long checks = 0;
+	unsigned int i;
+
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < r->nr_readers; i++) {
+		pthread_join(r->readers[i].thread, NULL);
+		checks += r->readers[i].checks;
+	}
+	return checks;
+}
+
+/* ---- The writer's ops ---- */
+
+static bool nomem(struct rcu_run *r, int ret)
+{
+	return ret == -ENOMEM && slab_faults.injected != r->injected;
+}
+
+/* The writer reads too: it holds the lock-free view a reader would. */
+static bool check_index(struct rcu_run *r, unsigned long index)
+{
+	struct model_range want;
+	void *expect = NULL, *seen = mtree_load(&r->tree, index);
+	char e[32], g[32];
+
+	if (model_lookup(&r->model, index, &want))
+		expect = want.entry;
+	if (seen != expect) {
+		test_fail(__FILE__, __LINE__, "mtree_load(%#lx): expected %s, got %s",
+			  index, fmt_entry(e, sizeof(e), expect),
+			  fmt_entry(g, sizeof(g), seen));
+		return false;
+	}
+	return true;
+}
+
+static bool check_around(struct rcu_run *r, unsigned long first,
+			 unsigned long last)
+{
+	if (first && !check_index(r, first - 1))
+		return false;
+	if (!check_index(r, first) || !check_index(r, last))
+		return false;
+	return last == ULONG_MAX || check_index(r, last + 1);
+}
+
+/* The model follows op j's write; then op j is over for the readers. */
+static void model_write(struct rcu_run *r, unsigned long first,
+			unsigned long last, void *entry)
+{
+	pthread_mutex_lock(&r->hist_lock);
+	if (first <= last)
+		model_store(&r->model, first, last, entry);
+	r->model_version = r->op_nr;
+	pthread_mutex_unlock(&r->hist_lock);
+}
+
+static void op_done(struct rcu_run *r)
+{
+	if (r->model_version != r->op_nr)
+		model_write(r, 1, 0, NULL);
+	epoch_set(r, 2 * r->op_nr);
+}
+
+/* mtree_store_range(), _insert_range() or mas_store_gfp() of [a, b]. */
+static bool op_store(struct rcu_run *r, const struct test_op *op)
+{
+	void *entry = op->type == ROP_STORE_NULL ? NULL : mk_entry(r->op_nr);
+	bool bad = op->a > op->b;	/* a shrunk replay may have these */
+	bool exists = !bad && op->type == ROP_INSERT &&
+		      model_any(&r->model, op->a, op->b);
+	int ret;
+
+	if (bad || exists)
+		hist_record(r, 1, 0, entry);
+	else
+		hist_record(r, op->a, op->b, entry);
+	epoch_set(r, 2 * r->op_nr - 1);
+	if (op->type == ROP_INSERT) {
+		ret = mtree_insert_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
+	} else if (op->type == ROP_MAS_STORE) {
+		MA_STATE(mas, &r->tree, op->a, op->b);
+
+		mtree_lock(&r->tree);
+		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+		mtree_unlock(&r->tree);
+	} else {
+		ret = mtree_store_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
+	}
+	if (!ret && !bad && !exists)
+		model_write(r, op->a, op->b, entry);
+	op_done(r);
+	if (bad) {
+		/* mas_store_gfp() has no range check of its own to test. */
+		if (op->type != ROP_MAS_STORE)
+			ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+	if (!nomem(r, ret))
+		ASSERT_EQ(ret, exists ? -EEXIST : 0);
+	return check_around(r, op->a, op->b);
+}
+
+/* mtree_erase(a) erases the whole range holding a. */
+static bool op_erase(struct rcu_run *r, const struct test_op *op)
+{
+	struct model_range want = { .first = 1, .last = 0, .entry = NULL };
+	void *entry;
+
+	model_lookup(&r->model, op->a, &want);
+	hist_record(r, want.first, want.last, NULL);
+	epoch_set(r, 2 * r->op_nr - 1);
+	entry = mtree_erase(&r->tree, op->a);
+	/* An erase that lost its memory to fault injection may do nothing. */
+	if (want.entry && !(nomem(r, -ENOMEM) &&
+			    mtree_load(&r->tree, op->a) == want.entry))
+		model_write(r, want.first, want.last, NULL);
+	op_done(r);
+	ASSERT_ENTRY(entry, want.entry);
+	if (want.entry)
+		return check_around(r, want.first, want.last);
+	return check_index(r, op->a);
+}
+
+/*
+ * A reader that stopped in the middle: mas_walk() to a under
+ * rcu_read_lock(), then (still in the read-side section) store [b, c],
+ * then mas_find() on from the nodes the walk left in the ma_state.  Those
+ * may have been replaced, and must still be readable: RCU frees them only
+ * after this section ends.  What it reads must be the tree before or after
+ * the store.  r picks the number of steps.
+ */
+static bool op_stale(struct rcu_run *r, const struct test_op *op)
+{
+	unsigned int steps = op->r % 32 + 1, i;
+	void *entry = mk_entry(r->op_nr), *seen;
+	unsigned long s = 2 * r->op_nr - 1, e = 2 * r->op_nr;
+	unsigned long prev_last = 0;
+	MA_STATE(mas, &r->tree, op->a, op->a);
+	bool ok = true, has_prev = false;
+	int ret;
+
+	if (op->b > op->c) {
+		/* A shrunk replay's leftover: an op that writes nothing. */
+		hist_record(r, 1, 0, NULL);
+		epoch_set(r, s);
+		op_done(r);
+		return true;
+	}
+	hist_record(r, op->b, op->c, entry);
+	epoch_set(r, s);
+	rcu_read_lock();
+	seen = mas_walk(&mas);
+	ok = check_read(r, NULL, "mas_walk before the store", op->a, seen,
+			s - 1, s - 1);
+	/* GFP_NOWAIT: no sleeping allocation inside a read-side section. */
+	ret = mtree_store_range(&r->tree, op->b, op->c, entry,
+				GFP_NOWAIT | __GFP_NOWARN);
+	if (!ret)
+		model_write(r, op->b, op->c, entry);
+	op_done(r);
+	if (seen) {
+		prev_last = mas.last;
+		has_prev = true;
+	}
+	for (i = 0; ok && i < steps && !(has_prev && prev_last == ULONG_MAX); i++) {
+		seen = mas_find(&mas, ULONG_MAX);
+		if (!seen)
+			break;
+		ok = check_read(r, NULL, "mas_find after the store", mas.index,
+				seen, s, e) &&
+		     check_read(r, NULL, "mas_find after the store", mas.last,
+				seen, s, e) &&
+		     check_range(r, NULL, "mas_find after the store", mas.index,
+				 mas.last, seen, prev_last, has_prev,
+				 r->op_nr - 1, e);
+		prev_last = mas.last;
+		has_prev = true;
+	}
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	if (!nomem(r, ret))
+		ASSERT_EQ(ret, 0);
+	return check_around(r, op->b, op->c);
+}
+
+/* The whole tree, range by range, against the model; then mt_validate(). */
+static bool check_tree(struct rcu_run *r)
+{
+	unsigned long n, i = 0;
+	struct model_range *want = model_ranges(&r->model, &n);
+	MA_STATE(mas, &r->tree, 0, 0);
+	bool ok = false;
+	void *entry;
+	char e[32], s[32];
+
+	rcu_read_lock();
+	mas_for_each(&mas, entry, ULONG_MAX) {
+		if (i >= n || mas.index != want[i].first ||
+		    mas.last != want[i].last || entry != want[i].entry) {
+			test_fail(__FILE__, __LINE__,
+				  "range %lu: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+				  i, i < n ? want[i].first : 0,
+				  i < n ? want[i].last : 0,
+				  fmt_entry(e, sizeof(e), i < n ? want[i].entry : NULL),
+				  mas.index, mas.last, fmt_entry(s, sizeof(s), entry));
+			goto out;
+		}
+		i++;
+	}
+	if (i != n) {
+		test_fail(__FILE__, __LINE__,
+			  "tree ends after %lu ranges, model has %lu", i, n);
+		goto out;
+	}
+	ok = true;
+out:
+	rcu_read_unlock();
+	free(want);
+	if (!ok)
+		return false;
+	mt_validate(&r->tree);
+	return !failed();
+}
+
+static bool op_check(struct rcu_run *r, const struct test_op *op)
+{
+	hist_record(r, 1, 0, NULL);
+	epoch_set(r, 2 * r->op_nr - 1);
+	op_done(r);
+	return check_tree(r);
+}
+
+static bool (*const rop_apply[NR_ROPS])(struct rcu_run *, const struct test_op *) = {
+	[ROP_STORE] = op_store, [ROP_SPAN] = op_store,
+	[ROP_STORE_NULL] = op_store, [ROP_INSERT] = op_store,
+	[ROP_MAS_STORE] = op_store, [ROP_ERASE] = op_erase,
+	[ROP_STALE] = op_stale, [ROP_CHECK] = op_check,
+};
+
+/* ---- Generating ops ---- */
+
+/* Mostly where ranges are, so that writes split and merge nodes. */
+static unsigned long gen_index(struct rcu_run *r)
+{
+	struct model_range m;
+	unsigned long x;
+
+	if (rng_percent(&r->rng, 5))
+		return ULONG_MAX - rng_below(&r->rng, TOP_SPACE);
+	x = rng_below(&r->rng, SPACE);
+	if (rng_percent(&r->rng, 50) && model_find(&r->model, x, &m))
+		return rng_percent(&r->rng, 50) ? m.first : m.last;
+	return x;
+}
+
+static void gen_range(struct rcu_run *r, unsigned long span, unsigned long *a,
+		      unsigned long *b)
+{
+	*a = gen_index(r);
+	*b = *a + rng_below(&r->rng, span);
+	if (*b < *a)
+		*b = ULONG_MAX;
+}
+
+static void gen_op(struct rcu_run *r, struct test_op *op)
+{
+	unsigned int total = 0, t, pick;
+
+	memset(op, 0, sizeof(*op));
+	if (r->op_nr % CHECK_EVERY == 0) {
+		op->type = ROP_CHECK;
+		return;
+	}
+	for (t = 0; t < NR_ROPS; t++)
+		total += rop_weight[t];
+	pick = rng_below(&r->rng, total);
+	for (t = 0; pick >= rop_weight[t]; t++)
+		pick -= rop_weight[t];
+	op->type = t;
+	op->r = rng_next(&r->rng);
+	switch (t) {
+	case ROP_SPAN:
+		gen_range(r, SPACE / 64, &op->a, &op->b);
+		break;
+	case ROP_ERASE:
+		op->a = gen_index(r);
+		break;
+	case ROP_STALE:
+		op->a = gen_index(r);
+		/* Usually near the walk, so that its nodes are the ones replaced. */
+		op->b = rng_percent(&r->rng, 70) ?
+			op->a + rng_below(&r->rng, 256) : gen_index(r);
+		op->c = op->b + rng_below(&r->rng, rng_percent(&r->rng, 20) ?
+					  SPACE / 64 : 16);
+		if (op->b < op->a && op->a > ULONG_MAX - 256)
+			op->b = op->a;
+		if (op->c < op->b)
+			op->c = ULONG_MAX;
+		break;
+	default:
+		gen_range(r, rng_percent(&r->rng, 80) ? 16 : 1024, &op->a, &op->b);
+	}
+}
+
+/* ---- The suite ---- */
+
+static void rcu_describe(const struct test_op *op, char *buf, size_t len)
+{
+	unsigned long flags = ctx->config & ((1UL << CONFIG_READERS_SHIFT) - 1);
+
+	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%s+rcu tree, %lu readers]",
+		 op->type < NR_ROPS ? rop_names[op->type] : "?",
+		 op->a, op->b, op->c, (unsigned long long)op->r,
+		 flags & MT_FLAGS_ALLOC_RANGE ? "alloc" : "plain",
+		 ctx->config >> CONFIG_READERS_SHIFT);
+}
+
+static void start(struct rcu_run *r, bool replay)
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->hist_lock, NULL);
+	rng_seed(&r->rng, ctx->seed);
+	model_init(&r->model);
+	r->nr_readers = opts.readers;
+	if (replay) {
+		r->flags = ctx->config & (MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
+	} else {
+		r->flags = MT_FLAGS_USE_RCU;
+		if (rng_percent(&r->rng, 50))
+			r->flags |= MT_FLAGS_ALLOC_RANGE;
+#ifdef HAVE_BUG_DESTROY_CLEAR_META
+		/*
+		 * The known bug in the RCU destroy walk (scripts/probe) frees
+		 * a truncated address in RCU trees without ALLOC_RANGE, and
+		 * spanning stores reach it: keep to ALLOC_RANGE trees, as the
+		 * kernel's own RCU trees (the VMA trees) are.
+		 */
+		if (!opts.known_bugs)
+			r->flags |= MT_FLAGS_ALLOC_RANGE;
+#endif
+		ctx->config = r->flags |
+			(unsigned long)r->nr_readers << CONFIG_READERS_SHIFT;
+	}
+	mt_init_flags(&r->tree, r->flags);
+	start_readers(r);
+}
+
+static bool apply_op(struct rcu_run *r)
+{
+	test_log_op(&r->op);
+	r->injected = slab_faults.injected;
+	if (opts.trace) {
+		char buf[256];
+
+		rcu_describe(&r->op, buf, sizeof(buf));
+		printf("op %lu: %s (%lu ranges)\n", r->op_nr, buf, r->model.count);
+	}
+	return rop_apply[r->op.type](r, &r->op) && !failed();
+}
+
+/*
+ * Stop the readers, then the tree must equal the model, and once destroyed
+ * and past an RCU barrier, hold no node.
+ */
+static bool finish(struct rcu_run *r, bool ok)
+{
+	unsigned long checks = stop_readers(r), unjudged = 0, raced = 0;
+	unsigned int i;
+
+	r->reader_checks = checks;
+	for (i = 0; i < r->nr_readers; i++) {
+		unjudged += r->readers[i].unjudged;
+		raced += r->readers[i].raced;
+	}
+	if (opts.verbose)
+		printf("rcu seed %llu: %lu reader checks (%lu saw a write of their window, %lu unjudged), %lu stale-read checks, %lu ranges at the end\n",
+		       (unsigned long long)ctx->seed, checks, raced, unjudged,
+		       r->writer_checks, r->model.count);
+	ok = ok && !failed() && check_tree(r);
+	mtree_destroy(&r->tree);
+	rcu_barrier();
+	if (ok && slab_live("maple_node")) {
+		test_fail(__FILE__, __LINE__, "%ld maple nodes left after mtree_destroy() and rcu_barrier()",
+			  slab_live("maple_node"));
+		ok = false;
+	}
+	model_destroy(&r->model);
+	hist_free(r);
+	free(r->readers);
+	return ok && !failed();
+}
+
+static bool rcu_run(unsigned long ops)
+{
+	struct rcu_run *r = &run;
+	bool ok = true;
+
+	start(r, false);
+	r->nops = ops;
+	for (r->op_nr = 1; r->op_nr <= ops && ok; r->op_nr++) {
+		gen_op(r, &r->op);
+		ok = apply_op(r);
+	}
+	return finish(r, ok);
+}
+
+static bool rcu_replay(const struct test_op *ops, unsigned long n)
+{
+	struct rcu_run *r = &run;
+	bool ok = true;
+
+	start(r, true);
+	for (r->op_nr = 1; r->op_nr <= n && ok; r->op_nr++) {
+		r->op = ops[r->op_nr - 1];
+		ok = apply_op(r);
+	}
+	return finish(r, ok);
+}
+
+static bool rcu_has_op(unsigned int type)
+{
+	return type < NR_ROPS;
+}
+
+static const char *rcu_op_name(unsigned int type)
+{
+	return type < NR_ROPS ? rop_names[type] : NULL;
+}
+
+static void rcu_list_ops(FILE *f)
+{
+	unsigned int t;
+
+	for (t = 0; t < NR_ROPS; t++)
+		fprintf(f, "  %-36s yes\n", rop_names[t]);
+}
+
+/* Reader checks per second, on one sequence per seed, with its checks. */
+static void rcu_bench(unsigned long nops)
+{
+	unsigned long checks = 0, ops = 0, seed;
+	double t, total = 0;
+
+	for (seed = 1; seed <= 4; seed++) {
+		struct rcu_run *r = &run;
+
+		ctx_reset("rcu", seed);
+		t = now();
+		start(r, false);
+		for (r->op_nr = 1; r->op_nr <= nops; r->op_nr++) {
+			gen_op(r, &r->op);
+			if (!apply_op(r))
+				break;
+		}
+		ops += r->op_nr - 1;
+		finish(r, true);
+		checks += r->reader_checks;
+		total += now() - t;
+		if (ctx->failed)
+			printf("bench rcu: seed %lu failed: %s\n", seed, ctx->msg);
+	}
+	printf("bench rcu: %lu writer ops, %u readers, %.2fs\n", ops,
+	       opts.readers, total);
+	printf("  writer:        %10.0f ops/s\n", ops / total);
+	printf("  reader checks: %10.0f /s (%lu)\n", checks / total, checks);
+}
+
+const struct suite rcu_suite = {
+	.name = "rcu",
+	.desc = "lock-free readers of an RCU maple tree against one writer",
+	.default_ops = 20000,
+	.default_seqs = 10,
+	.op_name = rcu_op_name,
+	.nr_op_types = NR_ROPS,
+	.run = rcu_run,
+	.replay = rcu_replay,
+	.has_op = rcu_has_op,
+	.describe = rcu_describe,
+	.bench = rcu_bench,
+	.list_ops = rcu_list_ops,
+};
