@@ -92,7 +92,7 @@ check: $(obj)/model_test
 	$(obj)/model_test
 	$(src)/scripts/check-build
 	$(src)/scripts/check-trees $(obj)/check
-	$(src)/scripts/planted-bugs maple vma
+	$(src)/scripts/planted-bugs maple vma rcu
 	KDIR=/usr/src/linux-source-6.1.tar.xz $(src)/scripts/planted-bugs vma:vma61
 
 # The same VMA seeds on two trees, op by op (scripts/compare-trees says what
@@ -101,6 +101,7 @@ KDIR_A ?= /usr/src/linux-source-6.1.tar.xz
 KDIR_B ?= /usr/src/linux-source-6.12.tar.xz
 compare:
 	COMPARE_OUT=$(obj)/compare $(src)/scripts/compare-trees '$(KDIR_A)' '$(KDIR_B)'
+	$(src)/scripts/planted-bugs maple vma rcu
 
 # Coverage of the kernel files: a gcov build of its own, a fixed run, and
 # reports (HTML, a text summary, Cobertura XML) under coverage/.
@@ -128,6 +129,31 @@ $(obj)/fuzz-maple: $(src)/fuzz/fuzz_maple.c $(objs)
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
 	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/fuzz $(obj)/compare
+# Memory checkers, each on a build of its own and a short run.  The runner
+# sees a tool's error as a failure of the sequence: ASAN and UBSAN abort
+# (a crash, with the reproducer); Valgrind makes the child exit 1 (a
+# failed check).  Valgrind follows forked children by itself.
+SAN_ARGS ?= --seed 1 --seqs 2 --ops 3000
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=all
+SAN_ENV := ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_stacktrace=1 \
+	   UBSAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_stacktrace=1
+asan:
+	$(Q)$(MAKE) -s O=$(obj)/asan KDIR='$(KDIR)' CFLAGS='$(SAN_CFLAGS)' \
+		LDFLAGS='-fsanitize=address,undefined'
+	$(SAN_ENV) $(obj)/asan/maple $(SAN_ARGS) --out $(obj)/asan
+
+# SLAB_REAL_FREE: slab.c frees at once, so that Valgrind sees a use after free.
+valgrind:
+	$(Q)$(MAKE) -s O=$(obj)/valgrind KDIR='$(KDIR)' \
+		CFLAGS='-O2 -g -DSLAB_REAL_FREE'
+	valgrind -q --error-exitcode=1 --leak-check=full \
+		--suppressions=$(src)/scripts/valgrind.supp \
+		$(obj)/valgrind/maple $(SAN_ARGS) --out $(obj)/valgrind
+
+clean:
+	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
+	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/asan $(obj)/valgrind
 
 help:
 	@echo 'Targets:'
@@ -136,6 +162,8 @@ help:
 	@echo '  coverage       gcov build, fixed run, reports in coverage/'
 	@echo '  fuzz           libFuzzer target fuzz/fuzz-maple (clang)'
 	@echo '  compare        VMA seeds on KDIR_A and KDIR_B (6.1, 6.12), per-op diffs'
+	@echo '  asan           ASAN+UBSAN build in asan/, short run (SAN_ARGS)'
+	@echo '  valgrind       plain build in valgrind/, short run under Valgrind'
 	@echo '  clean          remove what make wrote'
 	@echo 'Variables:'
 	@echo '  KDIR=path      kernel tree or linux-source tarball (default $(KDIR))'
@@ -146,5 +174,6 @@ help:
 FORCE:
 .PHONY: all check clean coverage fuzz help FORCE
 .PHONY: all check clean compare coverage help FORCE
+.PHONY: all asan check clean coverage help valgrind FORCE
 
 -include $(objs:.o=.d)

@@ -71,7 +71,8 @@ void ctx_reset(const char *suite, uint64_t seed)
 /* In the child: a signal is a failure of its own kind, recorded before dying. */
 static void crash_handler(int sig)
 {
-	test_fail("signal", sig, "crashed: %s", strsignal(sig));
+	test_fail("signal", sig, "crashed: %s%s", strsignal(sig),
+		  sig == SIGABRT ? " (a kernel BUG, or an ASAN/UBSAN report above)" : "");
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -184,9 +185,12 @@ static enum fail_kind classify(struct test_ctx *c, int status)
 		return FAIL_NONE;
 	if (!c->failed) {
 		c->failed = true;
+		/* Valgrind --error-exitcode=1 turns its errors into exit 1. */
 		snprintf(c->msg, sizeof(c->msg),
-			 "the sequence exited with status %d",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			 "the sequence exited with status %d%s",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			 WIFEXITED(status) && WEXITSTATUS(status) == 1 ?
+			 " with no failed check: a memory checker's error (Valgrind's report above)" : "");
 	}
 	return FAIL_CHECK;
 }

@@ -81,6 +81,7 @@ void kmem_cache_destroy(struct kmem_cache *c)
 	free(c);
 }
 
+#ifndef SLAB_REAL_FREE
 /* A freed object must still hold the poison it was freed with. */
 static void check_poison(struct kmem_cache *c, const unsigned char *p)
 {
@@ -101,6 +102,7 @@ static void check_poison(struct kmem_cache *c, const unsigned char *p)
 		}
 	}
 }
+#endif
 
 /* An object from the quarantine, or NULL; kmalloc's cache has none. */
 static void *reuse(struct kmem_cache *c)
