@@ -101,7 +101,6 @@ KDIR_A ?= /usr/src/linux-source-6.1.tar.xz
 KDIR_B ?= /usr/src/linux-source-6.12.tar.xz
 compare:
 	COMPARE_OUT=$(obj)/compare $(src)/scripts/compare-trees '$(KDIR_A)' '$(KDIR_B)'
-	$(src)/scripts/planted-bugs maple vma rcu
 
 # Coverage of the kernel files: a gcov build of its own, a fixed run, and
 # reports (HTML, a text summary, Cobertura XML) under coverage/.
@@ -126,9 +125,6 @@ $(obj)/fuzz-maple: $(src)/fuzz/fuzz_maple.c $(objs)
 	$(quiet) LD $@
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
-clean:
-	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
-	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/fuzz $(obj)/compare
 # Memory checkers, each on a build of its own and a short run.  The runner
 # sees a tool's error as a failure of the sequence: ASAN and UBSAN abort
 # (a crash, with the reproducer); Valgrind makes the child exit 1 (a
@@ -153,7 +149,8 @@ valgrind:
 
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
-	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/asan $(obj)/valgrind
+	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/asan \
+	       $(obj)/valgrind $(obj)/fuzz $(obj)/compare
 
 help:
 	@echo 'Targets:'
