@@ -169,8 +169,6 @@ help:
 	@echo '  CC=cc          compiler (gcc or clang)'
 
 FORCE:
-.PHONY: all check clean coverage fuzz help FORCE
-.PHONY: all check clean compare coverage help FORCE
-.PHONY: all asan check clean coverage help valgrind FORCE
+.PHONY: all asan check clean compare coverage fuzz help valgrind FORCE
 
 -include $(objs:.o=.d)
