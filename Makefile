@@ -117,9 +117,9 @@ coverage:
 # harness's own main() steps aside for libFuzzer's.
 FUZZ_CFLAGS ?= -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 fuzz:
-	$(Q)$(MAKE) -s O=$(obj)/fuzz KDIR='$(KDIR)' CC=clang \
-		CFLAGS='$(FUZZ_CFLAGS) -Dmain=maple_main' $(obj)/fuzz/fuzz-maple
-	@echo 'run: $(obj)/fuzz/fuzz-maple -max_total_time=60 CORPUS_DIR'
+	$(Q)$(MAKE) -s O=$(obj)/fuzz-build KDIR='$(KDIR)' CC=clang \
+		CFLAGS='$(FUZZ_CFLAGS) -Dmain=maple_main' $(obj)/fuzz-build/fuzz-maple
+	@echo 'run: $(obj)/fuzz-build/fuzz-maple -max_total_time=60 CORPUS_DIR'
 
 $(obj)/fuzz-maple: $(src)/fuzz/fuzz_maple.c $(objs)
 	$(quiet) LD $@
@@ -150,14 +150,14 @@ valgrind:
 clean:
 	rm -rf $(obj)/generated $(obj)/maple $(obj)/model_test $(obj)/*.o \
 	       $(obj)/*.d $(obj)/check $(obj)/coverage $(obj)/asan \
-	       $(obj)/valgrind $(obj)/fuzz $(obj)/compare
+	       $(obj)/valgrind $(obj)/fuzz-build $(obj)/compare
 
 help:
 	@echo 'Targets:'
 	@echo '  all (default)  build ./maple from KDIR'
 	@echo '  check          model unit tests, ./maple on 6.12 and 6.1, planted bugs'
 	@echo '  coverage       gcov build, fixed run, reports in coverage/'
-	@echo '  fuzz           libFuzzer target fuzz/fuzz-maple (clang)'
+	@echo '  fuzz           libFuzzer target fuzz-build/fuzz-maple (clang)'
 	@echo '  compare        VMA seeds on KDIR_A and KDIR_B (6.1, 6.12), per-op diffs'
 	@echo '  asan           ASAN+UBSAN build in asan/, short run (SAN_ARGS)'
 	@echo '  valgrind       plain build in valgrind/, short run under Valgrind'
