@@ -105,10 +105,11 @@ compare:
 # Coverage of the kernel files: a gcov build of its own, a fixed run, and
 # reports (HTML, a text summary, Cobertura XML) under coverage/.
 COV_SEED ?= 1
-COV_ARGS ?= --seed $(COV_SEED) --seqs 40
+COV_ARGS ?= --seed $(COV_SEED) --seqs 40 -j1
 coverage:
 	$(Q)$(MAKE) -s O=$(obj)/coverage/build KDIR='$(KDIR)' \
-		CFLAGS='-O0 -g --coverage -DCOVERAGE' LDFLAGS=--coverage
+		CFLAGS='-O0 -g --coverage -fprofile-update=atomic -DCOVERAGE' \
+		LDFLAGS=--coverage
 	$(Q)find $(obj)/coverage/build -name '*.gcda' -delete
 	$(obj)/coverage/build/maple $(COV_ARGS) --out $(obj)/coverage
 	$(Q)$(src)/scripts/coverage-report $(obj)/coverage
