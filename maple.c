@@ -20,6 +20,7 @@
 #include <linux/xarray.h>
 #include <linux/gfp.h>
 #include <generated/features.h>
+#include "maple_check.h"
 #include "model.h"
 #include "slab_test.h"
 #include "runner.h"
@@ -124,83 +125,21 @@ static bool root_only(struct maple_run *r);
 /* One index: mtree_load() against the model. */
 static bool check_index(struct maple_run *r, unsigned long index)
 {
-	struct model_range want;
-	void *expect = NULL, *seen;
-	char e[32], g[32];
-
-	if (model_lookup(&r->model, index, &want))
-		expect = want.entry;
-	seen = mtree_load(r->mt, index);
-	if (seen != expect) {
-		test_fail(__FILE__, __LINE__, "mtree_load(%#lx): expected %s, got %s",
-			  index, fmt_entry(e, sizeof(e), expect),
-			  fmt_entry(g, sizeof(g), seen));
-		return false;
-	}
-	return true;
+	return check_load(r->mt, &r->model, index);
 }
 
-/*
- * After a write to [first, last]: the edges of the write and of its
- * neighbours are where a wrong pivot shows, so look there at once.
- */
+/* After a write to [first, last]: its edges, and one index inside. */
 static bool check_around(struct maple_run *r, unsigned long first,
 			 unsigned long last)
 {
-	if (first && !check_index(r, first - 1))
-		return false;
-	if (!check_index(r, first) || !check_index(r, last))
-		return false;
-	if (last != ULONG_MAX && !check_index(r, last + 1))
-		return false;
-	return check_index(r, first + rng_below(&r->check_rng, last - first + 1));
+	return check_edges(r->mt, &r->model, first, last) &&
+	       check_index(r, first + rng_below(&r->check_rng, last - first + 1));
 }
 
-/* The whole tree, range by range, against the model; then mt_validate(). */
 static bool check_tree(struct maple_run *r)
 {
-	unsigned long n, i = 0;
-	struct model_range *want = model_ranges(&r->model, &n);
-	MA_STATE(mas, r->mt, 0, 0);
-	bool ok = false;
-	void *entry;
-
 	r->full_checks++;
-	rcu_read_lock();
-	mas_for_each(&mas, entry, ULONG_MAX) {
-		if (i >= n) {
-			test_fail(__FILE__, __LINE__,
-				  "tree has an entry the model has not: [%#lx, %#lx]",
-				  mas.index, mas.last);
-			goto out;
-		}
-		if (mas.index != want[i].first || mas.last != want[i].last ||
-		    entry != want[i].entry) {
-			char e[32], s[32];
-
-			test_fail(__FILE__, __LINE__,
-				  "range %lu: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-				  i, want[i].first, want[i].last,
-				  fmt_entry(e, sizeof(e), want[i].entry),
-				  mas.index, mas.last, fmt_entry(s, sizeof(s), entry));
-			goto out;
-		}
-		i++;
-	}
-	if (i != n) {
-		test_fail(__FILE__, __LINE__,
-			  "tree ends after %lu ranges, model has %lu; next expected [%#lx, %#lx]",
-			  i, n, want[i].first, want[i].last);
-		goto out;
-	}
-	ok = true;
-out:
-	rcu_read_unlock();
-	free(want);
-	if (!ok)
-		return false;
-	mt_validate(r->mt);
-	return !ctx->failed;
+	return check_whole(r->mt, &r->model);
 }
 
 /* ---- Ops: each applies one struct test_op and checks what it can ---- */

@@ -38,6 +38,7 @@
 #include <linux/xarray.h>
 #include <linux/gfp.h>
 #include <generated/features.h>
+#include "maple_check.h"
 #include "model.h"
 #include "slab_test.h"
 #include "runner.h"
@@ -584,31 +585,10 @@ static bool nomem(struct rcu_run *r, int ret)
 }
 
 /* The writer reads too: it holds the lock-free view a reader would. */
-static bool check_index(struct rcu_run *r, unsigned long index)
-{
-	struct model_range want;
-	void *expect = NULL, *seen = mtree_load(&r->tree, index);
-	char e[32], g[32];
-
-	if (model_lookup(&r->model, index, &want))
-		expect = want.entry;
-	if (seen != expect) {
-		test_fail(__FILE__, __LINE__, "mtree_load(%#lx): expected %s, got %s",
-			  index, fmt_entry(e, sizeof(e), expect),
-			  fmt_entry(g, sizeof(g), seen));
-		return false;
-	}
-	return true;
-}
-
 static bool check_around(struct rcu_run *r, unsigned long first,
 			 unsigned long last)
 {
-	if (first && !check_index(r, first - 1))
-		return false;
-	if (!check_index(r, first) || !check_index(r, last))
-		return false;
-	return last == ULONG_MAX || check_index(r, last + 1);
+	return check_edges(&r->tree, &r->model, first, last);
 }
 
 /* The model follows op j's write; then op j is over for the readers. */
@@ -687,7 +667,7 @@ static bool op_erase(struct rcu_run *r, const struct test_op *op)
 	ASSERT_ENTRY(entry, want.entry);
 	if (want.entry)
 		return check_around(r, want.first, want.last);
-	return check_index(r, op->a);
+	return check_load(&r->tree, &r->model, op->a);
 }
 
 /*
@@ -753,43 +733,9 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	return check_around(r, op->b, op->c);
 }
 
-/* The whole tree, range by range, against the model; then mt_validate(). */
 static bool check_tree(struct rcu_run *r)
 {
-	unsigned long n, i = 0;
-	struct model_range *want = model_ranges(&r->model, &n);
-	MA_STATE(mas, &r->tree, 0, 0);
-	bool ok = false;
-	void *entry;
-	char e[32], s[32];
-
-	rcu_read_lock();
-	mas_for_each(&mas, entry, ULONG_MAX) {
-		if (i >= n || mas.index != want[i].first ||
-		    mas.last != want[i].last || entry != want[i].entry) {
-			test_fail(__FILE__, __LINE__,
-				  "range %lu: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-				  i, i < n ? want[i].first : 0,
-				  i < n ? want[i].last : 0,
-				  fmt_entry(e, sizeof(e), i < n ? want[i].entry : NULL),
-				  mas.index, mas.last, fmt_entry(s, sizeof(s), entry));
-			goto out;
-		}
-		i++;
-	}
-	if (i != n) {
-		test_fail(__FILE__, __LINE__,
-			  "tree ends after %lu ranges, model has %lu", i, n);
-		goto out;
-	}
-	ok = true;
-out:
-	rcu_read_unlock();
-	free(want);
-	if (!ok)
-		return false;
-	mt_validate(&r->tree);
-	return !failed();
+	return check_whole(&r->tree, &r->model);
 }
 
 static bool op_check(struct rcu_run *r, const struct test_op *op)

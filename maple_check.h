@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Checks of a maple tree against the reference model, for every suite. */
+#ifndef _MAPLE_CHECK_H
+#define _MAPLE_CHECK_H
+
+#include <stdbool.h>
+#include <linux/maple_tree.h>
+#include "model.h"
+
+/* mtree_load(index) against the model. */
+bool check_load(struct maple_tree *mt, const struct model *m,
+		unsigned long index);
+
+/* After a write to [first, last]: its ends and its neighbours' ends. */
+bool check_edges(struct maple_tree *mt, const struct model *m,
+		 unsigned long first, unsigned long last);
+
+/* The whole tree, range by range, against the model; then mt_validate(). */
+bool check_whole(struct maple_tree *mt, const struct model *m);
+
+#endif
