@@ -20,7 +20,7 @@
 #include "test.h"
 
 struct test_opts opts = {
-	.timeout = 60,
+	.timeout = 20,
 	.shrink_time = 30,
 	.out_dir = ".",
 	.nowait_fail = 5,
@@ -62,7 +62,7 @@ static void usage(FILE *f)
 		"  --fail-rate P fail P%% of the allocations that may block (1)\n"
 		"  --nowait-fail P  fail P%% of GFP_NOWAIT/ATOMIC allocations (5)\n"
 		"  --readers K   rcu suite: K reader threads (2)\n"
-		"  --timeout S   a sequence running longer than S seconds is a hang (60)\n"
+		"  --timeout S   a sequence running longer than S seconds is a hang (20)\n"
 		"  --replay FILE run the ops of a replay file exactly\n"
 		"  --dump      with --replay: dump the tree before the failing op\n"
 		"  --from-fuzz FILE  decode a fuzzer input into ops, run, write a replay\n"
