@@ -93,7 +93,7 @@ check: $(obj)/model_test
 	$(src)/scripts/check-build
 	$(src)/scripts/check-trees $(obj)/check
 	$(src)/scripts/planted-bugs maple vma rcu
-	KDIR=/usr/src/linux-source-6.1.tar.xz $(src)/scripts/planted-bugs vma:vma61
+	KDIR=/usr/src/linux-source-6.1.tar.xz $(src)/scripts/planted-bugs maple rcu vma:vma61
 
 # The same VMA seeds on two trees, op by op (scripts/compare-trees says what
 # it compares).
