@@ -1082,6 +1082,7 @@ static unsigned long profile_index(struct maple_run *r, enum profile p)
 static unsigned long profile_span(struct maple_run *r, enum profile p)
 {
 	struct rng *g = &r->rng;
+	unsigned long span;
 	unsigned int pct = rng_below(g, 100);
 
 	switch (p) {
@@ -1107,7 +1108,9 @@ static unsigned long profile_span(struct maple_run *r, enum profile p)
 			return rng_below(g, 16);
 		if (pct < 90)
 			return rng_below(g, 1UL << 20);
-		return rng_next(g) >> rng_below(g, 64);
+		/* Two draws: in order, so that every build makes the same ops. */
+		span = rng_next(g);
+		return span >> rng_below(g, 64);
 	}
 }
 

@@ -1051,11 +1051,16 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = gen_page(r);
 	else if (t == VOP_UNMAPPED_AREA)
 		op->c = rng_below(&r->rng, 0x800);
-	else if (t == VOP_MAP)
-		/* Few distinct flag sets and files, so that neighbours merge. */
-		op->c = (rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
-			 0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0)) |
-			rng_below(&r->rng, NR_FILES + 1) << 8;
+	else if (t == VOP_MAP) {
+		/*
+		 * Few distinct flag sets and files, so that neighbours merge.
+		 * One draw per statement: C leaves the order of draws within
+		 * an expression open, and every build must make the same ops.
+		 */
+		op->c = rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
+			0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0);
+		op->c |= rng_below(&r->rng, NR_FILES + 1) << 8;
+	}
 	else
 		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
 	op->r = rng_percent(&r->rng, 70) ? rng_below(&r->rng, 2) << 1 :
