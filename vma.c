@@ -1047,6 +1047,12 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		rng_range(&r->rng, 1, r->nr_pages / 2);
 	if (t == VOP_MPROTECT || t == VOP_UNMAP)
 		op->b = (gen_page(r) - op->a) % r->nr_pages + 1;
+	/*
+	 * A big space is for many VMAs, and so an mm_mt several levels
+	 * deep: mostly small ops there, so that the VMAs pile up.
+	 */
+	if (r->nr_pages >= 1024 && op->b > 16 && rng_percent(&r->rng, 90))
+		op->b = op->b % 16 + 1;
 	if (t == VOP_COPY)
 		op->c = gen_page(r);
 	else if (t == VOP_UNMAPPED_AREA)
@@ -1097,13 +1103,15 @@ static void init_run(struct vma_run *r, uint64_t seed)
 
 static void start_sequence(struct vma_run *r, uint64_t seed)
 {
-	static const unsigned long sizes[] = { 32, 64, 128, 256 };
+	/* Now and then a space big enough for a tree of several levels. */
+	static const unsigned long sizes[] = { 32, 64, 128, 256, 1024 };
 	struct rng pick;
 	unsigned long fail;
 
 	rng_seed(&pick, seed ^ 0x766d61);
 	fail = rng_percent(&pick, 50) ? rng_range(&pick, 1, 5) : 0;
-	ctx->config = sizes[rng_below(&pick, 4)] | fail << CONFIG_FAIL_SHIFT;
+	ctx->config = sizes[rng_below(&pick, ARRAY_SIZE(sizes))] |
+		      fail << CONFIG_FAIL_SHIFT;
 	init_run(r, seed);
 }
 
