@@ -624,6 +624,65 @@ static void *step(struct ma_state *mas, bool fwd, bool ranges,
 	return fwd ? mas_next(mas, limit) : mas_prev(mas, limit);
 }
 
+/* Whether the last step stopped at its limit (6.12's states say so). */
+static bool limit_hit(const struct ma_state *mas)
+{
+#ifdef HAVE_MAS_STATUS
+	return mas->status == ma_overflow || mas->status == ma_underflow;
+#else
+	return false;
+#endif
+}
+
+/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+static bool paused_limit_bug(bool paused)
+{
+#ifdef HAVE_BUG_PAUSED_LIMIT
+	return paused && !opts.known_bugs;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Since 6.12 a step that found nothing leaves the state overflowed or
+ * underflowed at the last slot it looked at ([index, last]); a step the
+ * same way with no limit goes on from there.
+ */
+static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
+{
+#ifdef HAVE_MAS_STATUS
+	bool fwd = mas->status == ma_overflow;
+	struct model_range want = { .entry = NULL };
+	unsigned long from_first = mas->index, from_last = mas->last;
+	void *entry;
+
+	if (rng_percent(sub, 50))
+		return true;
+	if (fwd) {
+		entry = mas_next(mas, ULONG_MAX);
+		if (from_last != ULONG_MAX)
+			model_find(&r->model, from_last + 1, &want);
+	} else {
+		entry = mas_prev(mas, 0);
+		if (from_first)
+			model_find_rev(&r->model, from_first - 1, &want);
+	}
+	if (entry != want.entry || (entry && (mas->index != want.first ||
+					      mas->last != want.last))) {
+		char e[32], g[32];
+
+		test_fail(__FILE__, __LINE__,
+			  "%s after nothing was found (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+			  fwd ? "mas_next" : "mas_prev", from_first, from_last,
+			  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
+			  mas->index, mas->last, fmt_entry(g, sizeof(g), entry));
+		return false;
+	}
+#endif
+	return true;
+}
+
 /*
  * mas_walk() to a, then up to 64 steps of mas_next() / mas_prev() (and
  * mas_next_range() / mas_prev_range() where the tree has them, which stop
@@ -635,9 +694,9 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
 	struct model_range cur, want;
+	bool ok = true, paused = false;
 	struct rng sub;
 	int i, steps;
-	bool ok = true;
 
 	rng_seed(&sub, op->r);
 	steps = rng_range(&sub, 1, 64);
@@ -652,7 +711,8 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 		void *entry;
 
 		/* A paused state must step as if it had not paused. */
-		if (rng_percent(&sub, 20))
+		paused = rng_percent(&sub, 20);
+		if (paused)
 			mas_pause(&mas);
 		entry = step(&mas, fwd, ranges, limit);
 
@@ -684,6 +744,8 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 			break;
 		cur = want;
 	}
+	if (ok && r->check && limit_hit(&mas) && !paused_limit_bug(paused))
+		ok = step_on(r, &mas, &sub);
 	rcu_read_unlock();
 	return ok;
 }

@@ -28,6 +28,9 @@ int replay_write(const char *path, const struct replay *rp, const char *why)
 	fprintf(f, "version %d\nsuite %s\nkernel %s\nseed %llu\nconfig %#lx\n",
 		REPLAY_VERSION, s->name, KVER_STRING,
 		(unsigned long long)rp->seed, rp->config);
+	/* Ops that hit a known kernel bug only replay as they ran with it. */
+	if (opts.known_bugs)
+		fprintf(f, "known-bugs yes\n");
 	fprintf(f, "# op a b c r\n");
 	for (i = 0; i < rp->n; i++) {
 		const struct test_op *op = &rp->ops[i];
@@ -136,6 +139,10 @@ int replay_read(const char *path, struct replay *rp,
 		key = strtok(buf, " \t\n");
 		if (!key || key[0] == '#')
 			continue;
+		if (!strcmp(key, "known-bugs")) {
+			opts.known_bugs = true;
+			continue;
+		}
 		if (strcmp(key, "version") && strcmp(key, "suite") &&
 		    strcmp(key, "kernel") && strcmp(key, "seed") &&
 		    strcmp(key, "config")) {
