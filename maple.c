@@ -634,47 +634,66 @@ static bool limit_hit(const struct ma_state *mas)
 #endif
 }
 
-/* A known kernel bug (scripts/probe): --known-bugs shows it. */
-static bool paused_limit_bug(bool paused)
+/* Whether this tree has the known bug HAVE_BUG_LIMIT_BEFORE_STATE. */
+static bool limit_before_state(void)
 {
-#ifdef HAVE_BUG_PAUSED_LIMIT
-	return paused && !opts.known_bugs;
+#ifdef HAVE_BUG_LIMIT_BEFORE_STATE
+	return true;
 #else
 	return false;
 #endif
 }
 
+/* A known kernel bug (scripts/probe): --known-bugs shows it. */
+static bool paused_limit_bug(bool paused)
+{
+	return paused && limit_before_state() && !opts.known_bugs;
+}
+
 /*
  * Since 6.12 a step that found nothing leaves the state overflowed or
- * underflowed at the last slot it looked at ([index, last]); a step the
- * same way with no limit goes on from there.
+ * underflowed at the last slot it looked at ([index, last]).  A step the
+ * same way with no limit goes on from there; a step back walks to index
+ * again and returns what is there, if anything, else steps on from it.
  */
 static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 {
 #ifdef HAVE_MAS_STATUS
-	bool fwd = mas->status == ma_overflow;
-	struct model_range want = { .entry = NULL };
+	bool over = mas->status == ma_overflow, back = rng_percent(sub, 50);
+	bool fwd = over != back;
+	struct model_range want = { .entry = NULL }, slot;
 	unsigned long from_first = mas->index, from_last = mas->last;
 	void *entry;
 
 	if (rng_percent(sub, 50))
 		return true;
-	if (fwd) {
-		entry = mas_next(mas, ULONG_MAX);
-		if (from_last != ULONG_MAX)
-			model_find(&r->model, from_last + 1, &want);
-	} else {
-		entry = mas_prev(mas, 0);
-		if (from_first)
-			model_find_rev(&r->model, from_first - 1, &want);
-	}
+	/*
+	 * The same known bug (scripts/probe): the limit is tested before the
+	 * state, so a step back from a slot at the end of the index space
+	 * finds nothing where the state says "one past" it.
+	 */
+	if (back && !opts.known_bugs && limit_before_state() &&
+	    (over ? !from_first : from_last == ULONG_MAX))
+		return true;
+	entry = fwd ? mas_next(mas, ULONG_MAX) : mas_prev(mas, 0);
+	if (back)
+		model_slot(&r->model, from_first, &slot);
+	else
+		slot = (struct model_range){ from_first, from_last, NULL };
+	if (back && slot.entry)
+		want = slot;
+	else if (fwd && slot.last != ULONG_MAX)
+		model_find(&r->model, slot.last + 1, &want);
+	else if (!fwd && slot.first)
+		model_find_rev(&r->model, slot.first - 1, &want);
 	if (entry != want.entry || (entry && (mas->index != want.first ||
 					      mas->last != want.last))) {
 		char e[32], g[32];
 
 		test_fail(__FILE__, __LINE__,
-			  "%s after nothing was found (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-			  fwd ? "mas_next" : "mas_prev", from_first, from_last,
+			  "%s after %s (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+			  fwd ? "mas_next" : "mas_prev",
+			  over ? "an overflow" : "an underflow", from_first, from_last,
 			  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
 			  mas->index, mas->last, fmt_entry(g, sizeof(g), entry));
 		return false;
