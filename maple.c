@@ -88,7 +88,6 @@ struct maple_run {
 	unsigned long injected;		/* allocation failures before this op */
 	unsigned long cyclic_next;	/* mtree_alloc_cyclic()'s *next */
 	bool cyclic_wrapped;		/* and the tree's ALLOC_WRAPPED flag */
-	unsigned long full_checks;
 };
 
 static struct maple_run run;
@@ -138,7 +137,6 @@ static bool check_around(struct maple_run *r, unsigned long first,
 
 static bool check_tree(struct maple_run *r)
 {
-	r->full_checks++;
 	return check_whole(r->mt, &r->model);
 }
 
