@@ -154,8 +154,13 @@ static bool nomem(struct maple_run *r, int ret)
 static bool op_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
-	int ret = mtree_store_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
+	int ret;
 
+	/* One index, with odd r: the single-index form. */
+	if (op->a == op->b && (op->r & 1))
+		ret = mtree_store(r->mt, op->a, entry, GFP_KERNEL);
+	else
+		ret = mtree_store_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
 	if (!r->check)
 		return true;
 	if (op->a > op->b) {
@@ -189,7 +194,12 @@ static bool op_store_null(struct maple_run *r, const struct test_op *op)
 static bool op_insert(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
-	int ret = mtree_insert_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
+	int ret;
+
+	if (op->a == op->b && (op->r & 1))
+		ret = mtree_insert(r->mt, op->a, entry, GFP_KERNEL);
+	else
+		ret = mtree_insert_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
 
 	if (!r->check)
 		return true;
