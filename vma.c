@@ -141,21 +141,28 @@ static void op_range(struct vma_run *r, const struct test_op *op,
 	*n = clamp(op->b, 1UL, r->nr_pages - *first);
 }
 
-/* A boundary the op must merge at; the op's own range is right or left of it. */
+/*
+ * A boundary the op must merge at; the op's own range is right or left of
+ * it.  Whether the two sides could merge is noted now, when the kernel
+ * looks at the boundary: a later step of the op may give one side an
+ * anon_vma (a merge spreads it), after which nothing looks again.
+ */
 static void add_merge_pt(struct vma_run *r, unsigned long page,
 			 bool incoming_right)
 {
+	bool then = vma_model_mergeable(&r->model, page, incoming_right);
+	unsigned long pt = page << 2 | then << 1 | incoming_right;
 	unsigned int i;
 
 	/* A later step of the op decides for a boundary it shares. */
 	for (i = 0; i < r->nr_merge_pts; i++) {
-		if (r->merge_pts[i] >> 1 == page) {
-			r->merge_pts[i] = page << 1 | incoming_right;
+		if (r->merge_pts[i] >> 2 == page) {
+			r->merge_pts[i] = pt;
 			return;
 		}
 	}
 	if (r->nr_merge_pts < MAX_MERGE_PTS)
-		r->merge_pts[r->nr_merge_pts++] = page << 1 | incoming_right;
+		r->merge_pts[r->nr_merge_pts++] = pt;
 }
 
 /* What vm_stat_account() would have kept for the model's pages. */
@@ -330,10 +337,11 @@ static bool check_merged(struct vma_run *r)
 	unsigned int i;
 
 	for (i = 0; i < r->nr_merge_pts; i++) {
-		unsigned long p = r->merge_pts[i] >> 1;
+		unsigned long p = r->merge_pts[i] >> 2;
 		struct vm_area_struct *l, *rt;
 
-		if (!vma_model_mergeable(&r->model, p, r->merge_pts[i] & 1))
+		if (!(r->merge_pts[i] & 2) ||
+		    !vma_model_mergeable(&r->model, p, r->merge_pts[i] & 1))
 			continue;
 		l = mtree_load(&r->mm.mm_mt, addr_of(p - 1));
 		rt = mtree_load(&r->mm.mm_mt, addr_of(p));
