@@ -151,6 +151,21 @@ static bool nomem(struct maple_run *r, int ret)
 	return ret == -ENOMEM && slab_faults.injected != r->injected;
 }
 
+/*
+ * A store of entry over [first, last] came back with ret: it happened,
+ * unless the fault injection took its memory and it changed nothing.
+ * Either way the edges must agree with the model.
+ */
+static bool expect_store(struct maple_run *r, int ret, unsigned long first,
+			 unsigned long last, void *entry)
+{
+	if (!nomem(r, ret)) {
+		ASSERT_EQ(ret, 0);
+		model_store(&r->model, first, last, entry);
+	}
+	return check_around(r, first, last);
+}
+
 static bool op_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
@@ -167,11 +182,7 @@ static bool op_store(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EINVAL);
 		return true;
 	}
-	if (!nomem(r, ret)) {
-		ASSERT_EQ(ret, 0);
-		model_store(&r->model, op->a, op->b, entry);
-	}
-	return check_around(r, op->a, op->b);
+	return expect_store(r, ret, op->a, op->b, entry);
 }
 
 static bool op_store_null(struct maple_run *r, const struct test_op *op)
@@ -184,11 +195,7 @@ static bool op_store_null(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EINVAL);
 		return true;
 	}
-	if (!nomem(r, ret)) {
-		ASSERT_EQ(ret, 0);
-		model_store(&r->model, op->a, op->b, NULL);
-	}
-	return check_around(r, op->a, op->b);
+	return expect_store(r, ret, op->a, op->b, NULL);
 }
 
 static bool op_insert(struct maple_run *r, const struct test_op *op)
@@ -213,11 +220,7 @@ static bool op_insert(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EEXIST);
 		return check_around(r, op->a, op->b);
 	}
-	{
-		ASSERT_EQ(ret, 0);
-		model_store(&r->model, op->a, op->b, entry);
-	}
-	return check_around(r, op->a, op->b);
+	return expect_store(r, ret, op->a, op->b, entry);
 }
 
 /*
@@ -279,11 +282,7 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	if (!nomem(r, ret)) {
-		ASSERT_EQ(ret, 0);
-		model_store(&r->model, op->a, op->b, entry);
-	}
-	return check_around(r, op->a, op->b);
+	return expect_store(r, ret, op->a, op->b, entry);
 }
 
 /* mas_preallocate() then mas_store_prealloc(), as the VMA code writes. */
@@ -300,11 +299,7 @@ static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	if (!nomem(r, ret)) {
-		ASSERT_EQ(ret, 0);
-		model_store(&r->model, op->a, op->b, entry);
-	}
-	return check_around(r, op->a, op->b);
+	return expect_store(r, ret, op->a, op->b, entry);
 }
 
 
