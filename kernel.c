@@ -18,14 +18,19 @@ unsigned long printk_budget;
 static unsigned long printk_dropped;
 /* The kernel's own words for its last debug check failure ("BUG at ..."). */
 static char bug_line[160];
-static char line[160];
+/* A tree dump's node lines run to about 700 characters. */
+static char line[1024];
 static size_t line_len;
+/* While set, whole lines of kernel output go here instead of stderr. */
+static void (*capture)(const char *line, void *arg);
+static void *capture_arg;
 
 #define PRINTK_LINES	400
 
 void kernel_reset(void)
 {
 	kernel_warnings = 0;
+	capture = NULL;
 	printk_budget = opts.verbose ? ~0UL : PRINTK_LINES;
 	printk_dropped = 0;
 	bug_line[0] = 0;
@@ -35,7 +40,7 @@ void kernel_reset(void)
 /* Keep the line being printed, and the last one that names a failed check. */
 static void remember_line(const char *fmt, va_list ap)
 {
-	char chunk[512];
+	char chunk[1024];
 	const char *c;
 
 	vsnprintf(chunk, sizeof(chunk), fmt, ap);
@@ -47,7 +52,9 @@ static void remember_line(const char *fmt, va_list ap)
 		}
 		line[line_len] = 0;
 		if (!strncmp(line, "BUG at", 6) || !strncmp(line, "WARN at", 7))
-			snprintf(bug_line, sizeof(bug_line), "%s", line);
+			snprintf(bug_line, sizeof(bug_line), "%.159s", line);
+		if (capture)
+			capture(line, capture_arg);
 		line_len = 0;
 	}
 }
@@ -60,6 +67,8 @@ int printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	remember_line(fmt, ap);
 	va_end(ap);
+	if (capture)
+		return 0;
 	if (!printk_budget) {
 		if (!printk_dropped++)
 			fprintf(stderr, "[kernel output truncated; -v shows all]\n");
@@ -71,6 +80,13 @@ int printk(const char *fmt, ...)
 	n = vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+void printk_capture(void (*fn)(const char *line, void *arg), void *arg)
+{
+	capture = fn;
+	capture_arg = arg;
+	line_len = 0;
 }
 
 void kernel_warn(const char *file, int line, const char *cond)

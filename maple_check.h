@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <linux/maple_tree.h>
+#include <generated/features.h>
 #include "model.h"
 
 /* mtree_load(index) against the model. */
@@ -17,5 +18,13 @@ bool check_edges(struct maple_tree *mt, const struct model *m,
 
 /* The whole tree, range by range, against the model; then mt_validate(). */
 bool check_whole(struct maple_tree *mt, const struct model *m);
+
+/* mt_dump() (dec or hex, where the tree has both) read back against the model. */
+bool check_dump(struct maple_tree *mt, const struct model *m, bool dec);
+
+#ifdef HAVE_MAS_DUMP
+/* mas_wr_dump(wr) and mas_dump(wr->mas) read back against their fields. */
+bool check_mas_dump(const struct ma_wr_state *wr);
+#endif
 
 #endif

@@ -260,6 +260,8 @@ extern const struct suite rcu_suite;
 extern unsigned int kernel_warnings;
 extern unsigned long printk_budget;
 void kernel_reset(void);
+/* Hand each whole line of kernel output to fn (NULL: print again). */
+void printk_capture(void (*fn)(const char *line, void *arg), void *arg);
 /* Once per process: RCU registration and the kernel's init calls. */
 void kernel_init(void);
 
