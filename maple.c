@@ -33,11 +33,12 @@ enum profile {
 	P_SPARSE,	/* anywhere in 64 bits, ranges of every magnitude */
 	P_EDGES,	/* both ends of the index space: 0 and ULONG_MAX */
 	P_MIXED,	/* each op picks one of the above */
+	P_TINY,		/* 0..15: a root entry, one leaf, every edge at once */
 	NR_PROFILES
 };
 
 static const char *const profile_names[] = {
-	"dense", "mmap", "sparse", "edges", "mixed",
+	"dense", "mmap", "sparse", "edges", "mixed", "tiny",
 };
 
 /* Sequences move between phases so that trees grow tall and shrink again. */
@@ -71,6 +72,7 @@ enum mop_type {
 	MOP_CHECK,
 	MOP_BULK_TRIM,
 	MOP_DUMP,
+	MOP_FIND_STORE,
 	NR_MOPS
 };
 
@@ -493,6 +495,171 @@ step:
 		return find_more(r, &mas, next, seen);
 	}
 	return true;
+}
+
+/*
+ * What op_find_store() does to a range [i, l] the iteration found, through
+ * the iterating state itself, the way mprotect() changes VMAs through its
+ * loop's iterator (vma_iter_config(), then a store) and goes on with
+ * vma_find(): store over it again, store NULL, mas_erase() it, store over
+ * its tail, its head, or it and the indices after it, or preallocate and
+ * mas_store_prealloc() over it.
+ */
+enum find_store { FS_OVERWRITE, FS_NULL, FS_ERASE, FS_TAIL, FS_HEAD, FS_GROW,
+		  FS_PREALLOC, NR_FIND_STORES };
+
+/* The range a find_store kind writes over [i, l]; false if it cannot. */
+static bool find_store_range(enum find_store kind, struct rng *sub,
+			     unsigned long i, unsigned long l,
+			     unsigned long *first, unsigned long *last)
+{
+	unsigned long len = l - i;
+
+	*first = i;
+	*last = l;
+	switch (kind) {
+	case FS_TAIL:
+		if (!len)
+			return false;
+		*first = i + 1 + rng_below(sub, len);
+		break;
+	case FS_HEAD:
+		if (!len)
+			return false;
+		*last = l - 1 - rng_below(sub, len);
+		break;
+	case FS_GROW:
+		*last = l + 1 + rng_below(sub, 64);
+		if (*last <= l)
+			*last = ULONG_MAX;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/*
+ * A store may leave the state to start again (6.12: a store into the root
+ * pointer, a new root): the next mas_find() is then a first call, which
+ * finds from mas->index, the range just written included.
+ */
+static bool state_is_start(const struct ma_state *mas)
+{
+#ifdef HAVE_MAS_STATUS
+	return mas->status == ma_start;
+#else
+	return mas->node == MAS_START;
+#endif
+}
+
+/*
+ * One change at the range the state found; *next is where the iteration
+ * goes on (0 after a change up to ULONG_MAX).  Returns 0, or -ENOMEM when the fault injection took the memory
+ * (the tree must then be as it was, and the iteration stops).
+ */
+static int find_store_one(struct maple_run *r, struct ma_state *mas,
+			  struct rng *sub, unsigned long *next)
+{
+	enum find_store kind = rng_below(sub, NR_FIND_STORES);
+	unsigned long first, last;
+	void *entry;
+	int ret = 0;
+
+#ifdef HAVE_BUG_ERASE_ROOT_STATE
+	/* A known kernel bug (scripts/probe) at a root entry [0, 0]. */
+	if (kind == FS_ERASE && !opts.known_bugs && !mas->index &&
+	    r->model.count == 1)
+		kind = FS_NULL;
+#endif
+	entry = kind == FS_NULL ? NULL : mk_entry(r->op_nr);
+
+	if (!find_store_range(kind, sub, mas->index, mas->last, &first, &last))
+		return 0;
+	if (kind == FS_ERASE) {
+		void *old = mas_erase(mas);
+
+		*next = state_is_start(mas) ? mas->index : last + 1;
+		if (!r->check)
+			return 0;
+		if (slab_faults.injected != r->injected && mtree_load(r->mt, first) == old)
+			return -ENOMEM;		/* the erase had no memory */
+		return check_erase(r, first, old) ? 0 : -EINVAL;
+	}
+	/* vma_iter_config(): a new range for the state, which stays active. */
+	mas->index = first;
+	mas->last = last;
+	if (kind == FS_PREALLOC) {
+		ret = mas_preallocate(mas, entry, GFP_KERNEL);
+		if (!ret)
+			mas_store_prealloc(mas, entry);
+	} else {
+		ret = mas_store_gfp(mas, entry, GFP_KERNEL);
+	}
+	*next = state_is_start(mas) ? mas->index : last + 1;
+	if (!r->check)
+		return ret;
+	if (!expect_store(r, ret, first, last, entry))
+		return -EINVAL;
+	return ret;
+}
+
+/* A step found entry at the state's range: the model's first range from next. */
+static bool check_step(struct maple_run *r, const struct ma_state *mas,
+		       void *entry, unsigned long next, unsigned long max)
+{
+	struct model_range want = { .entry = NULL };
+
+	if (!model_find(&r->model, next, &want) || want.first > max)
+		want.entry = NULL;
+	ASSERT_ENTRY(entry, want.entry);
+	if (entry) {
+		ASSERT_EQ(mas->index, want.first);
+		ASSERT_EQ(mas->last, want.last);
+	}
+	return true;
+}
+
+/*
+ * mas_for_each() from a to b (at most c ranges) that changes some of the
+ * ranges it finds through the same state (find_store_one()), each step
+ * checked against the model: the next range must be the first after what
+ * the last change wrote.
+ */
+static bool op_find_store(struct maple_run *r, const struct test_op *op)
+{
+	MA_STATE(mas, r->mt, op->a, op->a);
+	unsigned long next = op->a, seen = 0;
+	struct rng sub;
+	bool ok = true;
+	void *entry;
+	int ret;
+
+	rng_seed(&sub, op->r);
+	mtree_lock(r->mt);
+	mas_for_each(&mas, entry, op->b) {
+		if (r->check && !(ok = check_step(r, &mas, entry, next, op->b)))
+			break;
+		if (++seen >= op->c)
+			break;
+		next = mas.last + 1;
+		if (rng_percent(&sub, 50)) {
+			r->injected = slab_faults.injected;
+			ret = find_store_one(r, &mas, &sub, &next);
+			if (ret) {
+				ok = ret == -ENOMEM;
+				break;
+			}
+		}
+		/* 0: the last range seen or written ended at ULONG_MAX. */
+		if (!next || next > op->b)
+			break;
+	}
+	mtree_unlock(r->mt);
+	/* Came to the end by itself: nothing more up to b. */
+	if (ok && r->check && !entry && next <= op->b)
+		ok = check_step(r, &mas, NULL, next, op->b);
+	return ok;
 }
 
 /* A known kernel bug (scripts/probe): --known-bugs shows it. */
@@ -1294,6 +1461,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_CHECK]		= { .name = "check", .apply = op_check },
 	[MOP_BULK_TRIM]		= { .name = "mas_expected_entries+trim", .apply = op_bulk_trim },
 	[MOP_DUMP]		= { .name = "mt_dump", .apply = op_dump },
+	[MOP_FIND_STORE]	= { .name = "mas_for_each+store", .apply = op_find_store, .weight = { 3, 3, 5 } },
 };
 
 /* ---- Generators ---- */
@@ -1305,6 +1473,8 @@ static unsigned long profile_index(struct maple_run *r, enum profile p)
 	switch (p) {
 	case P_DENSE:
 		return rng_below(g, 4096);
+	case P_TINY:
+		return rng_below(g, 16);
 	case P_MMAP:
 		return rng_range(g, 1, 1UL << 35) << 12;
 	case P_EDGES:
@@ -1324,6 +1494,8 @@ static unsigned long profile_span(struct maple_run *r, enum profile p)
 	unsigned int pct = rng_below(g, 100);
 
 	switch (p) {
+	case P_TINY:
+		return pct < 60 ? 0 : rng_below(g, 4);
 	case P_DENSE:
 	case P_EDGES:
 		if (pct < 45)
@@ -1505,6 +1677,7 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 	case MOP_FIND:
 	case MOP_MT_FIND:
 	case MOP_FIND_REV:
+	case MOP_FIND_STORE:
 		if (!op->c || op->c > 64)
 			op->c = op->c % 64 + 1;
 		if (op->type == MOP_FIND_REV && root_only(r))
@@ -1582,6 +1755,7 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		break;
 	case MOP_FIND:
 	case MOP_MT_FIND:
+	case MOP_FIND_STORE:
 		gen_range(r, p, &op->a, &op->b);
 		if (rng_percent(&r->rng, 50))
 			op->b = ULONG_MAX;
