@@ -1234,9 +1234,9 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	if (!empty_area_args_ok(op)) {
+	if (!empty_area_args_ok(op) || !(r->flags & MT_FLAGS_ALLOC_RANGE)) {
 		ASSERT_EQ(ret, -EINVAL);
-		return true;
+		return check_index(r, op->a);
 	}
 	if (rev)
 		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &start);
@@ -1270,9 +1270,9 @@ static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 					op->b, GFP_KERNEL);
 	if (!r->check)
 		return true;
-	if (!empty_area_args_ok(op)) {
+	if (!empty_area_args_ok(op) || !(r->flags & MT_FLAGS_ALLOC_RANGE)) {
 		ASSERT_EQ(ret, -EINVAL);
-		return true;
+		return check_index(r, op->a);
 	}
 	if (rev)
 		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
@@ -1363,6 +1363,12 @@ static bool op_alloc_cyclic(struct maple_run *r, const struct test_op *op)
 				 &r->cyclic_next, GFP_KERNEL);
 	if (!r->check)
 		return true;
+	if (!(r->flags & MT_FLAGS_ALLOC_RANGE)) {
+		/* Only alloc trees track gaps. */
+		ASSERT_EQ(ret, -EINVAL);
+		ASSERT_EQ(r->cyclic_next, next);
+		return check_index(r, lo);
+	}
 	expect = cyclic_search(r, lo, op->b, &want);
 	if (expect < 0 && lo > op->a) {
 		expect = cyclic_search(r, op->a, op->b, &want);
@@ -1420,30 +1426,45 @@ static bool op_destroy(struct maple_run *r, const struct test_op *op)
 
 #ifdef HAVE_MAS_DUMP
 /*
- * A maple state at a, left by r % 4: new, walked, walked and paused, or
- * after a mas_find(); a write state around it with fields from the op.
+ * A maple state at a, left by r % 8 in one of the states mas_dump() names:
+ * new, walked, walked and paused, after a mas_find(), overflowed and
+ * underflowed (a step whose limit is where it stands), or after storing
+ * again what the walk found (which changes nothing, but sets a store
+ * type); a write state around it with fields from the op.
  */
 static bool mas_dump_at(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->a, op->a);
 	MA_WR_STATE(wr, &mas, NULL);
-	bool ok;
+	unsigned int how = op->r % 8;
+	unsigned long first, last;
+	void *entry = NULL;
+	int ret;
 
-	rcu_read_lock();
-	if (op->r % 4)
-		mas_walk(&mas);
-	if (op->r % 4 == 2)
+	if (how)
+		entry = mas_walk(&mas);
+	first = mas.index;
+	last = mas.last;
+	if (how == 2)
 		mas_pause(&mas);
-	if (op->r % 4 == 3)
+	if (how == 3)
 		mas_find(&mas, ULONG_MAX);
+	if (how == 4)
+		mas_next(&mas, mas.last);
+	if (how == 5)
+		mas_prev(&mas, mas.index);
+	if (how == 6) {
+		/* Failed for want of memory: an error state to dump. */
+		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+		if (!nomem(r, ret))
+			ASSERT_EQ(ret, 0);
+	}
 	wr.r_min = mas.index;
 	wr.r_max = mas.last;
 	wr.end_piv = op->b;
 	wr.type = (op->r >> 8) % 4;
 	wr.offset_end = (op->r >> 16) % 16;
-	ok = check_mas_dump(&wr);
-	rcu_read_unlock();
-	return ok;
+	return check_mas_dump(&wr) && (how != 6 || check_around(r, first, last));
 }
 #else
 static bool mas_dump_at(struct maple_run *r, const struct test_op *op)
@@ -1463,9 +1484,9 @@ static bool op_dump(struct maple_run *r, const struct test_op *op)
 	if (!r->check)
 		return true;
 	mtree_lock(r->mt);
-	ok = check_dump(r->mt, &r->model, op->c & 1);
+	ok = check_dump(r->mt, &r->model, op->c & 1) && mas_dump_at(r, op);
 	mtree_unlock(r->mt);
-	return ok && mas_dump_at(r, op);
+	return ok;
 }
 
 static bool op_check(struct maple_run *r, const struct test_op *op)
@@ -1646,6 +1667,12 @@ static enum mop_type pick_type(struct maple_run *r)
 	if (rng_below(&r->rng, 1500) == 0)
 		return MOP_DUP;
 #endif
+	/* Now and then an alloc op on a plain tree, which must refuse it. */
+	if (!(r->flags & MT_FLAGS_ALLOC_RANGE) && rng_below(&r->rng, 4000) == 0) {
+		t = rng_percent(&r->rng, 50) ? MOP_ALLOC_RANGE : MOP_ALLOC_CYCLIC;
+		if (mop_info[t].apply)
+			return t;
+	}
 	for (t = 0; t < NR_MOPS; t++) {
 		if (!mop_info[t].apply || (mop_info[t].alloc_only &&
 					   !(r->flags & MT_FLAGS_ALLOC_RANGE)))
