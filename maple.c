@@ -90,6 +90,7 @@ struct maple_run {
 	struct test_op op;
 	bool check;			/* false: kernel ops alone (--bench) */
 	unsigned long injected;		/* allocation failures before this op */
+	unsigned long injected_blocking;	/* of them, may-block ones */
 	unsigned long cyclic_next;	/* mtree_alloc_cyclic()'s *next */
 	bool cyclic_wrapped;		/* and the tree's ALLOC_WRAPPED flag */
 };
@@ -149,11 +150,15 @@ static bool check_tree(struct maple_run *r)
 
 /*
  * Whether the op failed for want of memory that the fault injection took
- * away: then it must have changed nothing, which the caller checks.
+ * away: then it must have changed nothing, which the caller checks.  Every
+ * op here passes GFP_KERNEL, so a failed GFP_NOWAIT attempt must be
+ * retried with it (mas_nomem()): only a failed allocation that may block
+ * excuses -ENOMEM.
  */
 static bool nomem(struct maple_run *r, int ret)
 {
-	return ret == -ENOMEM && slab_faults.injected != r->injected;
+	return ret == -ENOMEM &&
+	       slab_faults.injected_blocking != r->injected_blocking;
 }
 
 /*
@@ -582,7 +587,8 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 		*next = state_is_start(mas) ? mas->index : last + 1;
 		if (!r->check)
 			return 0;
-		if (slab_faults.injected != r->injected && mtree_load(r->mt, first) == old)
+		if (slab_faults.injected_blocking != r->injected_blocking &&
+		    mtree_load(r->mt, first) == old)
 			return -ENOMEM;		/* the erase had no memory */
 		return check_erase(r, first, old) ? 0 : -EINVAL;
 	}
@@ -645,6 +651,7 @@ static bool op_find_store(struct maple_run *r, const struct test_op *op)
 		next = mas.last + 1;
 		if (rng_percent(&sub, 50)) {
 			r->injected = slab_faults.injected;
+			r->injected_blocking = slab_faults.injected_blocking;
 			ret = find_store_one(r, &mas, &sub, &next);
 			if (ret) {
 				ok = ret == -ENOMEM;
@@ -2016,6 +2023,7 @@ static bool apply_op(struct maple_run *r)
 {
 	test_log_op(&r->op);
 	r->injected = slab_faults.injected;
+	r->injected_blocking = slab_faults.injected_blocking;
 	if (opts.trace) {
 		char buf[256];
 

@@ -382,6 +382,8 @@ bool slab_should_fail(gfp_t gfp)
 	if ((f->nth && ++f->count == f->nth) ||
 	    (pct && rng_percent(&f->rng, pct))) {
 		f->injected++;
+		if (gfpflags_allow_blocking(gfp))
+			f->injected_blocking++;
 		return true;
 	}
 	return false;

@@ -27,6 +27,7 @@ struct slab_faults {
 	unsigned int kernel_pct;
 	struct rng rng;
 	unsigned long injected;
+	unsigned long injected_blocking;	/* of the above, may-block ones */
 };
 extern struct slab_faults slab_faults;
 
