@@ -113,6 +113,7 @@ struct rcu_run {
 	unsigned long op_nr, nops;
 	struct test_op op;
 	unsigned long injected;		/* allocation failures before this op */
+	unsigned long injected_blocking;	/* of them, may-block ones */
 
 	/* Shared with the readers. */
 	unsigned long epoch;		/* atomic: 2j - 1 during op j, 2j after */
@@ -579,7 +580,18 @@ static unsigned long stop_readers(struct rcu_run *r)
 
 /* ---- The writer's ops ---- */
 
+/*
+ * -ENOMEM from an op given GFP_KERNEL: an allocation that may block must
+ * have failed (a failed GFP_NOWAIT attempt is retried).  The stale-find
+ * op stores with GFP_NOWAIT, where any failure may end in -ENOMEM.
+ */
 static bool nomem(struct rcu_run *r, int ret)
+{
+	return ret == -ENOMEM &&
+	       slab_faults.injected_blocking != r->injected_blocking;
+}
+
+static bool nomem_nowait(struct rcu_run *r, int ret)
 {
 	return ret == -ENOMEM && slab_faults.injected != r->injected;
 }
@@ -728,7 +740,7 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	rcu_read_unlock();
 	if (!ok)
 		return false;
-	if (!nomem(r, ret))
+	if (!nomem_nowait(r, ret))
 		ASSERT_EQ(ret, 0);
 	return check_around(r, op->b, op->c);
 }
@@ -866,6 +878,7 @@ static bool apply_op(struct rcu_run *r)
 {
 	test_log_op(&r->op);
 	r->injected = slab_faults.injected;
+	r->injected_blocking = slab_faults.injected_blocking;
 	if (opts.trace) {
 		char buf[256];
 
