@@ -73,6 +73,7 @@ enum mop_type {
 	MOP_BULK_TRIM,
 	MOP_DUMP,
 	MOP_FIND_STORE,
+	MOP_RCU_TOGGLE,
 	NR_MOPS
 };
 
@@ -93,6 +94,7 @@ struct maple_run {
 	unsigned long injected_blocking;	/* of them, may-block ones */
 	unsigned long cyclic_next;	/* mtree_alloc_cyclic()'s *next */
 	bool cyclic_wrapped;		/* and the tree's ALLOC_WRAPPED flag */
+	bool ever_rcu;			/* RCU mode turned on mid-sequence */
 };
 
 static struct maple_run run;
@@ -1408,7 +1410,7 @@ static bool op_alloc_cyclic(struct maple_run *r, const struct test_op *op)
  */
 static bool check_no_nodes(struct maple_run *r)
 {
-	if (r->flags & MT_FLAGS_USE_RCU)
+	if ((r->flags & MT_FLAGS_USE_RCU) || r->ever_rcu)
 		rcu_barrier();
 	if (slab_live("maple_node")) {
 		test_fail(__FILE__, __LINE__, "%ld maple nodes leaked",
@@ -1496,6 +1498,28 @@ static bool op_dump(struct maple_run *r, const struct test_op *op)
 	return ok;
 }
 
+/*
+ * RCU mode on or off mid-sequence, as the mm turns it on for a new mm's
+ * tree after fork and off before exit_mmap(): the stores that follow take
+ * the other paths (appends and slot stores in place only outside RCU
+ * mode, nodes freed through call_rcu() only inside it).
+ */
+static bool op_rcu_toggle(struct maple_run *r, const struct test_op *op)
+{
+	if (mt_in_rcu(r->mt)) {
+		mt_clear_in_rcu(r->mt);
+	} else {
+#ifdef HAVE_BUG_DESTROY_CLEAR_META
+		/* The known bug of RCU trees without ALLOC_RANGE (README). */
+		if (!(r->mt->ma_flags & MT_FLAGS_ALLOC_RANGE) && !opts.known_bugs)
+			return true;
+#endif
+		mt_set_in_rcu(r->mt);
+		r->ever_rcu = true;
+	}
+	return !r->check || check_tree(r);
+}
+
 static bool op_check(struct maple_run *r, const struct test_op *op)
 {
 	return !r->check || check_tree(r);
@@ -1542,6 +1566,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_BULK_TRIM]		= { .name = "mas_expected_entries+trim", .apply = op_bulk_trim },
 	[MOP_DUMP]		= { .name = "mt_dump", .apply = op_dump },
 	[MOP_FIND_STORE]	= { .name = "mas_for_each+store", .apply = op_find_store, .weight = { 3, 3, 5 } },
+	[MOP_RCU_TOGGLE]	= { .name = "mt_set_in_rcu/mt_clear_in_rcu", .apply = op_rcu_toggle },
 };
 
 /* ---- Generators ---- */
@@ -1664,6 +1689,8 @@ static enum mop_type pick_type(struct maple_run *r)
 	/* Rare ops first: they rebuild the tree or cost a full walk. */
 	if (rng_below(&r->rng, 3000) == 0)
 		return MOP_DESTROY;
+	if (rng_below(&r->rng, 2000) == 0)
+		return MOP_RCU_TOGGLE;
 	/* A dump prints every slot: about one per sequence. */
 	if (rng_below(&r->rng, 10000) == 0)
 		return MOP_DUMP;
