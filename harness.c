@@ -149,6 +149,8 @@ const char *fmt_entry(char *buf, size_t len, const void *entry)
 		snprintf(buf, len, "NULL");
 	else if (v & 1)
 		snprintf(buf, len, "v(%lu)", v >> 1);
+	else if ((v & 3) == 2 && v >> 2 >= ENTRY_INTERNAL_BASE)
+		snprintf(buf, len, "i(%lu)", (v >> 2) - ENTRY_INTERNAL_BASE);
 	else
 		snprintf(buf, len, "%p", entry);
 	return buf;

@@ -9,7 +9,8 @@
  * change meanwhile).  Generating an op and applying it are separate, so that
  * the same engine can later be fed from a replay file or a fuzzer.
  *
- * Entries are xa_mk_value(op number): an entry in a wrong place names the op
+ * Entries are xa_mk_value(op number), or for every eighth op one that looks
+ * internal (mk_entry()): an entry in a wrong place names the op
  * that stored it.
  */
 #include <stdlib.h>
@@ -107,8 +108,14 @@ struct mop_info {
 	bool alloc_only;
 };
 
+/*
+ * Every eighth op stores an entry that looks internal (test.h): the root
+ * cannot hold one, since it would pass for a node (mas_store_root()).
+ */
 static void *mk_entry(unsigned long op_nr)
 {
+	if (op_nr % 8 == 3)
+		return xa_mk_internal(ENTRY_INTERNAL_BASE + op_nr);
 	return xa_mk_value(op_nr);
 }
 

@@ -129,10 +129,13 @@ static void dump_leaf(struct dump_read *d, unsigned long first,
 {
 	struct model_range want;
 	void *entry = NULL;
+	char e[32];
 	long v;
 
 	if (sscanf(what, "value %ld ", &v) == 1)
 		entry = xa_mk_value(v);
+	else if (!strncmp(what, "0x", 2))
+		entry = (void *)strtoul(what, NULL, 16);	/* mk_entry()'s others */
 	else if (strncmp(what, "(nil)", 5)) {
 		snprintf(d->err, sizeof(d->err), "not an entry we stored: %.120s", line);
 		return;
@@ -156,8 +159,8 @@ static void dump_leaf(struct dump_read *d, unsigned long first,
 	if (!model_lookup(d->m, first, &want) || want.first != first ||
 	    want.last != last || want.entry != entry)
 		snprintf(d->err, sizeof(d->err),
-			 "dump shows [%#lx, %#lx] value %ld, the model has not: %.60s",
-			 first, last, v, line);
+			 "dump shows [%#lx, %#lx] %s, the model has not: %.60s",
+			 first, last, fmt_entry(e, sizeof(e), entry), line);
 }
 
 static void dump_line(const char *line, void *arg)

@@ -152,6 +152,12 @@ void test_fail(const char *file, int line, const char *fmt, ...);
 
 /* Formats an entry for a report: value entries as v(N), others as pointers. */
 const char *fmt_entry(char *buf, size_t len, const void *entry);
+/*
+ * Entries that look like the xarray's internal entries (low bits 10) and
+ * name op n: (ENTRY_INTERNAL_BASE + n) << 2 | 2, above the maple tree's
+ * reserved range, so storable; fmt_entry() prints them as i(n).
+ */
+#define ENTRY_INTERNAL_BASE	1024UL
 
 #define ASSERT_TRUE(expr) do {						\
 		if (!(expr)) {						\
