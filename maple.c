@@ -588,8 +588,9 @@ static bool state_is_start(const struct ma_state *mas)
 
 /*
  * One change at the range the state found; *next is where the iteration
- * goes on (0 after a change up to ULONG_MAX).  Returns 0, or -ENOMEM when the fault injection took the memory
- * (the tree must then be as it was, and the iteration stops).
+ * goes on (0 after a change up to ULONG_MAX).  Returns 0; -ENOMEM when the
+ * fault injection took the memory (the tree must then be as it was, and
+ * the iteration stops); -EINVAL when a check failed.
  */
 static int find_store_one(struct maple_run *r, struct ma_state *mas,
 			  struct rng *sub, unsigned long *next)
@@ -638,7 +639,7 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 	return ret;
 }
 
-/* A step found entry at the state's range: the model's first range from next. */
+/* A step found entry at the state's range: the model's first from next. */
 static bool check_step(struct maple_run *r, const struct ma_state *mas,
 		       void *entry, unsigned long next, unsigned long max)
 {
@@ -1123,7 +1124,7 @@ static bool op_mt_step(struct maple_run *r, const struct test_op *op)
 	return true;
 }
 
-/* The i-th range a bulk op stores: every b indices if bit 0 of r, else every 2b. */
+/* The i-th range a bulk op stores: every b indices if r & 1, else 2b. */
 static unsigned long bulk_first(const struct test_op *op, unsigned long i)
 {
 	return op->a + (2 - (op->r & 1)) * i * op->b;
