@@ -41,6 +41,9 @@ enum vop_type {
 	VOP_ITER,
 	VOP_BRK,
 	VOP_UNMAPPED_AREA,
+	VOP_NAME,
+	VOP_MBIND,
+	VOP_UFFD,
 	NR_VOPS
 };
 
@@ -100,6 +103,43 @@ static struct file *file_of(struct vma_run *r, unsigned int nr)
 static unsigned int file_nr(const struct vm_area_struct *vma)
 {
 	return vma->vm_file ? vma->vm_file->id : 0;
+}
+
+/*
+ * ---- Attributes: anon_vma names, policies, uffd contexts ----
+ *
+ * Two distinct objects of each, numbered 1 and 2 in the model (0: none).
+ * Merges compare them by address, so VMAs that differ in one never merge.
+ */
+#define NR_ATTRS	3
+
+static struct anon_vma_name attr_names[NR_ATTRS];
+static struct mempolicy attr_pols[NR_ATTRS];
+static int attr_uffd_ctxs[NR_ATTRS];
+
+static struct anon_vma_name *name_of(unsigned int nr)
+{
+	return nr ? &attr_names[nr] : NULL;
+}
+
+static struct mempolicy *pol_of(unsigned int nr)
+{
+	return nr ? &attr_pols[nr] : NULL;
+}
+
+static void *uffd_of(unsigned int nr)
+{
+	return nr ? &attr_uffd_ctxs[nr] : NULL;
+}
+
+/* A pointer that is none of ours comes out as NR_ATTRS or more: a mismatch. */
+static void attrs_of(const struct vm_area_struct *vma, struct vma_attrs *a)
+{
+	int *uffd = vma->vm_userfaultfd_ctx.ctx;
+
+	a->name = vma->anon_name ? vma->anon_name - attr_names : 0;
+	a->pol = vma->vm_policy ? vma->vm_policy - attr_pols : 0;
+	a->uffd = uffd ? uffd - attr_uffd_ctxs : 0;
 }
 
 /* ---- Addresses, flags and the model ---- */
@@ -223,7 +263,9 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	unsigned long first = page_of(vma->vm_start), n = vma_pages(vma);
 	unsigned long i, anon = vma->anon_vma ? vma->anon_vma->id : 0;
 	unsigned long seen = 0;
+	struct vma_attrs a;
 
+	attrs_of(vma, &a);
 	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
 	ASSERT_TRUE(first + n <= r->nr_pages);
 	for (i = first; i < first + n; i++) {
@@ -236,6 +278,9 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 		ASSERT_EQ(vma->vm_flags & ~VM_SOFTDIRTY, p->flags);
 		ASSERT_EQ(file_nr(vma), p->file);
 		ASSERT_EQ(vma->vm_pgoff + (i - first), p->pgoff);
+		ASSERT_EQ(a.name, p->attrs.name);
+		ASSERT_EQ(a.pol, p->attrs.pol);
+		ASSERT_EQ(a.uffd, p->attrs.uffd);
 		if (p->anon) {
 			if (seen && seen != p->anon)
 				test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) spans anon_vmas %lu and %lu",
@@ -246,8 +291,7 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	}
 	/* The VMA's anon_vma is the one its pages had, or none had one. */
 	ASSERT_EQ(anon, seen);
-	for (i = first; i < first + n; i++)
-		r->model.pages[i].anon = anon;
+	vma_model_set_anon(&r->model, first, n, anon);
 	return true;
 }
 
@@ -469,37 +513,103 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	return true;
 }
 
-/* mprotect_fixup(): nothing to do for equal flags, else modify and set. */
-static int mprotect_fixup(struct vma_run *r, struct vma_iterator *vmi,
-			  struct vm_area_struct *vma,
-			  struct vm_area_struct **pprev, unsigned long start,
-			  unsigned long end, unsigned long newflags)
+/* What an mprotect-like loop changes: flags from op bits, or one attribute. */
+struct vma_change {
+	enum vapi_change what;
+	unsigned long bits;	/* VAPI_FLAGS: the op's flag bits */
+	unsigned int nr;	/* the others: the attribute's number */
+};
+
+/*
+ * The VMA's attributes after the change, as mprotect(), madvise(),
+ * mbind() and userfaultfd compute them: the flags mprotect keeps, uffd's
+ * VM_UFFD_MISSING with its context.  False if nothing changes.
+ */
+static bool change_attrs(const struct vma_change *ch,
+			 struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, struct vapi_attrs *a)
 {
-	if (newflags == vma->vm_flags) {
+	unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL |
+			     VM_UFFD_MISSING;
+
+	a->flags = vma->vm_flags;
+	a->name = vma->anon_name;
+	a->policy = vma->vm_policy;
+	a->uffd = vma->vm_userfaultfd_ctx;
+	a->give_up_on_oom = false;
+	switch (ch->what) {
+	case VAPI_FLAGS:
+		a->flags = (vma->vm_flags & keep) |
+			flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL), 0);
+		break;
+	case VAPI_NAME:
+		/* prctl(PR_SET_VMA_ANON_NAME) names anonymous memory only. */
+		if (vma->vm_file)
+			return false;
+		a->name = name_of(ch->nr);
+		break;
+	case VAPI_POLICY:
+		a->policy = pol_of(ch->nr);
+		break;
+	case VAPI_UFFD:
+		a->uffd.ctx = uffd_of(ch->nr);
+		a->flags = (vma->vm_flags & ~VM_UFFD_MISSING) |
+			   (ch->nr ? VM_UFFD_MISSING : 0);
+		/* userfaultfd_clear_vma() gives up a merge of a whole VMA. */
+		a->give_up_on_oom = !ch->nr && start == vma->vm_start &&
+				    end == vma->vm_end;
+		break;
+	}
+	return a->flags != vma->vm_flags || a->name != vma->anon_name ||
+	       a->policy != vma->vm_policy ||
+	       a->uffd.ctx != vma->vm_userfaultfd_ctx.ctx;
+}
+
+/*
+ * mprotect_fixup() and its madvise, mbind and userfaultfd siblings:
+ * nothing to do for equal attributes, else modify (merge or split) and
+ * set them on the VMA that holds the range.
+ */
+static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
+			struct vm_area_struct *vma,
+			struct vm_area_struct **pprev, unsigned long start,
+			unsigned long end, const struct vma_change *ch,
+			bool *changed)
+{
+	unsigned long first = page_of(start), n = page_of(end) - first;
+	struct vapi_attrs a;
+	struct vma_attrs ma;
+
+	*changed = change_attrs(ch, vma, start, end, &a);
+	if (!*changed) {
 		*pprev = vma;
 		return 0;
 	}
-	vma = vapi_modify_flags(vmi, *pprev, vma, start, end, newflags);
+	vma = vapi_modify(vmi, *pprev, vma, start, end, ch->what, &a);
 	if (IS_ERR(vma))
 		return PTR_ERR(vma);
 	*pprev = vma;
-	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(newflags);
-	vma_model_set_flags(&r->model, page_of(start), page_of(end) - page_of(start),
-			    newflags);
-	add_merge_pt(r, page_of(start), true);
-	add_merge_pt(r, page_of(end), false);
+	vma->vm_flags = a.flags;
+	vma->vm_page_prot = vm_get_page_prot(a.flags);
+	vma->anon_name = a.name;
+	vma->vm_policy = a.policy;
+	vma->vm_userfaultfd_ctx = a.uffd;
+	attrs_of(vma, &ma);
+	vma_model_set_flags(&r->model, first, n, a.flags);
+	vma_model_set_attrs(&r->model, first, n, &ma);
+	add_merge_pt(r, first, true);
+	add_merge_pt(r, first + n, false);
 	return 0;
 }
 
 /*
- * mprotect()/mlock(): walk the VMAs of the range with one iterator, as the
- * kernel's loop does, so that an iterator left in the wrong place by a
- * merge or split shows as a VMA skipped or visited twice.  Holes are
- * skipped rather than refused.
+ * mprotect()/mlock() and the like: walk the VMAs of the range with one
+ * iterator, as the kernel's loops do, so that an iterator left in the
+ * wrong place by a merge or split shows as a VMA skipped or visited twice.
+ * Holes are skipped rather than refused.
  */
-static int mprotect_range(struct vma_run *r, unsigned long first,
-			  unsigned long n, unsigned long bits)
+static int modify_range(struct vma_run *r, unsigned long first,
+			unsigned long n, const struct vma_change *ch)
 {
 	unsigned long start = addr_of(first), end = addr_of(first + n);
 	unsigned long nstart = start, tmp;
@@ -514,15 +624,13 @@ static int mprotect_range(struct vma_run *r, unsigned long first,
 	if (start > vma->vm_start)
 		prev = vma;
 	for_each_vma_range(vmi, vma, end) {
-		unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL;
-		unsigned long newflags = (vma->vm_flags & keep) |
-			flags_of(bits & ~(FB_SHARED | FB_SPECIAL), 0);
-		bool changed = newflags != vma->vm_flags;
+		bool changed;
 
 		if (nstart < vma->vm_start)
 			nstart = vma->vm_start;
 		tmp = min(vma->vm_end, end);
-		err = mprotect_fixup(r, &vmi, vma, &prev, nstart, tmp, newflags);
+		err = modify_fixup(r, &vmi, vma, &prev, nstart, tmp, ch,
+				   &changed);
 		if (err)
 			break;
 		/*
@@ -547,11 +655,36 @@ static int mprotect_range(struct vma_run *r, unsigned long first,
 
 static bool op_mprotect(struct vma_run *r, const struct test_op *op)
 {
+	struct vma_change ch = { .what = VAPI_FLAGS, .bits = op->c };
 	unsigned long first, n;
 	int err;
 
 	op_range(r, op, &first, &n);
-	err = mprotect_range(r, first, n, op->c);
+	err = modify_range(r, first, n, &ch);
+	return !err || expected_error(r, err, true);
+}
+
+/*
+ * madvise(MADV_NAME)-like anon_vma naming (file VMAs are left alone),
+ * mbind() and userfaultfd register/unregister over [a, a + b): c is the
+ * name, policy or uffd context (0: none, which unregisters).
+ */
+static bool op_attr(struct vma_run *r, const struct test_op *op)
+{
+	static const enum vapi_change what[] = {
+		[VOP_NAME] = VAPI_NAME,
+		[VOP_MBIND] = VAPI_POLICY,
+		[VOP_UFFD] = VAPI_UFFD,
+	};
+	struct vma_change ch = {
+		.what = what[op->type],
+		.nr = op->c % NR_ATTRS,
+	};
+	unsigned long first, n;
+	int err;
+
+	op_range(r, op, &first, &n);
+	err = modify_range(r, first, n, &ch);
 	return !err || expected_error(r, err, true);
 }
 
@@ -586,8 +719,8 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	}
 	vma->anon_vma = av;
 	av->num_active_vmas++;
-	vma_model_map(&r->model, page_of(vma->vm_start), vma_pages(vma),
-		      vma->vm_flags, file_nr(vma), vma->vm_pgoff, av->id);
+	vma_model_set_anon(&r->model, page_of(vma->vm_start), vma_pages(vma),
+			   av->id);
 	return true;
 }
 
@@ -616,10 +749,12 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
 	unsigned long first, last, up, down, gap;
 	struct vm_area_struct *next = NULL;
+	struct vma_attrs a;
 	int err;
 
 	if (!vma)
 		return true;
+	attrs_of(vma, &a);
 	first = page_of(vma->vm_start);
 	last = page_of(vma->vm_end);
 	gap = gap_pages(r, last, true);
@@ -635,6 +770,7 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 		vma_model_map(&trial, last, up, vma->vm_flags, file_nr(vma),
 			      vma->vm_pgoff + (last - first),
 			      vma->anon_vma ? vma->anon_vma->id : 0);
+		vma_model_set_attrs(&trial, last, up, &a);
 		if (!vma_model_mergeable(&trial, last + gap, false) ||
 		    next->vm_ops == &close_ops || next->vm_pgoff !=
 		    vma->vm_pgoff + (last + gap - first))
@@ -652,6 +788,8 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 		      vma->vm_pgoff, 0);
 	vma_model_map(&r->model, last, up, vma->vm_flags, file_nr(vma),
 		      vma->vm_pgoff + (last - first + down), 0);
+	vma_model_set_attrs(&r->model, first - down, down, &a);
+	vma_model_set_attrs(&r->model, last, up, &a);
 	return true;
 }
 
@@ -698,11 +836,13 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
 	unsigned long first, last, delta;
 	unsigned long flags, anon;
+	struct vma_attrs a;
 	unsigned int fnr;
 	pgoff_t pgoff;
 
 	if (!vma)
 		return true;
+	attrs_of(vma, &a);
 	first = page_of(vma->vm_start);
 	last = page_of(vma->vm_end);
 	delta = min(1 + op->b % 8, gap_pages(r, last, true));
@@ -719,6 +859,7 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 		return expected_error(r, -ENOMEM, false);
 	}
 	vma_model_map(&r->model, last, delta, flags, fnr, pgoff, anon);
+	vma_model_set_attrs(&r->model, last, delta, &a);
 	add_merge_pt(r, last, true);
 	add_merge_pt(r, last + delta, false);
 	return true;
@@ -735,6 +876,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *new;
 	unsigned long n, flags, anon;
 	bool keep = op->r & 1, need_rmap_locks;
+	struct vma_attrs a;
 	unsigned int fnr;
 	pgoff_t pgoff;
 
@@ -747,6 +889,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	flags = vma->vm_flags;
 	fnr = file_nr(vma);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	attrs_of(vma, &a);
 	pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
 	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
 	if (!fnr && !anon)
@@ -757,6 +900,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
 	vma_model_map(&r->model, dst, n, flags, fnr, pgoff, anon);
+	vma_model_set_attrs(&r->model, dst, n, &a);
 	/*
 	 * The copy may have merged with its source and a neighbour that has
 	 * an anon_vma: the source's pages have it now, before the unmap
@@ -999,7 +1143,7 @@ struct vop_info {
 static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_MAP] = { "map", op_map, 30 },
 	[VOP_UNMAP] = { "unmap", op_unmap, 12 },
-	[VOP_MPROTECT] = { "mprotect", op_mprotect, 25 },
+	[VOP_MPROTECT] = { "mprotect", op_mprotect, 20 },
 	[VOP_FAULT] = { "fault", op_fault, 10 },
 	[VOP_EXPAND] = { "vma_expand", op_expand, 5 },
 	[VOP_SHRINK] = { "vma_shrink", op_shrink, 4 },
@@ -1008,7 +1152,12 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_ITER] = { "iterate", op_iter, 4 },
 	[VOP_BRK] = { "brk", op_brk, 4 },
 	[VOP_UNMAPPED_AREA] = { "vm_unmapped_area", op_unmapped_area, 4 },
+	[VOP_NAME] = { "madvise_name", op_attr, 5 },
+	[VOP_MBIND] = { "mbind", op_attr, 5 },
+	[VOP_UFFD] = { "uffd_register", op_attr, 5 },
 };
+
+static bool vma_has_op(unsigned int type);
 
 /* ctx->config: address space size in pages, and the GFP_KERNEL fail rate. */
 #define CONFIG_FAIL_SHIFT	16
@@ -1016,6 +1165,11 @@ static const struct vop_info vop_info[NR_VOPS] = {
 static const char *vma_op_name(unsigned int type)
 {
 	return type < NR_VOPS ? vop_info[type].name : NULL;
+}
+
+static bool is_attr_op(unsigned int type)
+{
+	return type == VOP_NAME || type == VOP_MBIND || type == VOP_UFFD;
 }
 
 static void vma_describe(const struct test_op *op, char *buf, size_t len)
@@ -1044,16 +1198,16 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	unsigned int total = 0, pick, t;
 
 	for (t = 0; t < NR_VOPS; t++)
-		total += vop_info[t].weight;
+		total += vma_has_op(t) ? vop_info[t].weight : 0;
 	pick = rng_below(&r->rng, total);
-	for (t = 0; pick >= vop_info[t].weight; t++)
-		pick -= vop_info[t].weight;
+	for (t = 0; !vma_has_op(t) || pick >= vop_info[t].weight; t++)
+		pick -= vma_has_op(t) ? vop_info[t].weight : 0;
 	memset(op, 0, sizeof(*op));
 	op->type = t;
 	op->a = gen_page(r);
 	op->b = rng_percent(&r->rng, 70) ? rng_range(&r->rng, 1, 6) :
 		rng_range(&r->rng, 1, r->nr_pages / 2);
-	if (t == VOP_MPROTECT || t == VOP_UNMAP)
+	if (t == VOP_MPROTECT || t == VOP_UNMAP || is_attr_op(t))
 		op->b = (gen_page(r) - op->a) % r->nr_pages + 1;
 	/*
 	 * A big space is for many VMAs, and so an mm_mt several levels
@@ -1065,6 +1219,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = gen_page(r);
 	else if (t == VOP_UNMAPPED_AREA)
 		op->c = rng_below(&r->rng, 0x800);
+	else if (is_attr_op(t))
+		op->c = rng_below(&r->rng, NR_ATTRS);
 	else if (t == VOP_MAP) {
 		/*
 		 * Few distinct flag sets and files, so that neighbours merge.
@@ -1142,6 +1298,7 @@ static void print_layout(struct vma_run *r, bool ok)
 	       ok ? "" : " FAILED");
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		unsigned long av = 0;
+		struct vma_attrs a;
 
 		if (vma->anon_vma) {
 			for (i = 0; i < nr_seen && seen[i] != vma->anon_vma->id; i++)
@@ -1153,6 +1310,9 @@ static void print_layout(struct vma_run *r, bool ok)
 		printf(" %lu-%lu:%lx:f%u@%lx:a%lu", page_of(vma->vm_start),
 		       page_of(vma->vm_end) - 1, vma->vm_flags & ~VM_SOFTDIRTY,
 		       file_nr(vma), vma->vm_pgoff, av);
+		attrs_of(vma, &a);
+		if (a.name || a.pol || a.uffd)
+			printf(":n%u.p%u.u%u", a.name, a.pol, a.uffd);
 	}
 	printf("\n");
 }
@@ -1233,6 +1393,11 @@ static bool vma_replay(const struct test_op *ops, unsigned long n)
 
 static bool vma_has_op(unsigned int type)
 {
+#if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMA_MODIFY_ATTRS)
+	/* vma_modify_flags() alone would merge what the attributes forbid. */
+	if (is_attr_op(type))
+		return false;
+#endif
 	return type < NR_VOPS;
 }
 
@@ -1241,7 +1406,8 @@ static void vma_list_ops(FILE *f)
 	unsigned int t;
 
 	for (t = 0; t < NR_VOPS; t++)
-		fprintf(f, "  %-36s yes\n", vop_info[t].name);
+		fprintf(f, "  %-36s %s\n", vop_info[t].name,
+			vma_has_op(t) ? "yes" : "no");
 }
 
 /* One sequence with every check, in this process: ops per second. */

@@ -105,13 +105,33 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 	return link_new_vma(mm, &vmi, start, end, flags, file, ops, pgoff);
 }
 
-struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
-					 struct vm_area_struct *prev,
-					 struct vm_area_struct *vma,
-					 unsigned long start, unsigned long end,
-					 unsigned long newflags)
+struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
+				   struct vm_area_struct *prev,
+				   struct vm_area_struct *vma,
+				   unsigned long start, unsigned long end,
+				   enum vapi_change change,
+				   const struct vapi_attrs *a)
 {
-	return vma_modify_flags(vmi, prev, vma, start, end, newflags);
+	switch (change) {
+#ifdef HAVE_VMA_MODIFY_ATTRS
+	case VAPI_NAME:
+		return vma_modify_flags_name(vmi, prev, vma, start, end,
+					     a->flags, a->name);
+	case VAPI_POLICY:
+		return vma_modify_policy(vmi, prev, vma, start, end, a->policy);
+	case VAPI_UFFD:
+#ifdef HAVE_UFFD_GIVE_UP_ON_OOM
+		return vma_modify_flags_uffd(vmi, prev, vma, start, end,
+					     a->flags, a->uffd,
+					     a->give_up_on_oom);
+#else
+		return vma_modify_flags_uffd(vmi, prev, vma, start, end,
+					     a->flags, a->uffd);
+#endif
+#endif
+	default:
+		return vma_modify_flags(vmi, prev, vma, start, end, a->flags);
+	}
 }
 
 int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -204,24 +224,26 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * 6.1's mprotect_fixup(): vma_merge() of the range with prev and next, else
- * split it off.  6.1's loop then finds the next VMA afresh; the iterator is
- * left on the VMA that holds the range, where 6.12 leaves it.
+ * 6.1's mprotect_fixup(), madvise_update_vma(), mbind_range() and
+ * userfaultfd: vma_merge() of the range with prev and next under the new
+ * attributes, else split it off.  6.1's loops then find the next VMA
+ * afresh; the iterator is left on the VMA that holds the range, where
+ * 6.12 leaves it.
  */
-struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
-					 struct vm_area_struct *prev,
-					 struct vm_area_struct *vma,
-					 unsigned long start, unsigned long end,
-					 unsigned long newflags)
+struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
+				   struct vm_area_struct *prev,
+				   struct vm_area_struct *vma,
+				   unsigned long start, unsigned long end,
+				   enum vapi_change change,
+				   const struct vapi_attrs *a)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *merged;
 	int err;
 
-	merged = vma_merge(mm, prev, start, end, newflags, vma->anon_vma,
-			   vma->vm_file, pgoff, vma_policy(vma),
-			   vma->vm_userfaultfd_ctx, anon_vma_name(vma));
+	merged = vma_merge(mm, prev, start, end, a->flags, vma->anon_vma,
+			   vma->vm_file, pgoff, a->policy, a->uffd, a->name);
 	if (merged) {
 		vma = merged;
 	} else {

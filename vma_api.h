@@ -68,15 +68,39 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 				pgoff_t pgoff, bool *created);
 
 /*
- * mprotect_fixup()'s merge or split of [start, end) of vma: the VMA that
- * holds the range now, with vmi on it, or an ERR_PTR.  The caller sets the
- * flags.
+ * What a modify call changes: vm_flags (mprotect, mlock), the anon_vma name
+ * with the flags (madvise), the memory policy (mbind), or the userfaultfd
+ * context with the flags (userfaultfd register and unregister).
  */
-struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
-					 struct vm_area_struct *prev,
-					 struct vm_area_struct *vma,
-					 unsigned long start, unsigned long end,
-					 unsigned long newflags);
+enum vapi_change {
+	VAPI_FLAGS,
+	VAPI_NAME,
+	VAPI_POLICY,
+	VAPI_UFFD,
+};
+
+/* The VMA's attributes after the change; the rest stays the VMA's own. */
+struct vapi_attrs {
+	unsigned long flags;
+	struct anon_vma_name *name;
+	struct mempolicy *policy;
+	struct vm_userfaultfd_ctx uffd;
+	bool give_up_on_oom;	/* userfaultfd_clear_vma() of a whole VMA */
+};
+
+/*
+ * The callers' merge or split of [start, end) of vma (6.12: the
+ * vma_modify_*() of the change, 6.1: vma_merge() and split_vma()): the
+ * VMA that holds the range now, with vmi on it, or an ERR_PTR.  The
+ * caller then sets the attributes, as mprotect_fixup(), madvise,
+ * mbind_range() and userfaultfd do.
+ */
+struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
+				   struct vm_area_struct *prev,
+				   struct vm_area_struct *vma,
+				   unsigned long start, unsigned long end,
+				   enum vapi_change change,
+				   const struct vapi_attrs *attrs);
 
 /* vma_expand(): grow vma to [start, end), absorbing next if it ends there. */
 int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,

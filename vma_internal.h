@@ -46,6 +46,7 @@ typedef unsigned long vm_flags_t;
 #define VM_MAYEXEC	0x00000040UL
 #define VM_MAYSHARE	0x00000080UL
 #define VM_GROWSDOWN	0x00000100UL
+#define VM_UFFD_MISSING	0x00000200UL
 #define VM_PFNMAP	0x00000400UL
 #define VM_LOCKED	0x00002000UL
 #define VM_IO		0x00004000UL
@@ -54,6 +55,7 @@ typedef unsigned long vm_flags_t;
 #define VM_HUGETLB	0x00400000UL
 #define VM_MIXEDMAP	0x10000000UL
 #define VM_SOFTDIRTY	0x08000000UL
+#define VM_DONTDUMP	0x04000000UL
 #define VM_SEALED	(1UL << 63)
 #define VM_SHADOW_STACK	VM_NONE
 #define VM_STACK	VM_GROWSDOWN
@@ -209,13 +211,17 @@ struct vm_userfaultfd_ctx {
 	void *ctx;
 };
 
-/* i_mmap is a count here: nr_vmas VMAs are in the (absent) interval tree. */
+/*
+ * i_mmap is a count here: nr_vmas VMAs are in the (absent) interval tree.
+ * can_writeback says whether the filesystem tracks dirty pages.
+ */
 struct address_space {
 	struct rb_root_cached i_mmap;
 	struct rw_semaphore i_mmap_rwsem;
 	unsigned long flags;
 	atomic_t i_mmap_writable;
 	long nr_vmas;
+	bool can_writeback;
 };
 
 struct file {
@@ -261,6 +267,7 @@ struct vm_area_struct {
 	struct list_head anon_vma_chain;
 	struct mempolicy *vm_policy;
 	struct vm_userfaultfd_ctx vm_userfaultfd_ctx;
+	struct anon_vma_name *anon_name;
 	bool detached;
 	int in_i_mmap;		/* times in its mapping's i_mmap: 0 or 1 */
 	unsigned long magic;	/* VMA_MAGIC_LIVE until freed */
@@ -447,7 +454,11 @@ static inline void mmap_write_downgrade(struct mm_struct *mm) { }
 static inline void mmap_read_unlock(struct mm_struct *mm) { }
 static inline void mmap_write_unlock(struct mm_struct *mm) { }
 
-/* Things this harness has none of: THP, hugetlb, uprobes, uffd, policies. */
+/*
+ * Things this harness has none of: THP, hugetlb, uprobes, uffd write
+ * protection.  Policies, uffd contexts and anon_vma names are the suite's
+ * static objects, compared by address as merges compare them.
+ */
 static inline void vma_adjust_trans_huge(struct vm_area_struct *v,
 					 unsigned long start, unsigned long end,
 					 long adjust_next) { }
@@ -468,9 +479,10 @@ static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *v,
 {
 	return v->vm_userfaultfd_ctx.ctx == ctx.ctx;
 }
+/* Names are the suite's own static objects: no reference counts. */
 static inline struct anon_vma_name *anon_vma_name(struct vm_area_struct *v)
 {
-	return NULL;
+	return v->anon_name;
 }
 static inline bool anon_vma_name_eq(struct anon_vma_name *a,
 				    struct anon_vma_name *b)
@@ -495,7 +507,7 @@ static inline bool vma_soft_dirty_enabled(struct vm_area_struct *vma)
 }
 static inline bool mapping_can_writeback(struct address_space *mapping)
 {
-	return false;
+	return mapping->can_writeback;
 }
 static inline void flush_dcache_mmap_lock(struct address_space *mapping) { }
 static inline void flush_dcache_mmap_unlock(struct address_space *mapping) { }
