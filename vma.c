@@ -44,6 +44,7 @@ enum vop_type {
 	VOP_NAME,
 	VOP_MBIND,
 	VOP_UFFD,
+	VOP_ALL_LOCKS,
 	NR_VOPS
 };
 
@@ -1030,6 +1031,77 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	return got == want;
 }
 
+/* ---- mm_take_all_locks() ---- */
+
+/* The anon_vma's mark that it is locked: bit 0 of its interval tree root. */
+static bool anon_vma_marked(const struct anon_vma *av)
+{
+	return (unsigned long)av->root->rb_root.rb_root.rb_node & 1;
+}
+
+/*
+ * With all locks taken (held), every anon_vma and every mapping of the
+ * mm's VMAs is locked and marked exactly once, and nothing else is held
+ * but mm_all_locks_mutex; without (after the drop, or a take that a
+ * signal interrupted), nothing is held or marked.
+ */
+static bool check_all_locks(struct vma_run *r, bool held)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	long files = 0;
+	unsigned int f;
+
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		struct address_space *mapping;
+
+		if (vma->anon_vma) {
+			ASSERT_EQ(vma->anon_vma->root->rwsem.held, held);
+			ASSERT_EQ(anon_vma_marked(vma->anon_vma), held);
+		}
+		if (!vma->vm_file)
+			continue;
+		mapping = vma->vm_file->f_mapping;
+		ASSERT_EQ(mapping->i_mmap_rwsem.held, held);
+		ASSERT_EQ(test_bit(AS_MM_ALL_LOCKS, &mapping->flags), held);
+	}
+	for (f = 1; f <= NR_FILES; f++) {
+		files += r->files[f].mapping.nr_vmas > 0;
+		if (!r->files[f].mapping.nr_vmas)
+			ASSERT_EQ(r->files[f].mapping.i_mmap_rwsem.held, 0);
+	}
+	/* check_anon_vmas() vouched that every live anon_vma is in use. */
+	if (held)
+		ASSERT_EQ(vma_locks_held, 1 + slab_live("anon_vma") + files);
+	else
+		ASSERT_EQ(vma_locks_held, 0);
+	return true;
+}
+
+/*
+ * mm_take_all_locks() and mm_drop_all_locks(), as mmu notifier
+ * registration brackets its work; c: a signal arrives at the c-th VMA the
+ * take visits (0: none), and then it must have dropped what it took.
+ * The mm does not change, whatever the outcome.
+ */
+static bool op_all_locks(struct vma_run *r, const struct test_op *op)
+{
+	int err;
+
+	vma_signal_countdown = op->c;
+	err = mm_take_all_locks(&r->mm);
+	vma_signal_countdown = 0;
+	if (err) {
+		ASSERT_EQ(err, -EINTR);
+		ASSERT_TRUE(op->c != 0);
+		return check_all_locks(r, false);
+	}
+	if (!check_all_locks(r, true))
+		return false;
+	mm_drop_all_locks(&r->mm);
+	return check_all_locks(r, false);
+}
+
 /* ---- Iteration ---- */
 
 #define MAX_VMAS	512
@@ -1155,6 +1227,7 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_NAME] = { "madvise_name", op_attr, 5 },
 	[VOP_MBIND] = { "mbind", op_attr, 5 },
 	[VOP_UFFD] = { "uffd_register", op_attr, 5 },
+	[VOP_ALL_LOCKS] = { "mm_take_all_locks", op_all_locks, 2 },
 };
 
 static bool vma_has_op(unsigned int type);
@@ -1221,6 +1294,9 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = rng_below(&r->rng, 0x800);
 	else if (is_attr_op(t))
 		op->c = rng_below(&r->rng, NR_ATTRS);
+	else if (t == VOP_ALL_LOCKS)
+		op->c = rng_percent(&r->rng, 50) ? 0 :
+			rng_below(&r->rng, 3 * r->mm.map_count + 2);
 	else if (t == VOP_MAP) {
 		/*
 		 * Few distinct flag sets and files, so that neighbours merge.
@@ -1396,6 +1472,10 @@ static bool vma_has_op(unsigned int type)
 #if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMA_MODIFY_ATTRS)
 	/* vma_modify_flags() alone would merge what the attributes forbid. */
 	if (is_attr_op(type))
+		return false;
+#endif
+#ifndef HAVE_VMA_TAKE_ALL_LOCKS
+	if (type == VOP_ALL_LOCKS)
 		return false;
 #endif
 	return type < NR_VOPS;

@@ -26,6 +26,9 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 		 unsigned long end, pgoff_t pgoff, struct vm_area_struct *insert,
 		 struct vm_area_struct *expand);
 
+/* mm/mmap.c's own, which the extracted mm_take_all_locks() takes. */
+static DEFINE_MUTEX(mm_all_locks_mutex);
+
 /* include/linux/mm.h's in 6.1: __vma_adjust() expanding vma itself. */
 static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, pgoff_t pgoff,

@@ -50,6 +50,8 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
 				pgoff_t pgoff, bool *need_rmap_locks,
 				bool keep_source);
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
+int mm_take_all_locks(struct mm_struct *mm);
+void mm_drop_all_locks(struct mm_struct *mm);
 #endif
 
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);

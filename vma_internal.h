@@ -299,7 +299,13 @@ struct task_struct {
 };
 extern struct task_struct vma_current;
 #define current		(&vma_current)
-#define signal_pending(task)	0
+/*
+ * A signal arrives at the countdown's last step (0: none comes): the
+ * only caller, mm_take_all_locks(), asks once per VMA it visits.
+ */
+extern long vma_signal_countdown;
+#define signal_pending(task)	\
+	(vma_signal_countdown > 0 && --vma_signal_countdown == 0)
 
 extern int sysctl_max_map_count;
 

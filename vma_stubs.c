@@ -12,8 +12,12 @@
 #include <stdio.h>
 #include "vma_internal.h"
 #include "vma_stubs.h"
+#ifdef HAVE_UNLINK_FILE_BATCH
+#include "vma_api.h"	/* mm/vma.h: struct unlink_vma_file_batch */
+#endif
 
 long vma_locks_held;
+long vma_signal_countdown;
 struct task_struct vma_current = { .comm = "maple" };
 int sysctl_max_map_count = 65530;
 const struct vm_operations_struct vma_dummy_vm_ops;
@@ -263,10 +267,19 @@ static void zap_walk(struct ma_state *mas, struct vm_area_struct *vma,
 
 void unlink_file_vma(struct vm_area_struct *vma);
 
-/* What free_pgtables() does besides page tables: unlink anon_vmas and files. */
+/*
+ * What free_pgtables() does besides page tables: unlink anon_vmas and
+ * files, the files in batches where mm/vma.c offers them, as 6.12's
+ * free_pgtables() does (one i_mmap lock per run of VMAs of one file).
+ */
 static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
 		      unsigned long ceiling)
 {
+#ifdef HAVE_UNLINK_FILE_BATCH
+	struct unlink_vma_file_batch vb;
+
+	unlink_file_vma_batch_init(&vb);
+#endif
 	WARN_ON(vma_record.tlb_active <= 0);
 	do {
 		struct vm_area_struct *next = mas_find(mas, ceiling - 1);
@@ -274,10 +287,17 @@ static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
 		if (xa_is_zero(next))
 			next = NULL;
 		unlink_anon_vmas(vma);
+#ifdef HAVE_UNLINK_FILE_BATCH
+		unlink_file_vma_batch_add(&vb, vma);
+#else
 		unlink_file_vma(vma);
+#endif
 		vma_record.pgtables_freed++;
 		vma = next;
 	} while (vma);
+#ifdef HAVE_UNLINK_FILE_BATCH
+	unlink_file_vma_batch_final(&vb);
+#endif
 }
 
 #ifdef HAVE_MM_VMA_C
