@@ -45,6 +45,7 @@ enum vop_type {
 	VOP_MBIND,
 	VOP_UFFD,
 	VOP_ALL_LOCKS,
+	VOP_MMAP_REGION,
 	NR_VOPS
 };
 
@@ -84,11 +85,18 @@ static int close_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return ((addr - VMA_BASE) >> PAGE_SHIFT) % 7 == 3 ? -EINVAL : 0;
 }
 
+/* A driver that wants to hear of first writes to its shared pages. */
+static int close_page_mkwrite(struct vm_fault *vmf)
+{
+	return 0;
+}
+
 static const struct vm_operations_struct file_ops;
 static const struct vm_operations_struct close_ops = {
 	.open = close_open,
 	.close = close_close,
 	.may_split = close_may_split,
+	.page_mkwrite = close_page_mkwrite,
 };
 
 static const struct vm_operations_struct *file_vm_ops(unsigned int file)
@@ -155,10 +163,11 @@ static unsigned long page_of(unsigned long addr)
 	return (addr - VMA_BASE) >> PAGE_SHIFT;
 }
 
-/* Op flag bits: R, W, X, shared (files), locked, special (files). */
+/* Op flag bits: R, W, X, shared (files), locked, special, hugetlb (files). */
 #define FB_SHARED	0x08
 #define FB_LOCKED	0x10
 #define FB_SPECIAL	0x20
+#define FB_HUGETLB	0x40
 
 static unsigned long flags_of(unsigned long bits, unsigned int file)
 {
@@ -171,6 +180,9 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 		flags |= VM_SHARED | VM_MAYSHARE;
 	if (file && (bits & FB_SPECIAL))
 		flags |= VM_PFNMAP | VM_IO;
+	/* Pages as big as small ones: only the paths that test it differ. */
+	if (file && (bits & FB_HUGETLB))
+		flags |= VM_HUGETLB;
 	return flags;
 }
 
@@ -514,6 +526,144 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	return true;
 }
 
+/*
+ * vma_wants_writenotify() and vma_needs_dirty_tracking(), as
+ * vma_set_page_prot() and mprotect() ask them after a change, against
+ * what the VMA's flags, driver and file say: only a shared writable VMA
+ * needs write faults, for a driver with page_mkwrite (files 3, 4) or a
+ * filesystem that writes back (files 2, 4; not under VM_PFNMAP).  A
+ * vm_page_prot that the flags would not give (a driver changed it) turns
+ * the filesystem's reason off.  Half the VMAs are asked with such a one.
+ */
+static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
+{
+	unsigned long flags = vma->vm_flags;
+	unsigned int fnr = file_nr(vma);
+	bool shared_writable = (flags & (VM_WRITE | VM_SHARED)) ==
+			       (VM_WRITE | VM_SHARED);
+	bool mkwrite = vma->vm_ops == &close_ops;
+	bool wb = fnr && !(flags & VM_PFNMAP) &&
+		  r->files[fnr].mapping.can_writeback;
+	bool odd = page_of(vma->vm_start) & 1;
+	pgprot_t prot = vm_get_page_prot(flags);
+	bool wants, dirty;
+
+	if (odd)
+		prot = __pgprot(pgprot_val(prot) | VM_MAYREAD);
+	if (!vapi_writenotify(vma, prot, &wants, &dirty))
+		return true;
+	ASSERT_EQ(wants, shared_writable && (mkwrite || (!odd && wb)));
+	ASSERT_EQ(dirty, shared_writable && (mkwrite || wb));
+	return true;
+}
+
+/* mmap_region op bits above the file number: what the driver's mmap does. */
+#define MAP_HOOK_FAIL	0x10000	/* fails */
+#define MAP_HOOK_FLAGS	0x20000	/* sets VM_DONTDUMP */
+
+static int mmap_hook_fail(struct vm_area_struct *vma)
+{
+	return -ENODEV;
+}
+
+static int mmap_hook_flags(struct vm_area_struct *vma)
+{
+	vma->vm_flags |= VM_DONTDUMP;
+	return 0;
+}
+
+/* What munmap() of the model's pages must leave in the stats. */
+static bool check_unmap_stats(struct vma_run *r)
+{
+	struct mm_struct want;
+
+	model_stats(r, &want);
+	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
+	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm)
+		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu, expected %lu %lu %lu",
+			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
+			  want.total_vm, want.exec_vm, want.data_vm);
+	return !ctx->failed;
+}
+
+/*
+ * Whether mmap_region() must have merged a range the hook gave
+ * VM_DONTDUMP: it tries again only if there is a VMA below.
+ */
+static bool hook_merges(struct vma_run *r, unsigned long first)
+{
+	return vma_model_mapped(&r->model, 0, first) != 0;
+}
+
+/*
+ * mmap(MAP_FIXED) over whatever is mapped, as 6.12's mmap_region() does
+ * it (vapi_mmap_region()): the old VMAs go only once the new one is in;
+ * a failure after their page tables were cleared leaves a hole.  c as for
+ * map, plus what the driver's mmap hook of a new file VMA does
+ * (MAP_HOOK_*): a hook that fails must fail the op with its error (unless
+ * a merge made a new VMA unnecessary) and undo its pages.
+ */
+static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
+{
+	unsigned int fnr = ((op->c >> 8) & 0xff) % (NR_FILES + 1);
+	int (*hook)(struct vm_area_struct *vma) = NULL;
+	unsigned long first, n, flags, mapped;
+	struct vm_area_struct *vma;
+	bool created, gone;
+	pgoff_t pgoff;
+
+	op_range(r, op, &first, &n);
+	flags = flags_of(op->c, fnr);
+	if (!fnr)
+		pgoff = addr_of(first) >> PAGE_SHIFT;
+	else if (op->r & 1)
+		pgoff = (op->r >> 1) % 1024;
+	else
+		pgoff = first;
+	if (fnr && (op->c & MAP_HOOK_FAIL))
+		hook = mmap_hook_fail;
+	else if (fnr && (op->c & MAP_HOOK_FLAGS))
+		hook = mmap_hook_flags;
+	mapped = vma_model_mapped(&r->model, first, n);
+	set_mm_stats(r);
+	vma_record.pages_zapped = 0;
+	vma = vapi_mmap_region(&r->mm, addr_of(first), addr_of(first + n),
+			       flags, file_of(r, fnr), file_vm_ops(fnr), pgoff,
+			       hook, &created, &gone);
+	if (gone) {
+		vma_model_unmap(&r->model, first, n);
+		if (!check_unmap_stats(r))
+			return false;
+	}
+	/* The old pages, and the new VMA's if its driver failed. */
+	if (IS_ERR(vma) && PTR_ERR(vma) == -ENODEV && hook == mmap_hook_fail)
+		mapped += n;
+	if (vma_record.pages_zapped != (gone ? mapped : 0))
+		test_fail(__FILE__, __LINE__, "mmap_region zapped %lu pages, expected %lu",
+			  vma_record.pages_zapped, gone ? mapped : 0);
+	if (IS_ERR(vma)) {
+		r->result = PTR_ERR(vma);
+		if (r->result == -ENODEV && hook == mmap_hook_fail)
+			return !ctx->failed;
+		/* Only the gathering splits, which a driver may refuse. */
+		return expected_error(r, PTR_ERR(vma), !gone);
+	}
+	ASSERT_TRUE(gone);
+	if (created && vma->vm_ops == &close_ops)
+		r->close_vmas++;
+	if (!check_writenotify(r, vma))
+		return false;
+	/* The hook ran only if no merge came first. */
+	if (hook == mmap_hook_flags)
+		flags |= vma->vm_flags & VM_DONTDUMP;
+	vma_model_map(&r->model, first, n, flags, fnr, pgoff, 0);
+	if (!(flags & VM_DONTDUMP) || hook_merges(r, first)) {
+		add_merge_pt(r, first, true);
+		add_merge_pt(r, first + n, false);
+	}
+	return !ctx->failed;
+}
+
 /* What an mprotect-like loop changes: flags from op bits, or one attribute. */
 struct vma_change {
 	enum vapi_change what;
@@ -531,7 +681,7 @@ static bool change_attrs(const struct vma_change *ch,
 			 unsigned long end, struct vapi_attrs *a)
 {
 	unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL |
-			     VM_UFFD_MISSING;
+			     VM_UFFD_MISSING | VM_HUGETLB;
 
 	a->flags = vma->vm_flags;
 	a->name = vma->anon_name;
@@ -595,6 +745,8 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	vma->anon_name = a.name;
 	vma->vm_policy = a.policy;
 	vma->vm_userfaultfd_ctx = a.uffd;
+	if (!check_writenotify(r, vma))
+		return 0;
 	attrs_of(vma, &ma);
 	vma_model_set_flags(&r->model, first, n, a.flags);
 	vma_model_set_attrs(&r->model, first, n, &ma);
@@ -1213,7 +1365,7 @@ struct vop_info {
 };
 
 static const struct vop_info vop_info[NR_VOPS] = {
-	[VOP_MAP] = { "map", op_map, 30 },
+	[VOP_MAP] = { "map", op_map, 15 },
 	[VOP_UNMAP] = { "unmap", op_unmap, 12 },
 	[VOP_MPROTECT] = { "mprotect", op_mprotect, 20 },
 	[VOP_FAULT] = { "fault", op_fault, 10 },
@@ -1228,6 +1380,7 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_MBIND] = { "mbind", op_attr, 5 },
 	[VOP_UFFD] = { "uffd_register", op_attr, 5 },
 	[VOP_ALL_LOCKS] = { "mm_take_all_locks", op_all_locks, 2 },
+	[VOP_MMAP_REGION] = { "mmap_region", op_mmap_region, 15 },
 };
 
 static bool vma_has_op(unsigned int type);
@@ -1280,7 +1433,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	op->a = gen_page(r);
 	op->b = rng_percent(&r->rng, 70) ? rng_range(&r->rng, 1, 6) :
 		rng_range(&r->rng, 1, r->nr_pages / 2);
-	if (t == VOP_MPROTECT || t == VOP_UNMAP || is_attr_op(t))
+	if (t == VOP_MPROTECT || t == VOP_UNMAP || t == VOP_MMAP_REGION ||
+	    is_attr_op(t))
 		op->b = (gen_page(r) - op->a) % r->nr_pages + 1;
 	/*
 	 * A big space is for many VMAs, and so an mm_mt several levels
@@ -1297,7 +1451,7 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	else if (t == VOP_ALL_LOCKS)
 		op->c = rng_percent(&r->rng, 50) ? 0 :
 			rng_below(&r->rng, 3 * r->mm.map_count + 2);
-	else if (t == VOP_MAP) {
+	else if (t == VOP_MAP || t == VOP_MMAP_REGION) {
 		/*
 		 * Few distinct flag sets and files, so that neighbours merge.
 		 * One draw per statement: C leaves the order of draws within
@@ -1306,6 +1460,11 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
 			0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0);
 		op->c |= rng_below(&r->rng, NR_FILES + 1) << 8;
+		if (rng_percent(&r->rng, 5))
+			op->c |= FB_HUGETLB;
+		if (t == VOP_MMAP_REGION && rng_percent(&r->rng, 20))
+			op->c |= rng_percent(&r->rng, 50) ? MAP_HOOK_FAIL :
+				 MAP_HOOK_FLAGS;
 	}
 	else
 		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
@@ -1331,6 +1490,8 @@ static void init_run(struct vma_run *r, uint64_t seed)
 		atomic_long_set(&r->files[f].f_count, 1);
 		r->files[f].f_mapping = &r->files[f].mapping;
 		r->files[f].id = f;
+		/* Files 2 and 4 are on a filesystem that writes back. */
+		r->files[f].mapping.can_writeback = !(f & 1);
 	}
 	/*
 	 * Memory fails only where the config says (unless options said more).
@@ -1476,6 +1637,10 @@ static bool vma_has_op(unsigned int type)
 #endif
 #ifndef HAVE_VMA_TAKE_ALL_LOCKS
 	if (type == VOP_ALL_LOCKS)
+		return false;
+#endif
+#if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMS_GATHER)
+	if (type == VOP_MMAP_REGION)
 		return false;
 #endif
 	return type < NR_VOPS;

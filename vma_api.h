@@ -70,6 +70,22 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 				pgoff_t pgoff, bool *created);
 
 /*
+ * mmap_region() over [start, end) whatever is mapped there (MAP_FIXED),
+ * with the driver's mmap hook (may be NULL) for a file: 6.12 gathers the
+ * old VMAs, clears their page tables, then merges or links the new VMA
+ * and only then frees the old ones; 6.1 unmaps them first.  On failure
+ * *gone says whether the old mappings are gone anyway (6.12 cannot put
+ * back VMAs whose page tables it cleared, and leaves a hole as 6.1 does).
+ */
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone);
+
+/*
  * What a modify call changes: vm_flags (mprotect, mlock), the anon_vma name
  * with the flags (madvise), the memory policy (mbind), or the userfaultfd
  * context with the flags (userfaultfd register and unregister).
@@ -123,6 +139,13 @@ struct vm_area_struct *vapi_extend(struct mm_struct *mm,
 
 /* brk() growing: do_brk_flags() on [addr, addr + len), free pages. */
 int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
+
+/*
+ * vma_wants_writenotify(vma, prot) and vma_needs_dirty_tracking(vma) into
+ * *wants and *dirty; false if the tree has them not in mm/vma.c.
+ */
+bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
+		      bool *dirty);
 
 /* The kernel's own validate_mm() (static in 6.1's mm/mmap.c). */
 void vapi_validate_mm(struct mm_struct *mm);

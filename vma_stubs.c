@@ -267,38 +267,66 @@ static void zap_walk(struct ma_state *mas, struct vm_area_struct *vma,
 
 void unlink_file_vma(struct vm_area_struct *vma);
 
+/* The next VMA free_pgtables() visits, below ceiling. */
+static struct vm_area_struct *free_next(struct ma_state *mas,
+					unsigned long ceiling)
+{
+	struct vm_area_struct *next = mas_find(mas, ceiling - 1);
+
+	return xa_is_zero(next) ? NULL : next;
+}
+
+#ifdef HAVE_UNLINK_FILE_BATCH
 /*
- * What free_pgtables() does besides page tables: unlink anon_vmas and
- * files, the files in batches where mm/vma.c offers them, as 6.12's
- * free_pgtables() does (one i_mmap lock per run of VMAs of one file).
+ * What 6.12's free_pgtables() does besides page tables: unlink anon_vmas
+ * and files, a hugetlb VMA's file alone, the others' in one batch per
+ * run of VMAs it frees together (one i_mmap lock per run of one file).
  */
 static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
 		      unsigned long ceiling)
 {
-#ifdef HAVE_UNLINK_FILE_BATCH
 	struct unlink_vma_file_batch vb;
 
-	unlink_file_vma_batch_init(&vb);
-#endif
 	WARN_ON(vma_record.tlb_active <= 0);
 	do {
-		struct vm_area_struct *next = mas_find(mas, ceiling - 1);
+		struct vm_area_struct *next = free_next(mas, ceiling);
 
-		if (xa_is_zero(next))
-			next = NULL;
 		unlink_anon_vmas(vma);
-#ifdef HAVE_UNLINK_FILE_BATCH
+		vma_record.pgtables_freed++;
+		if (is_vm_hugetlb_page(vma)) {
+			unlink_file_vma(vma);
+			vma = next;
+			continue;
+		}
+		unlink_file_vma_batch_init(&vb);
 		unlink_file_vma_batch_add(&vb, vma);
+		while (next && !is_vm_hugetlb_page(next)) {
+			vma = next;
+			next = free_next(mas, ceiling);
+			unlink_anon_vmas(vma);
+			unlink_file_vma_batch_add(&vb, vma);
+			vma_record.pgtables_freed++;
+		}
+		unlink_file_vma_batch_final(&vb);
+		vma = next;
+	} while (vma);
+}
 #else
+/* What free_pgtables() does besides page tables: unlink anon_vmas and files. */
+static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
+		      unsigned long ceiling)
+{
+	WARN_ON(vma_record.tlb_active <= 0);
+	do {
+		struct vm_area_struct *next = free_next(mas, ceiling);
+
+		unlink_anon_vmas(vma);
 		unlink_file_vma(vma);
-#endif
 		vma_record.pgtables_freed++;
 		vma = next;
 	} while (vma);
-#ifdef HAVE_UNLINK_FILE_BATCH
-	unlink_file_vma_batch_final(&vb);
-#endif
 }
+#endif
 
 #ifdef HAVE_MM_VMA_C
 void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
