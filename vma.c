@@ -46,6 +46,7 @@ enum vop_type {
 	VOP_UFFD,
 	VOP_ALL_LOCKS,
 	VOP_MMAP_REGION,
+	VOP_MSEAL,
 	NR_VOPS
 };
 
@@ -60,6 +61,7 @@ struct vma_run {
 	unsigned long injected;		/* allocation failures before this op */
 	long result;			/* what the op returned, for --layout */
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
+	bool sealed;			/* the range unmapped holds a sealed page */
 	/* Page boundaries where this op obliges the kernel to merge. */
 	unsigned long merge_pts[MAX_MERGE_PTS];
 	unsigned int nr_merge_pts;
@@ -260,6 +262,9 @@ static bool expected_error(struct vma_run *r, int err, bool may_split)
 	}
 	if (err == -EINVAL && may_split)
 		return true;
+	/* Sealed VMAs may not be unmapped (vms_gather_munmap_vmas()). */
+	if (err == -EPERM && r->sealed)
+		return true;
 	test_fail(__FILE__, __LINE__, "unexpected error %d", err);
 	return false;
 }
@@ -334,31 +339,36 @@ static bool check_vma_links(struct vma_run *r, struct vm_area_struct *vma)
 	return true;
 }
 
-/* Every anon_vma's counts equal the VMAs that use it; none leaked. */
+/*
+ * Every anon_vma's counts equal the VMAs that use it; none leaked.  The
+ * users are counted in each anon_vma's scratch field first: one pass each,
+ * not one per pair of VMAs, on the spaces of a thousand VMAs.
+ */
 static bool check_anon_vmas(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
-	struct vm_area_struct *vma, *other;
+	struct vm_area_struct *vma;
 	long anon_vmas = 0, chains = 0;
 
+	mas_for_each(&mas, vma, ULONG_MAX)
+		if (vma->anon_vma)
+			vma->anon_vma->users = 0;
+	mas_set(&mas, 0);
 	mas_for_each(&mas, vma, ULONG_MAX) {
-		MA_STATE(m2, &r->mm.mm_mt, 0, 0);
-		long users = 0;
-		bool first = true;
-
 		if (!vma->anon_vma)
 			continue;
 		chains++;
-		mas_for_each(&m2, other, ULONG_MAX) {
-			if (other->anon_vma != vma->anon_vma)
-				continue;
-			if (users++ == 0)
-				first = other == vma;
-		}
-		ASSERT_EQ(vma->anon_vma->nr_chains, users);
-		ASSERT_EQ(vma->anon_vma->num_active_vmas, users);
-		ASSERT_EQ(vma->anon_vma->in_tree, users);
-		anon_vmas += first;
+		anon_vmas += vma->anon_vma->users++ == 0;
+	}
+	mas_set(&mas, 0);
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		struct anon_vma *av = vma->anon_vma;
+
+		if (!av)
+			continue;
+		ASSERT_EQ(av->nr_chains, av->users);
+		ASSERT_EQ(av->num_active_vmas, av->users);
+		ASSERT_EQ(av->in_tree, av->users);
 	}
 	ASSERT_EQ(slab_live("anon_vma"), anon_vmas);
 	ASSERT_EQ(slab_live("anon_vma_chain"), chains);
@@ -451,25 +461,49 @@ static bool check_mm(struct vma_run *r)
 
 /* ---- Ops ---- */
 
-/* munmap(): do_vmi_munmap(); the stats and zapped pages must add up. */
-static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+/* What munmap() of the model's pages must leave in the stats. */
+static bool check_unmap_stats(struct vma_run *r)
 {
-	unsigned long mapped = vma_model_mapped(&r->model, first, n);
 	struct mm_struct want;
-	int err;
 
-	set_mm_stats(r);
-	vma_record.pages_zapped = 0;
-	err = vapi_munmap(&r->mm, addr_of(first), n << PAGE_SHIFT);
-	if (err)
-		return err;
-	vma_model_unmap(&r->model, first, n);
 	model_stats(r, &want);
 	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
 	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm)
 		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu, expected %lu %lu %lu",
 			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
 			  want.total_vm, want.exec_vm, want.data_vm);
+	return !ctx->failed;
+}
+
+/* Whether [first, first + n) holds a sealed page, which munmap refuses. */
+static bool model_sealed(struct vma_run *r, unsigned long first,
+			 unsigned long n)
+{
+	unsigned long i;
+
+	for (i = first; i < first + n; i++)
+		if (r->model.pages[i].flags & VM_SEALED)
+			return true;
+	return false;
+}
+
+/* munmap(): do_vmi_munmap(); the stats and zapped pages must add up. */
+static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+{
+	unsigned long mapped = vma_model_mapped(&r->model, first, n);
+	int err;
+
+	set_mm_stats(r);
+	vma_record.pages_zapped = 0;
+	r->sealed = model_sealed(r, first, n);
+	err = vapi_munmap(&r->mm, addr_of(first), n << PAGE_SHIFT);
+	if (err)
+		return err;
+	if (r->sealed)
+		test_fail(__FILE__, __LINE__, "munmap of [%#lx, %#lx) succeeded over sealed pages",
+			  addr_of(first), addr_of(first + n));
+	vma_model_unmap(&r->model, first, n);
+	check_unmap_stats(r);
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "munmap zapped %lu pages, expected %lu",
 			  vma_record.pages_zapped, mapped);
@@ -572,20 +606,6 @@ static int mmap_hook_flags(struct vm_area_struct *vma)
 	return 0;
 }
 
-/* What munmap() of the model's pages must leave in the stats. */
-static bool check_unmap_stats(struct vma_run *r)
-{
-	struct mm_struct want;
-
-	model_stats(r, &want);
-	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
-	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm)
-		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu, expected %lu %lu %lu",
-			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
-			  want.total_vm, want.exec_vm, want.data_vm);
-	return !ctx->failed;
-}
-
 /*
  * Whether mmap_region() must have merged a range the hook gave
  * VM_DONTDUMP: it tries again only if there is a VMA below.
@@ -627,6 +647,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	mapped = vma_model_mapped(&r->model, first, n);
 	set_mm_stats(r);
 	vma_record.pages_zapped = 0;
+	r->sealed = model_sealed(r, first, n);
 	vma = vapi_mmap_region(&r->mm, addr_of(first), addr_of(first + n),
 			       flags, file_of(r, fnr), file_vm_ops(fnr), pgoff,
 			       hook, &created, &gone);
@@ -649,6 +670,9 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		return expected_error(r, PTR_ERR(vma), !gone);
 	}
 	ASSERT_TRUE(gone);
+	if (r->sealed)
+		test_fail(__FILE__, __LINE__, "MAP_FIXED over sealed pages of [%#lx, %#lx) succeeded",
+			  addr_of(first), addr_of(first + n));
 	if (created && vma->vm_ops == &close_ops)
 		r->close_vmas++;
 	if (!check_writenotify(r, vma))
@@ -669,6 +693,7 @@ struct vma_change {
 	enum vapi_change what;
 	unsigned long bits;	/* VAPI_FLAGS: the op's flag bits */
 	unsigned int nr;	/* the others: the attribute's number */
+	bool seal;		/* VAPI_FLAGS: mseal()'s VM_SEALED, not bits */
 };
 
 /*
@@ -690,8 +715,11 @@ static bool change_attrs(const struct vma_change *ch,
 	a->give_up_on_oom = false;
 	switch (ch->what) {
 	case VAPI_FLAGS:
-		a->flags = (vma->vm_flags & keep) |
-			flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL), 0);
+		if (ch->seal)
+			a->flags = vma->vm_flags | VM_SEALED;
+		else
+			a->flags = (vma->vm_flags & (keep | VM_SEALED)) |
+				flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL), 0);
 		break;
 	case VAPI_NAME:
 		/* prctl(PR_SET_VMA_ANON_NAME) names anonymous memory only. */
@@ -731,6 +759,10 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	struct vapi_attrs a;
 	struct vma_attrs ma;
 
+	/* mprotect_fixup() refuses a sealed VMA, changed or not. */
+	*changed = false;
+	if (ch->what == VAPI_FLAGS && !ch->seal && (vma->vm_flags & VM_SEALED))
+		return -EPERM;
 	*changed = change_attrs(ch, vma, start, end, &a);
 	if (!*changed) {
 		*pprev = vma;
@@ -814,6 +846,32 @@ static bool op_mprotect(struct vma_run *r, const struct test_op *op)
 
 	op_range(r, op, &first, &n);
 	err = modify_range(r, first, n, &ch);
+	if (err == -EPERM) {
+		/* Our own refusal (mprotect_fixup()'s), where it met a seal. */
+		r->result = err;
+		return true;
+	}
+	return !err || expected_error(r, err, true);
+}
+
+/*
+ * mseal(): seal every VMA of a range that has no hole (else -ENOMEM and
+ * nothing changes), through vma_modify_flags() as mseal_fixup() does.
+ * Sealed VMAs refuse munmap, MAP_FIXED, mprotect and mremap from then on.
+ */
+static bool op_mseal(struct vma_run *r, const struct test_op *op)
+{
+	struct vma_change ch = { .what = VAPI_FLAGS, .seal = true };
+	unsigned long first, n;
+	int err;
+
+	op_range(r, op, &first, &n);
+	if (vma_model_mapped(&r->model, first, n) != n) {
+		r->result = -ENOMEM;
+		return true;
+	}
+	err = modify_range(r, first, n, &ch);
+	/* A driver may refuse the split, as for mprotect. */
 	return !err || expected_error(r, err, true);
 }
 
@@ -905,7 +963,8 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	struct vma_attrs a;
 	int err;
 
-	if (!vma)
+	/* Sealed VMAs neither grow nor shrink (nor move, below). */
+	if (!vma || (vma->vm_flags & VM_SEALED))
 		return true;
 	attrs_of(vma, &a);
 	first = page_of(vma->vm_start);
@@ -958,7 +1017,7 @@ static bool op_shrink(struct vma_run *r, const struct test_op *op)
 	pgoff_t pgoff;
 	int err;
 
-	if (!vma || vma_pages(vma) < 2)
+	if (!vma || vma_pages(vma) < 2 || (vma->vm_flags & VM_SEALED))
 		return true;
 	if (!(op->c & 1) && vma_model_mapped(&r->model, page_of(vma->vm_end),
 					     r->nr_pages - page_of(vma->vm_end)))
@@ -993,7 +1052,7 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 	unsigned int fnr;
 	pgoff_t pgoff;
 
-	if (!vma)
+	if (!vma || (vma->vm_flags & VM_SEALED))
 		return true;
 	attrs_of(vma, &a);
 	first = page_of(vma->vm_start);
@@ -1033,7 +1092,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	unsigned int fnr;
 	pgoff_t pgoff;
 
-	if (!vma || (vma->vm_flags & VM_SPECIAL))
+	if (!vma || (vma->vm_flags & (VM_SPECIAL | VM_SEALED)))
 		return true;
 	n = min(1 + op->b % 8, page_of(vma->vm_end) - src);
 	n = min(n, gap_pages(r, dst, true));
@@ -1381,12 +1440,17 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_UFFD] = { "uffd_register", op_attr, 5 },
 	[VOP_ALL_LOCKS] = { "mm_take_all_locks", op_all_locks, 2 },
 	[VOP_MMAP_REGION] = { "mmap_region", op_mmap_region, 15 },
+	[VOP_MSEAL] = { "mseal", op_mseal, 2 },
 };
 
 static bool vma_has_op(unsigned int type);
 
-/* ctx->config: address space size in pages, and the GFP_KERNEL fail rate. */
+/*
+ * ctx->config: address space size in pages, the GFP_KERNEL fail rate, and
+ * whether the generator makes mseal ops.
+ */
 #define CONFIG_FAIL_SHIFT	16
+#define CONFIG_SEALS		(1UL << 24)
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -1404,7 +1468,7 @@ static void vma_describe(const struct test_op *op, char *buf, size_t len)
 		 vma_op_name(op->type) ? vma_op_name(op->type) : "?",
 		 op->a, op->b, op->c, (unsigned long long)op->r,
 		 ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1),
-		 ctx->config >> CONFIG_FAIL_SHIFT);
+		 (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff);
 }
 
 /* A page near the edge of a mapping half the time: where splits happen. */
@@ -1419,6 +1483,15 @@ static unsigned long gen_page(struct vma_run *r)
 		       vma->vm_end) % r->nr_pages;
 }
 
+static unsigned long sealed_pages(struct vma_run *r)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < r->nr_pages; i++)
+		n += !!(r->model.pages[i].flags & VM_SEALED);
+	return n;
+}
+
 static void gen_op(struct vma_run *r, struct test_op *op)
 {
 	unsigned int total = 0, pick, t;
@@ -1428,6 +1501,13 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	pick = rng_below(&r->rng, total);
 	for (t = 0; !vma_has_op(t) || pick >= vop_info[t].weight; t++)
 		pick -= vma_has_op(t) ? vop_info[t].weight : 0;
+	/*
+	 * Seals never come off, and a few make most unmaps and mprotects
+	 * fail: only some sequences seal, and only a few pages.
+	 */
+	if (t == VOP_MSEAL && (!(ctx->config & CONFIG_SEALS) ||
+			       sealed_pages(r) > r->nr_pages / 16))
+		t = VOP_MPROTECT;
 	memset(op, 0, sizeof(*op));
 	op->type = t;
 	op->a = gen_page(r);
@@ -1436,6 +1516,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	if (t == VOP_MPROTECT || t == VOP_UNMAP || t == VOP_MMAP_REGION ||
 	    is_attr_op(t))
 		op->b = (gen_page(r) - op->a) % r->nr_pages + 1;
+	else if (t == VOP_MSEAL)
+		op->b = rng_range(&r->rng, 1, 4);
 	/*
 	 * A big space is for many VMAs, and so an mm_mt several levels
 	 * deep: mostly small ops there, so that the VMAs pile up.
@@ -1499,7 +1581,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	 * differently, and compare-trees must see the same ops succeed.
 	 */
 	if (!opts.fail_rate && !opts.layout)
-		slab_faults.kernel_pct = ctx->config >> CONFIG_FAIL_SHIFT;
+		slab_faults.kernel_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 }
 
 static void start_sequence(struct vma_run *r, uint64_t seed)
@@ -1513,6 +1595,8 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	fail = rng_percent(&pick, 50) ? rng_range(&pick, 1, 5) : 0;
 	ctx->config = sizes[rng_below(&pick, ARRAY_SIZE(sizes))] |
 		      fail << CONFIG_FAIL_SHIFT;
+	if (rng_percent(&pick, 15))
+		ctx->config |= CONFIG_SEALS;
 	init_run(r, seed);
 }
 
@@ -1579,12 +1663,26 @@ static bool apply_op(struct vma_run *r)
 }
 
 /* Unmap everything with no failures, then nothing may be left. */
+/* exit_mmap() ignores seals: so does the final unmap. */
+static void unseal_all(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long i;
+
+	mas_for_each(&mas, vma, ULONG_MAX)
+		vma->vm_flags &= ~VM_SEALED;
+	for (i = 0; i < r->nr_pages; i++)
+		r->model.pages[i].flags &= ~VM_SEALED;
+}
+
 static bool end_sequence(struct vma_run *r, bool ok)
 {
 	slab_faults.kernel_pct = 0;
 	slab_faults.nowait_pct = 0;
 	slab_faults.nth = 0;
 	if (ok) {
+		unseal_all(r);
 		ASSERT_EQ(unmap_range(r, 0, r->nr_pages), 0);
 		r->nr_merge_pts = 0;
 		ok = check_mm(r);
@@ -1641,6 +1739,10 @@ static bool vma_has_op(unsigned int type)
 #endif
 #if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMS_GATHER)
 	if (type == VOP_MMAP_REGION)
+		return false;
+#endif
+#ifndef HAVE_VMA_SEAL
+	if (type == VOP_MSEAL)
 		return false;
 #endif
 	return type < NR_VOPS;

@@ -190,6 +190,7 @@ struct anon_vma {
 	long num_active_vmas;
 	long in_tree;		/* chains in the interval tree (rb_root) */
 	unsigned long id;	/* never 0: the model's name for it */
+	long users;		/* the suite's scratch: VMAs seen using it */
 };
 
 struct anon_vma_chain {
