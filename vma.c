@@ -188,6 +188,33 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 	return flags;
 }
 
+/*
+ * map and mmap_region: c holds the flag bits, the file number << 8, and
+ * above it what the driver's mmap hook does (mmap_region only) and
+ * whether the file offset is one page off the contiguous one.
+ */
+#define MAP_FILE(c)	((((c) >> 8) & 0xff) % (NR_FILES + 1))
+#define MAP_HOOK_FAIL	0x10000	/* the hook fails */
+#define MAP_HOOK_FLAGS	0x20000	/* the hook sets VM_DONTDUMP */
+#define MAP_NEAR_PGOFF	0x40000	/* r bit 1: a page after, else before */
+
+/*
+ * A mapping's offset: anonymous memory's is its address; a file's is
+ * contiguous with neighbours mapped the same way, or one page off it
+ * (where merge checks are off by one), or unrelated (r bit 0).
+ */
+static pgoff_t map_pgoff(const struct test_op *op, unsigned long first,
+			 unsigned int fnr)
+{
+	if (!fnr)
+		return addr_of(first) >> PAGE_SHIFT;
+	if (op->c & MAP_NEAR_PGOFF)
+		return op->r & 2 ? first + 1 : first - !!first;
+	if (op->r & 1)
+		return (op->r >> 1) % 1024;
+	return first;
+}
+
 /* Clamp an op's page range to the address space: shrinking makes any args. */
 static void op_range(struct vma_run *r, const struct test_op *op,
 		     unsigned long *first, unsigned long *n)
@@ -528,7 +555,7 @@ static bool op_unmap(struct vma_run *r, const struct test_op *op)
 static bool op_map(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n, start, end, flags;
-	unsigned int fnr = (op->c >> 8) % (NR_FILES + 1);
+	unsigned int fnr = MAP_FILE(op->c);
 	struct vm_area_struct *vma;
 	bool created;
 	pgoff_t pgoff;
@@ -538,12 +565,7 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	start = addr_of(first);
 	end = addr_of(first + n);
 	flags = flags_of(op->c, fnr);
-	if (!fnr)
-		pgoff = start >> PAGE_SHIFT;
-	else if (op->r & 1)
-		pgoff = (op->r >> 1) % 1024;	/* an offset unrelated to the address */
-	else
-		pgoff = first;			/* contiguous with its neighbours */
+	pgoff = map_pgoff(op, first, fnr);
 
 	err = unmap_range(r, first, n);
 	if (err)
@@ -591,10 +613,6 @@ static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 	return true;
 }
 
-/* mmap_region op bits above the file number: what the driver's mmap does. */
-#define MAP_HOOK_FAIL	0x10000	/* fails */
-#define MAP_HOOK_FLAGS	0x20000	/* sets VM_DONTDUMP */
-
 static int mmap_hook_fail(struct vm_area_struct *vma)
 {
 	return -ENODEV;
@@ -625,7 +643,7 @@ static bool hook_merges(struct vma_run *r, unsigned long first)
  */
 static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 {
-	unsigned int fnr = ((op->c >> 8) & 0xff) % (NR_FILES + 1);
+	unsigned int fnr = MAP_FILE(op->c);
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped;
 	struct vm_area_struct *vma;
@@ -634,12 +652,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 
 	op_range(r, op, &first, &n);
 	flags = flags_of(op->c, fnr);
-	if (!fnr)
-		pgoff = addr_of(first) >> PAGE_SHIFT;
-	else if (op->r & 1)
-		pgoff = (op->r >> 1) % 1024;
-	else
-		pgoff = first;
+	pgoff = map_pgoff(op, first, fnr);
 	if (fnr && (op->c & MAP_HOOK_FAIL))
 		hook = mmap_hook_fail;
 	else if (fnr && (op->c & MAP_HOOK_FLAGS))
@@ -1544,6 +1557,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c |= rng_below(&r->rng, NR_FILES + 1) << 8;
 		if (rng_percent(&r->rng, 5))
 			op->c |= FB_HUGETLB;
+		if (rng_percent(&r->rng, 10))
+			op->c |= MAP_NEAR_PGOFF;
 		if (t == VOP_MMAP_REGION && rng_percent(&r->rng, 20))
 			op->c |= rng_percent(&r->rng, 50) ? MAP_HOOK_FAIL :
 				 MAP_HOOK_FLAGS;
