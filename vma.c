@@ -259,6 +259,7 @@ static void model_stats(struct vma_run *r, struct mm_struct *out)
 		if (!p->mapped)
 			continue;
 		out->total_vm++;
+		out->locked_vm += !!(p->flags & VM_LOCKED);
 		if (is_exec_mapping(p->flags))
 			out->exec_vm++;
 		else if (is_stack_mapping(p->flags))
@@ -274,6 +275,7 @@ static void set_mm_stats(struct vma_run *r)
 
 	model_stats(r, &s);
 	r->mm.total_vm = s.total_vm;
+	r->mm.locked_vm = s.locked_vm;
 	r->mm.exec_vm = s.exec_vm;
 	r->mm.stack_vm = s.stack_vm;
 	r->mm.data_vm = s.data_vm;
@@ -495,10 +497,33 @@ static bool check_unmap_stats(struct vma_run *r)
 
 	model_stats(r, &want);
 	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
-	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm)
-		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu, expected %lu %lu %lu",
+	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm ||
+	    r->mm.locked_vm != want.locked_vm)
+		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu locked %lu, expected %lu %lu %lu %lu",
 			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
-			  want.total_vm, want.exec_vm, want.data_vm);
+			  r->mm.locked_vm, want.total_vm, want.exec_vm,
+			  want.data_vm, want.locked_vm);
+	return !ctx->failed;
+}
+
+/* VM_ACCOUNT pages of [first, first + n): what unmapping them unaccounts. */
+static unsigned long model_accounted(struct vma_run *r, unsigned long first,
+				     unsigned long n)
+{
+	unsigned long i, count = 0;
+
+	for (i = first; i < first + n; i++)
+		count += r->model.pages[i].mapped &&
+			 (r->model.pages[i].flags & VM_ACCOUNT);
+	return count;
+}
+
+/* The memory a munmap gave back: the VM_ACCOUNT pages it removed. */
+static bool check_unaccounted(struct vma_run *r, unsigned long want)
+{
+	if (vma_record.unacct_pages != want)
+		test_fail(__FILE__, __LINE__, "munmap unaccounted %lu pages, expected %lu",
+			  vma_record.unacct_pages, want);
 	return !ctx->failed;
 }
 
@@ -518,19 +543,29 @@ static bool model_sealed(struct vma_run *r, unsigned long first,
 static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
 {
 	unsigned long mapped = vma_model_mapped(&r->model, first, n);
+	unsigned long accounted = model_accounted(r, first, n);
 	int err;
 
 	set_mm_stats(r);
 	vma_record.pages_zapped = 0;
+	vma_record.unacct_pages = 0;
 	r->sealed = model_sealed(r, first, n);
 	err = vapi_munmap(&r->mm, addr_of(first), n << PAGE_SHIFT);
-	if (err)
+	if (err) {
+		/* A failed munmap accounts for nothing and zaps nothing. */
+		check_unmap_stats(r);
+		check_unaccounted(r, 0);
+		if (vma_record.pages_zapped)
+			test_fail(__FILE__, __LINE__, "failed munmap zapped %lu pages",
+				  vma_record.pages_zapped);
 		return err;
+	}
 	if (r->sealed)
 		test_fail(__FILE__, __LINE__, "munmap of [%#lx, %#lx) succeeded over sealed pages",
 			  addr_of(first), addr_of(first + n));
 	vma_model_unmap(&r->model, first, n);
 	check_unmap_stats(r);
+	check_unaccounted(r, accounted);
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "munmap zapped %lu pages, expected %lu",
 			  vma_record.pages_zapped, mapped);
@@ -645,7 +680,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 {
 	unsigned int fnr = MAP_FILE(op->c);
 	int (*hook)(struct vm_area_struct *vma) = NULL;
-	unsigned long first, n, flags, mapped;
+	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
 	bool created, gone;
 	pgoff_t pgoff;
@@ -658,8 +693,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	else if (fnr && (op->c & MAP_HOOK_FLAGS))
 		hook = mmap_hook_flags;
 	mapped = vma_model_mapped(&r->model, first, n);
+	accounted = model_accounted(r, first, n);
 	set_mm_stats(r);
 	vma_record.pages_zapped = 0;
+	vma_record.unacct_pages = 0;
 	r->sealed = model_sealed(r, first, n);
 	vma = vapi_mmap_region(&r->mm, addr_of(first), addr_of(first + n),
 			       flags, file_of(r, fnr), file_vm_ops(fnr), pgoff,
@@ -669,6 +706,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		if (!check_unmap_stats(r))
 			return false;
 	}
+	if (!check_unaccounted(r, gone ? accounted : 0))
+		return false;
 	/* The old pages, and the new VMA's if its driver failed. */
 	if (IS_ERR(vma) && PTR_ERR(vma) == -ENODEV && hook == mmap_hook_fail)
 		mapped += n;

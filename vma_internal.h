@@ -518,7 +518,7 @@ static inline bool mapping_can_writeback(struct address_space *mapping)
 }
 static inline void flush_dcache_mmap_lock(struct address_space *mapping) { }
 static inline void flush_dcache_mmap_unlock(struct address_space *mapping) { }
-static inline void vm_unacct_memory(long pages) { }
+void vm_unacct_memory(long pages);	/* recorded (vma_stubs.c) */
 static inline void update_hiwater_rss(struct mm_struct *mm) { }
 static inline void update_hiwater_vm(struct mm_struct *mm) { }
 static inline void lru_add_drain(void) { }

@@ -237,6 +237,11 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 	unlink_anon_vmas(next);
 }
 
+void vm_unacct_memory(long pages)
+{
+	vma_record.unacct_pages += pages;
+}
+
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
 {
 	tlb->mm = mm;
