@@ -1503,6 +1503,7 @@ static bool vma_has_op(unsigned int type);
  */
 #define CONFIG_FAIL_SHIFT	16
 #define CONFIG_SEALS		(1UL << 24)
+#define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -1613,7 +1614,7 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 
 static void init_run(struct vma_run *r, uint64_t seed)
 {
-	unsigned int f;
+	unsigned int f, cfg_pct;
 
 	memset(r, 0, sizeof(*r));
 	rng_seed(&r->rng, seed);
@@ -1636,9 +1637,16 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	 * Memory fails only where the config says (unless options said more).
 	 * --layout with --fail-rate 0 fails none: two trees allocate
 	 * differently, and compare-trees must see the same ops succeed.
+	 * Configs with CONFIG_RATE fail at their rate where that is more than
+	 * the options' (--fail-rate, 1 by default, which left the rates of
+	 * older configs unused: their replays still run as recorded).
 	 */
+	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
-		slab_faults.kernel_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
+		slab_faults.kernel_pct = cfg_pct;
+	else if ((ctx->config & CONFIG_RATE) && !opts.layout &&
+		 cfg_pct > slab_faults.kernel_pct)
+		slab_faults.kernel_pct = cfg_pct;
 }
 
 static void start_sequence(struct vma_run *r, uint64_t seed)
@@ -1651,10 +1659,20 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	rng_seed(&pick, seed ^ 0x766d61);
 	fail = rng_percent(&pick, 50) ? rng_range(&pick, 1, 5) : 0;
 	ctx->config = sizes[rng_below(&pick, ARRAY_SIZE(sizes))] |
-		      fail << CONFIG_FAIL_SHIFT;
+		      fail << CONFIG_FAIL_SHIFT | CONFIG_RATE;
 	/* Not under --layout: 6.1 has no mseal to compare with. */
 	if (rng_percent(&pick, 15) && !opts.layout)
 		ctx->config |= CONFIG_SEALS;
+	/*
+	 * Now and then a space short of memory, where most changes fail: the
+	 * failure paths after a first allocation succeeded (an anon_vma
+	 * cloned for a merge, then no maple node) need two in a row.
+	 */
+	if (fail && rng_percent(&pick, 10)) {
+		fail = rng_range(&pick, 10, 25);
+		ctx->config = (ctx->config & ~(0xffUL << CONFIG_FAIL_SHIFT)) |
+			      fail << CONFIG_FAIL_SHIFT;
+	}
 	init_run(r, seed);
 }
 
