@@ -952,6 +952,37 @@ static bool op_attr(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * Whether the VMAs holding pages a and b = a + 1 may share an anon_vma
+ * (anon_vma_compatible()): adjacent, same file and policy, offsets that
+ * run on, flags that differ in access bits only.
+ */
+static bool model_anon_compatible(struct vma_run *r, unsigned long a)
+{
+	const struct vma_page *pa = &r->model.pages[a], *pb = pa + 1;
+
+	return pa->mapped && pb->mapped && pa->file == pb->file &&
+	       pa->attrs.pol == pb->attrs.pol && pb->pgoff == pa->pgoff + 1 &&
+	       !((pa->flags ^ pb->flags) & ~VM_ACCESS_FLAGS);
+}
+
+/*
+ * What find_mergeable_anon_vma() must find for the VMA of pages
+ * [first, end): the next VMA's anon_vma if that one is compatible, else
+ * the previous one's, else none (their chains are all singular here).
+ */
+static unsigned long model_mergeable_anon(struct vma_run *r,
+					  unsigned long first, unsigned long end)
+{
+	if (end < r->nr_pages && r->model.pages[end].anon &&
+	    model_anon_compatible(r, end - 1))
+		return r->model.pages[end].anon;
+	if (first && r->model.pages[first - 1].anon &&
+	    model_anon_compatible(r, first - 1))
+		return r->model.pages[first - 1].anon;
+	return 0;
+}
+
+/*
  * A first write fault: anon_vma_prepare() reuses a neighbour's anon_vma
  * when find_mergeable_anon_vma() finds one, else allocates one.
  */
@@ -968,7 +999,19 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	 * Half the time, a fresh one, as when the neighbour's anon_vma is
 	 * shared with a child: VMAs with different anon_vmas then meet.
 	 */
-	av = op->b & 1 ? NULL : find_mergeable_anon_vma(vma);
+	if (!(op->b & 1)) {
+		unsigned long want = model_mergeable_anon(r,
+				page_of(vma->vm_start), page_of(vma->vm_end));
+
+		av = find_mergeable_anon_vma(vma);
+		if ((av ? av->id : 0) != want)
+			test_fail(__FILE__, __LINE__, "find_mergeable_anon_vma() of [%#lx, %#lx) found anon_vma %lu, expected %lu",
+				  vma->vm_start, vma->vm_end, av ? av->id : 0, want);
+		if (ctx->failed)
+			return false;
+	} else {
+		av = NULL;
+	}
 	if (!av) {
 		av = vma_anon_vma_alloc();
 		if (!av)
@@ -1163,6 +1206,16 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 		       &need_rmap_locks, keep);
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
+	/*
+	 * A copy merged into a VMA that starts at or below the source in
+	 * the file may be met first by an rmap walk: move_ptes() must then
+	 * take the rmap locks.  A VMA of its own is linked after the moves.
+	 */
+	if (need_rmap_locks != ((new->vm_start != addr_of(dst) ||
+				 new->vm_end != addr_of(dst + n)) &&
+				new->vm_pgoff <= vma->vm_pgoff))
+		test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx) said need_rmap_locks %d",
+			  new->vm_start, new->vm_end, need_rmap_locks);
 	vma_model_map(&r->model, dst, n, flags, fnr, pgoff, anon);
 	vma_model_set_attrs(&r->model, dst, n, &a);
 	/*
