@@ -464,6 +464,8 @@ static bool check_mm(struct vma_run *r)
 
 	ASSERT_EQ(vma_locks_held, 0);
 	ASSERT_EQ(vma_record.tlb_active, 0);
+	/* Only munmap(unlock) may drop it, and the suite takes it again. */
+	ASSERT_EQ(vma_mmap_lock, MMAP_WRITE_LOCKED);
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		/* Each VMA sits at exactly its own range in mm_mt, in order. */
 		ASSERT_EQ(mas.index, vma->vm_start);
@@ -539,8 +541,36 @@ static bool model_sealed(struct vma_run *r, unsigned long first,
 	return false;
 }
 
-/* munmap(): do_vmi_munmap(); the stats and zapped pages must add up. */
-static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+/* unmap op bits in c (0x1f: unused flag bits, as other ops draw them). */
+#define UNMAP_UNLOCK	0x100	/* munmap() drops mmap_lock when done */
+#define UNMAP_RAGGED	0x200	/* a length a byte short of whole pages */
+#define UNMAP_BAD_START	0x400	/* a start inside a page: refused */
+#define UNMAP_NO_LEN	0x800	/* a zero length: refused */
+
+/*
+ * munmap(): do_vmi_munmap(); the stats and zapped pages must add up, and
+ * with UNMAP_UNLOCK the lock must be dropped on success and held on
+ * failure (the suite takes it again).
+ */
+static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
+		     unsigned long how)
+{
+	unsigned long len = (n << PAGE_SHIFT) - (how & UNMAP_RAGGED ? 1 : 0);
+	bool unlock = how & UNMAP_UNLOCK;
+	int err;
+
+	err = vapi_munmap(&r->mm, addr_of(first), len, unlock);
+	if (unlock && vma_mmap_lock != (err ? MMAP_WRITE_LOCKED : MMAP_UNLOCKED))
+		test_fail(__FILE__, __LINE__, "munmap(unlock) returned %d with mmap_lock %s",
+			  err, vma_mmap_lock == MMAP_WRITE_LOCKED ? "held" :
+			  vma_mmap_lock == MMAP_READ_LOCKED ? "read-held" :
+			  "dropped");
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	return err;
+}
+
+static int unmap_range_how(struct vma_run *r, unsigned long first,
+			   unsigned long n, unsigned long how)
 {
 	unsigned long mapped = vma_model_mapped(&r->model, first, n);
 	unsigned long accounted = model_accounted(r, first, n);
@@ -550,7 +580,7 @@ static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
 	vma_record.pages_zapped = 0;
 	vma_record.unacct_pages = 0;
 	r->sealed = model_sealed(r, first, n);
-	err = vapi_munmap(&r->mm, addr_of(first), n << PAGE_SHIFT);
+	err = unmap_how(r, first, n, how);
 	if (err) {
 		/* A failed munmap accounts for nothing and zaps nothing. */
 		check_unmap_stats(r);
@@ -572,13 +602,34 @@ static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
 	return 0;
 }
 
+static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+{
+	return unmap_range_how(r, first, n, 0);
+}
+
+/*
+ * munmap() as the syscall gives it: c's UNMAP_* bits say how; a bad start
+ * or length must be refused with -EINVAL, changing nothing.
+ */
 static bool op_unmap(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n;
 	int err;
 
 	op_range(r, op, &first, &n);
-	err = unmap_range(r, first, n);
+	if (op->c & (UNMAP_BAD_START | UNMAP_NO_LEN)) {
+		unsigned long start = addr_of(first), len = n << PAGE_SHIFT;
+
+		if (op->c & UNMAP_BAD_START)
+			start += 1 + op->r % (PAGE_SIZE - 1);
+		else
+			len = 0;
+		err = vapi_munmap(&r->mm, start, len, false);
+		r->result = err;
+		ASSERT_EQ(err, -EINVAL);
+		return true;
+	}
+	err = unmap_range_how(r, first, n, op->c & (UNMAP_UNLOCK | UNMAP_RAGGED));
 	/* Splitting a close-hook VMA may be refused. */
 	return !err || expected_error(r, err, true);
 }
@@ -1661,6 +1712,15 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	}
 	else
 		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
+	if (t == VOP_UNMAP) {
+		if (rng_percent(&r->rng, 20))
+			op->c |= UNMAP_UNLOCK;
+		if (rng_percent(&r->rng, 10))
+			op->c |= UNMAP_RAGGED;
+		if (rng_percent(&r->rng, 3))
+			op->c |= rng_percent(&r->rng, 50) ? UNMAP_BAD_START :
+				 UNMAP_NO_LEN;
+	}
 	op->r = rng_percent(&r->rng, 70) ? rng_below(&r->rng, 2) << 1 :
 		rng_next(&r->rng);
 }
@@ -1679,6 +1739,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 		      MT_FLAGS_USE_RCU);
 	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
 	vma_current.mm = &r->mm;
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	for (f = 1; f <= NR_FILES; f++) {
 		atomic_long_set(&r->files[f].f_count, 1);
 		r->files[f].f_mapping = &r->files[f].mapping;

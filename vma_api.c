@@ -42,11 +42,12 @@ static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
 
 #ifdef HAVE_MM_VMA_C
 
-int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		bool unlock)
 {
 	VMA_ITERATOR(vmi, mm, start);
 
-	return do_vmi_munmap(&vmi, mm, start, len, NULL, false);
+	return do_vmi_munmap(&vmi, mm, start, len, NULL, unlock);
 }
 
 /* The new VMA of mmap_region() where vma_merge_new_range() found none. */
@@ -347,11 +348,20 @@ void vapi_validate_mm(struct mm_struct *mm)
 
 #else /* 6.1: the VMA code of mm/mmap.c */
 
-int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		bool unlock)
 {
 	MA_STATE(mas, &mm->mm_mt, start, start);
+	int ret = do_mas_munmap(&mas, mm, start, len, NULL, unlock);
 
-	return do_mas_munmap(&mas, mm, start, len, NULL, false);
+	/* __vm_munmap(): 1 is success with the lock downgraded. */
+	if (ret == 1) {
+		mmap_read_unlock(mm);
+		return 0;
+	}
+	if (!ret && unlock)
+		mmap_write_unlock(mm);
+	return ret;
 }
 
 /* mmap_region(): vma_merge() with the VMA before start, else vma_link(). */
@@ -406,7 +416,7 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 
 	*created = false;
 	*gone = false;
-	err = vapi_munmap(mm, start, end - start);
+	err = vapi_munmap(mm, start, end - start, false);
 	if (err)
 		return ERR_PTR(err);
 	*gone = true;

@@ -56,8 +56,13 @@ void mm_drop_all_locks(struct mm_struct *mm);
 
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
 
-/* munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap(). */
-int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/*
+ * munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap() and what its caller
+ * __vm_munmap() does with the lock.  With unlock, the mmap_lock is
+ * dropped when it returns 0, and still held for writing on an error.
+ */
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		bool unlock);
 
 /*
  * mmap_region() on free pages: merge with a neighbour, else link a new VMA

@@ -455,11 +455,41 @@ static inline void vma_close(struct vm_area_struct *v)
 /* Per-VMA locks, mmap_lock: nothing runs concurrently with the suite. */
 static inline void vma_start_write(struct vm_area_struct *vma) { }
 static inline void vma_assert_write_locked(struct vm_area_struct *vma) { }
-static inline void mmap_assert_write_locked(struct mm_struct *mm) { }
-static inline void mmap_assert_locked(struct mm_struct *mm) { }
-static inline void mmap_write_downgrade(struct mm_struct *mm) { }
-static inline void mmap_read_unlock(struct mm_struct *mm) { }
-static inline void mmap_write_unlock(struct mm_struct *mm) { }
+/*
+ * The mmap_lock's state: the suite holds it for writing, but munmap may
+ * be asked to downgrade and drop it (do_vmi_munmap()'s unlock); whoever
+ * asserts it must find it held as they need it.
+ */
+enum { MMAP_UNLOCKED, MMAP_READ_LOCKED, MMAP_WRITE_LOCKED };
+extern int vma_mmap_lock;
+
+static inline void mmap_assert_write_locked(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+}
+
+static inline void mmap_assert_locked(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock == MMAP_UNLOCKED);
+}
+
+static inline void mmap_write_downgrade(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+	vma_mmap_lock = MMAP_READ_LOCKED;
+}
+
+static inline void mmap_read_unlock(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_READ_LOCKED);
+	vma_mmap_lock = MMAP_UNLOCKED;
+}
+
+static inline void mmap_write_unlock(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+	vma_mmap_lock = MMAP_UNLOCKED;
+}
 
 /*
  * Things this harness has none of: THP, hugetlb, uprobes, uffd write

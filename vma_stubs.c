@@ -18,6 +18,7 @@
 
 long vma_locks_held;
 long vma_signal_countdown;
+int vma_mmap_lock = MMAP_WRITE_LOCKED;
 struct task_struct vma_current = { .comm = "maple" };
 int sysctl_max_map_count = 65530;
 const struct vm_operations_struct vma_dummy_vm_ops;
