@@ -308,11 +308,10 @@ static void check_pgtable_bounds(struct mm_struct *mm, unsigned long lo,
 		;
 	if (v)
 		want_ceiling = v->vm_start;
-	if (floor == want_floor && ceiling == want_ceiling)
-		return;
-	printk("free_pgtables(floor %#lx, ceiling %#lx) of VMAs in [%#lx, %#lx): the gap around them is [%#lx, %#lx)\n",
-	       floor, ceiling, lo, hi, want_floor, want_ceiling);
-	WARN_ON(1);
+	if (floor != want_floor || ceiling != want_ceiling)
+		printk("free_pgtables(floor %#lx, ceiling %#lx) of VMAs in [%#lx, %#lx): the gap around them is [%#lx, %#lx)\n",
+		       floor, ceiling, lo, hi, want_floor, want_ceiling);
+	WARN_ON(floor != want_floor || ceiling != want_ceiling);
 }
 
 #ifdef HAVE_UNLINK_FILE_BATCH
