@@ -379,6 +379,9 @@ bool slab_should_fail(gfp_t gfp)
 	unsigned int pct = gfpflags_allow_blocking(gfp) ? f->kernel_pct :
 			   f->nowait_pct;
 
+	/* The kernel promises __GFP_NOFAIL callers memory: never fail them. */
+	if (gfp & __GFP_NOFAIL)
+		return false;
 	if ((f->nth && ++f->count == f->nth) ||
 	    (pct && rng_percent(&f->rng, pct))) {
 		f->injected++;

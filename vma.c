@@ -41,6 +41,12 @@ enum vop_type {
 	VOP_ITER,
 	VOP_BRK,
 	VOP_UNMAPPED_AREA,
+	VOP_NAME,
+	VOP_MBIND,
+	VOP_UFFD,
+	VOP_ALL_LOCKS,
+	VOP_MMAP_REGION,
+	VOP_MSEAL,
 	NR_VOPS
 };
 
@@ -55,6 +61,7 @@ struct vma_run {
 	unsigned long injected;		/* allocation failures before this op */
 	long result;			/* what the op returned, for --layout */
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
+	bool sealed;			/* the range unmapped holds a sealed page */
 	/* Page boundaries where this op obliges the kernel to merge. */
 	unsigned long merge_pts[MAX_MERGE_PTS];
 	unsigned int nr_merge_pts;
@@ -80,11 +87,18 @@ static int close_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return ((addr - VMA_BASE) >> PAGE_SHIFT) % 7 == 3 ? -EINVAL : 0;
 }
 
+/* A driver that wants to hear of first writes to its shared pages. */
+static int close_page_mkwrite(struct vm_fault *vmf)
+{
+	return 0;
+}
+
 static const struct vm_operations_struct file_ops;
 static const struct vm_operations_struct close_ops = {
 	.open = close_open,
 	.close = close_close,
 	.may_split = close_may_split,
+	.page_mkwrite = close_page_mkwrite,
 };
 
 static const struct vm_operations_struct *file_vm_ops(unsigned int file)
@@ -102,6 +116,43 @@ static unsigned int file_nr(const struct vm_area_struct *vma)
 	return vma->vm_file ? vma->vm_file->id : 0;
 }
 
+/*
+ * ---- Attributes: anon_vma names, policies, uffd contexts ----
+ *
+ * Two distinct objects of each, numbered 1 and 2 in the model (0: none).
+ * Merges compare them by address, so VMAs that differ in one never merge.
+ */
+#define NR_ATTRS	3
+
+static struct anon_vma_name attr_names[NR_ATTRS];
+static struct mempolicy attr_pols[NR_ATTRS];
+static int attr_uffd_ctxs[NR_ATTRS];
+
+static struct anon_vma_name *name_of(unsigned int nr)
+{
+	return nr ? &attr_names[nr] : NULL;
+}
+
+static struct mempolicy *pol_of(unsigned int nr)
+{
+	return nr ? &attr_pols[nr] : NULL;
+}
+
+static void *uffd_of(unsigned int nr)
+{
+	return nr ? &attr_uffd_ctxs[nr] : NULL;
+}
+
+/* A pointer that is none of ours comes out as NR_ATTRS or more: a mismatch. */
+static void attrs_of(const struct vm_area_struct *vma, struct vma_attrs *a)
+{
+	int *uffd = vma->vm_userfaultfd_ctx.ctx;
+
+	a->name = vma->anon_name ? vma->anon_name - attr_names : 0;
+	a->pol = vma->vm_policy ? vma->vm_policy - attr_pols : 0;
+	a->uffd = uffd ? uffd - attr_uffd_ctxs : 0;
+}
+
 /* ---- Addresses, flags and the model ---- */
 
 static unsigned long addr_of(unsigned long page)
@@ -114,10 +165,11 @@ static unsigned long page_of(unsigned long addr)
 	return (addr - VMA_BASE) >> PAGE_SHIFT;
 }
 
-/* Op flag bits: R, W, X, shared (files), locked, special (files). */
+/* Op flag bits: R, W, X, shared (files), locked, special, hugetlb (files). */
 #define FB_SHARED	0x08
 #define FB_LOCKED	0x10
 #define FB_SPECIAL	0x20
+#define FB_HUGETLB	0x40
 
 static unsigned long flags_of(unsigned long bits, unsigned int file)
 {
@@ -130,7 +182,37 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 		flags |= VM_SHARED | VM_MAYSHARE;
 	if (file && (bits & FB_SPECIAL))
 		flags |= VM_PFNMAP | VM_IO;
+	/* Pages as big as small ones: only the paths that test it differ. */
+	if (file && (bits & FB_HUGETLB))
+		flags |= VM_HUGETLB;
 	return flags;
+}
+
+/*
+ * map and mmap_region: c holds the flag bits, the file number << 8, and
+ * above it what the driver's mmap hook does (mmap_region only) and
+ * whether the file offset is one page off the contiguous one.
+ */
+#define MAP_FILE(c)	((((c) >> 8) & 0xff) % (NR_FILES + 1))
+#define MAP_HOOK_FAIL	0x10000	/* the hook fails */
+#define MAP_HOOK_FLAGS	0x20000	/* the hook sets VM_DONTDUMP */
+#define MAP_NEAR_PGOFF	0x40000	/* r bit 1: a page after, else before */
+
+/*
+ * A mapping's offset: anonymous memory's is its address; a file's is
+ * contiguous with neighbours mapped the same way, or one page off it
+ * (where merge checks are off by one), or unrelated (r bit 0).
+ */
+static pgoff_t map_pgoff(const struct test_op *op, unsigned long first,
+			 unsigned int fnr)
+{
+	if (!fnr)
+		return addr_of(first) >> PAGE_SHIFT;
+	if (op->c & MAP_NEAR_PGOFF)
+		return op->r & 2 ? first + 1 : first - !!first;
+	if (op->r & 1)
+		return (op->r >> 1) % 1024;
+	return first;
 }
 
 /* Clamp an op's page range to the address space: shrinking makes any args. */
@@ -177,6 +259,7 @@ static void model_stats(struct vma_run *r, struct mm_struct *out)
 		if (!p->mapped)
 			continue;
 		out->total_vm++;
+		out->locked_vm += !!(p->flags & VM_LOCKED);
 		if (is_exec_mapping(p->flags))
 			out->exec_vm++;
 		else if (is_stack_mapping(p->flags))
@@ -192,6 +275,7 @@ static void set_mm_stats(struct vma_run *r)
 
 	model_stats(r, &s);
 	r->mm.total_vm = s.total_vm;
+	r->mm.locked_vm = s.locked_vm;
 	r->mm.exec_vm = s.exec_vm;
 	r->mm.stack_vm = s.stack_vm;
 	r->mm.data_vm = s.data_vm;
@@ -206,6 +290,9 @@ static bool expected_error(struct vma_run *r, int err, bool may_split)
 		return true;
 	}
 	if (err == -EINVAL && may_split)
+		return true;
+	/* Sealed VMAs may not be unmapped (vms_gather_munmap_vmas()). */
+	if (err == -EPERM && r->sealed)
 		return true;
 	test_fail(__FILE__, __LINE__, "unexpected error %d", err);
 	return false;
@@ -223,7 +310,9 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	unsigned long first = page_of(vma->vm_start), n = vma_pages(vma);
 	unsigned long i, anon = vma->anon_vma ? vma->anon_vma->id : 0;
 	unsigned long seen = 0;
+	struct vma_attrs a;
 
+	attrs_of(vma, &a);
 	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
 	ASSERT_TRUE(first + n <= r->nr_pages);
 	for (i = first; i < first + n; i++) {
@@ -236,6 +325,9 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 		ASSERT_EQ(vma->vm_flags & ~VM_SOFTDIRTY, p->flags);
 		ASSERT_EQ(file_nr(vma), p->file);
 		ASSERT_EQ(vma->vm_pgoff + (i - first), p->pgoff);
+		ASSERT_EQ(a.name, p->attrs.name);
+		ASSERT_EQ(a.pol, p->attrs.pol);
+		ASSERT_EQ(a.uffd, p->attrs.uffd);
 		if (p->anon) {
 			if (seen && seen != p->anon)
 				test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) spans anon_vmas %lu and %lu",
@@ -246,8 +338,7 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	}
 	/* The VMA's anon_vma is the one its pages had, or none had one. */
 	ASSERT_EQ(anon, seen);
-	for (i = first; i < first + n; i++)
-		r->model.pages[i].anon = anon;
+	vma_model_set_anon(&r->model, first, n, anon);
 	return true;
 }
 
@@ -277,31 +368,36 @@ static bool check_vma_links(struct vma_run *r, struct vm_area_struct *vma)
 	return true;
 }
 
-/* Every anon_vma's counts equal the VMAs that use it; none leaked. */
+/*
+ * Every anon_vma's counts equal the VMAs that use it; none leaked.  The
+ * users are counted in each anon_vma's scratch field first: one pass each,
+ * not one per pair of VMAs, on the spaces of a thousand VMAs.
+ */
 static bool check_anon_vmas(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
-	struct vm_area_struct *vma, *other;
+	struct vm_area_struct *vma;
 	long anon_vmas = 0, chains = 0;
 
+	mas_for_each(&mas, vma, ULONG_MAX)
+		if (vma->anon_vma)
+			vma->anon_vma->users = 0;
+	mas_set(&mas, 0);
 	mas_for_each(&mas, vma, ULONG_MAX) {
-		MA_STATE(m2, &r->mm.mm_mt, 0, 0);
-		long users = 0;
-		bool first = true;
-
 		if (!vma->anon_vma)
 			continue;
 		chains++;
-		mas_for_each(&m2, other, ULONG_MAX) {
-			if (other->anon_vma != vma->anon_vma)
-				continue;
-			if (users++ == 0)
-				first = other == vma;
-		}
-		ASSERT_EQ(vma->anon_vma->nr_chains, users);
-		ASSERT_EQ(vma->anon_vma->num_active_vmas, users);
-		ASSERT_EQ(vma->anon_vma->in_tree, users);
-		anon_vmas += first;
+		anon_vmas += vma->anon_vma->users++ == 0;
+	}
+	mas_set(&mas, 0);
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		struct anon_vma *av = vma->anon_vma;
+
+		if (!av)
+			continue;
+		ASSERT_EQ(av->nr_chains, av->users);
+		ASSERT_EQ(av->num_active_vmas, av->users);
+		ASSERT_EQ(av->in_tree, av->users);
 	}
 	ASSERT_EQ(slab_live("anon_vma"), anon_vmas);
 	ASSERT_EQ(slab_live("anon_vma_chain"), chains);
@@ -368,6 +464,8 @@ static bool check_mm(struct vma_run *r)
 
 	ASSERT_EQ(vma_locks_held, 0);
 	ASSERT_EQ(vma_record.tlb_active, 0);
+	/* Only munmap(unlock) may drop it, and the suite takes it again. */
+	ASSERT_EQ(vma_mmap_lock, MMAP_WRITE_LOCKED);
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		/* Each VMA sits at exactly its own range in mm_mt, in order. */
 		ASSERT_EQ(mas.index, vma->vm_start);
@@ -394,38 +492,144 @@ static bool check_mm(struct vma_run *r)
 
 /* ---- Ops ---- */
 
-/* munmap(): do_vmi_munmap(); the stats and zapped pages must add up. */
-static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+/* What munmap() of the model's pages must leave in the stats. */
+static bool check_unmap_stats(struct vma_run *r)
+{
+	struct mm_struct want;
+
+	model_stats(r, &want);
+	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
+	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm ||
+	    r->mm.locked_vm != want.locked_vm)
+		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu locked %lu, expected %lu %lu %lu %lu",
+			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
+			  r->mm.locked_vm, want.total_vm, want.exec_vm,
+			  want.data_vm, want.locked_vm);
+	return !ctx->failed;
+}
+
+/* VM_ACCOUNT pages of [first, first + n): what unmapping them unaccounts. */
+static unsigned long model_accounted(struct vma_run *r, unsigned long first,
+				     unsigned long n)
+{
+	unsigned long i, count = 0;
+
+	for (i = first; i < first + n; i++)
+		count += r->model.pages[i].mapped &&
+			 (r->model.pages[i].flags & VM_ACCOUNT);
+	return count;
+}
+
+/* The memory a munmap gave back: the VM_ACCOUNT pages it removed. */
+static bool check_unaccounted(struct vma_run *r, unsigned long want)
+{
+	if (vma_record.unacct_pages != want)
+		test_fail(__FILE__, __LINE__, "munmap unaccounted %lu pages, expected %lu",
+			  vma_record.unacct_pages, want);
+	return !ctx->failed;
+}
+
+/* Whether [first, first + n) holds a sealed page, which munmap refuses. */
+static bool model_sealed(struct vma_run *r, unsigned long first,
+			 unsigned long n)
+{
+	unsigned long i;
+
+	for (i = first; i < first + n; i++)
+		if (r->model.pages[i].flags & VM_SEALED)
+			return true;
+	return false;
+}
+
+/* unmap op bits in c (0x1f: unused flag bits, as other ops draw them). */
+#define UNMAP_UNLOCK	0x100	/* munmap() drops mmap_lock when done */
+#define UNMAP_RAGGED	0x200	/* a length a byte short of whole pages */
+#define UNMAP_BAD_START	0x400	/* a start inside a page: refused */
+#define UNMAP_NO_LEN	0x800	/* a zero length: refused */
+
+/*
+ * munmap(): do_vmi_munmap(); the stats and zapped pages must add up, and
+ * with UNMAP_UNLOCK the lock must be dropped on success and held on
+ * failure (the suite takes it again).
+ */
+static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
+		     unsigned long how)
+{
+	unsigned long len = (n << PAGE_SHIFT) - (how & UNMAP_RAGGED ? 1 : 0);
+	bool unlock = how & UNMAP_UNLOCK;
+	int err;
+
+	err = vapi_munmap(&r->mm, addr_of(first), len, unlock);
+	if (unlock && vma_mmap_lock != (err ? MMAP_WRITE_LOCKED : MMAP_UNLOCKED))
+		test_fail(__FILE__, __LINE__, "munmap(unlock) returned %d with mmap_lock %s",
+			  err, vma_mmap_lock == MMAP_WRITE_LOCKED ? "held" :
+			  vma_mmap_lock == MMAP_READ_LOCKED ? "read-held" :
+			  "dropped");
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	return err;
+}
+
+static int unmap_range_how(struct vma_run *r, unsigned long first,
+			   unsigned long n, unsigned long how)
 {
 	unsigned long mapped = vma_model_mapped(&r->model, first, n);
-	struct mm_struct want;
+	unsigned long accounted = model_accounted(r, first, n);
 	int err;
 
 	set_mm_stats(r);
 	vma_record.pages_zapped = 0;
-	err = vapi_munmap(&r->mm, addr_of(first), n << PAGE_SHIFT);
-	if (err)
+	vma_record.unacct_pages = 0;
+	r->sealed = model_sealed(r, first, n);
+	err = unmap_how(r, first, n, how);
+	if (err) {
+		/* A failed munmap accounts for nothing and zaps nothing. */
+		check_unmap_stats(r);
+		check_unaccounted(r, 0);
+		if (vma_record.pages_zapped)
+			test_fail(__FILE__, __LINE__, "failed munmap zapped %lu pages",
+				  vma_record.pages_zapped);
 		return err;
+	}
+	if (r->sealed)
+		test_fail(__FILE__, __LINE__, "munmap of [%#lx, %#lx) succeeded over sealed pages",
+			  addr_of(first), addr_of(first + n));
 	vma_model_unmap(&r->model, first, n);
-	model_stats(r, &want);
-	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
-	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm)
-		test_fail(__FILE__, __LINE__, "munmap accounting: total %lu exec %lu data %lu, expected %lu %lu %lu",
-			  r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
-			  want.total_vm, want.exec_vm, want.data_vm);
+	check_unmap_stats(r);
+	check_unaccounted(r, accounted);
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "munmap zapped %lu pages, expected %lu",
 			  vma_record.pages_zapped, mapped);
 	return 0;
 }
 
+static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
+{
+	return unmap_range_how(r, first, n, 0);
+}
+
+/*
+ * munmap() as the syscall gives it: c's UNMAP_* bits say how; a bad start
+ * or length must be refused with -EINVAL, changing nothing.
+ */
 static bool op_unmap(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n;
 	int err;
 
 	op_range(r, op, &first, &n);
-	err = unmap_range(r, first, n);
+	if (op->c & (UNMAP_BAD_START | UNMAP_NO_LEN)) {
+		unsigned long start = addr_of(first), len = n << PAGE_SHIFT;
+
+		if (op->c & UNMAP_BAD_START)
+			start += 1 + op->r % (PAGE_SIZE - 1);
+		else
+			len = 0;
+		err = vapi_munmap(&r->mm, start, len, false);
+		r->result = err;
+		ASSERT_EQ(err, -EINVAL);
+		return true;
+	}
+	err = unmap_range_how(r, first, n, op->c & (UNMAP_UNLOCK | UNMAP_RAGGED));
 	/* Splitting a close-hook VMA may be refused. */
 	return !err || expected_error(r, err, true);
 }
@@ -437,7 +641,7 @@ static bool op_unmap(struct vma_run *r, const struct test_op *op)
 static bool op_map(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n, start, end, flags;
-	unsigned int fnr = (op->c >> 8) % (NR_FILES + 1);
+	unsigned int fnr = MAP_FILE(op->c);
 	struct vm_area_struct *vma;
 	bool created;
 	pgoff_t pgoff;
@@ -447,12 +651,7 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	start = addr_of(first);
 	end = addr_of(first + n);
 	flags = flags_of(op->c, fnr);
-	if (!fnr)
-		pgoff = start >> PAGE_SHIFT;
-	else if (op->r & 1)
-		pgoff = (op->r >> 1) % 1024;	/* an offset unrelated to the address */
-	else
-		pgoff = first;			/* contiguous with its neighbours */
+	pgoff = map_pgoff(op, first, fnr);
 
 	err = unmap_range(r, first, n);
 	if (err)
@@ -469,37 +668,236 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	return true;
 }
 
-/* mprotect_fixup(): nothing to do for equal flags, else modify and set. */
-static int mprotect_fixup(struct vma_run *r, struct vma_iterator *vmi,
-			  struct vm_area_struct *vma,
-			  struct vm_area_struct **pprev, unsigned long start,
-			  unsigned long end, unsigned long newflags)
+/*
+ * vma_wants_writenotify() and vma_needs_dirty_tracking(), as
+ * vma_set_page_prot() and mprotect() ask them after a change, against
+ * what the VMA's flags, driver and file say: only a shared writable VMA
+ * needs write faults, for a driver with page_mkwrite (files 3, 4) or a
+ * filesystem that writes back (files 2, 4; not under VM_PFNMAP).  A
+ * vm_page_prot that the flags would not give (a driver changed it) turns
+ * the filesystem's reason off.  Half the VMAs are asked with such a one.
+ */
+static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 {
-	if (newflags == vma->vm_flags) {
-		*pprev = vma;
-		return 0;
-	}
-	vma = vapi_modify_flags(vmi, *pprev, vma, start, end, newflags);
-	if (IS_ERR(vma))
-		return PTR_ERR(vma);
-	*pprev = vma;
-	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(newflags);
-	vma_model_set_flags(&r->model, page_of(start), page_of(end) - page_of(start),
-			    newflags);
-	add_merge_pt(r, page_of(start), true);
-	add_merge_pt(r, page_of(end), false);
+	unsigned long flags = vma->vm_flags;
+	unsigned int fnr = file_nr(vma);
+	bool shared_writable = (flags & (VM_WRITE | VM_SHARED)) ==
+			       (VM_WRITE | VM_SHARED);
+	bool mkwrite = vma->vm_ops == &close_ops;
+	bool wb = fnr && !(flags & VM_PFNMAP) &&
+		  r->files[fnr].mapping.can_writeback;
+	bool odd = page_of(vma->vm_start) & 1;
+	pgprot_t prot = vm_get_page_prot(flags);
+	bool wants, dirty;
+
+	if (odd)
+		prot = __pgprot(pgprot_val(prot) | VM_MAYREAD);
+	if (!vapi_writenotify(vma, prot, &wants, &dirty))
+		return true;
+	ASSERT_EQ(wants, shared_writable && (mkwrite || (!odd && wb)));
+	ASSERT_EQ(dirty, shared_writable && (mkwrite || wb));
+	return true;
+}
+
+static int mmap_hook_fail(struct vm_area_struct *vma)
+{
+	return -ENODEV;
+}
+
+static int mmap_hook_flags(struct vm_area_struct *vma)
+{
+	vma->vm_flags |= VM_DONTDUMP;
 	return 0;
 }
 
 /*
- * mprotect()/mlock(): walk the VMAs of the range with one iterator, as the
- * kernel's loop does, so that an iterator left in the wrong place by a
- * merge or split shows as a VMA skipped or visited twice.  Holes are
- * skipped rather than refused.
+ * Whether mmap_region() must have merged a range the hook gave
+ * VM_DONTDUMP: it tries again only if there is a VMA below.
  */
-static int mprotect_range(struct vma_run *r, unsigned long first,
-			  unsigned long n, unsigned long bits)
+static bool hook_merges(struct vma_run *r, unsigned long first)
+{
+	return vma_model_mapped(&r->model, 0, first) != 0;
+}
+
+/*
+ * mmap(MAP_FIXED) over whatever is mapped, as 6.12's mmap_region() does
+ * it (vapi_mmap_region()): the old VMAs go only once the new one is in;
+ * a failure after their page tables were cleared leaves a hole.  c as for
+ * map, plus what the driver's mmap hook of a new file VMA does
+ * (MAP_HOOK_*): a hook that fails must fail the op with its error (unless
+ * a merge made a new VMA unnecessary) and undo its pages.
+ */
+static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
+{
+	unsigned int fnr = MAP_FILE(op->c);
+	int (*hook)(struct vm_area_struct *vma) = NULL;
+	unsigned long first, n, flags, mapped, accounted;
+	struct vm_area_struct *vma;
+	bool created, gone;
+	pgoff_t pgoff;
+
+	op_range(r, op, &first, &n);
+	flags = flags_of(op->c, fnr);
+	pgoff = map_pgoff(op, first, fnr);
+	if (fnr && (op->c & MAP_HOOK_FAIL))
+		hook = mmap_hook_fail;
+	else if (fnr && (op->c & MAP_HOOK_FLAGS))
+		hook = mmap_hook_flags;
+	mapped = vma_model_mapped(&r->model, first, n);
+	accounted = model_accounted(r, first, n);
+	set_mm_stats(r);
+	vma_record.pages_zapped = 0;
+	vma_record.unacct_pages = 0;
+	r->sealed = model_sealed(r, first, n);
+	vma = vapi_mmap_region(&r->mm, addr_of(first), addr_of(first + n),
+			       flags, file_of(r, fnr), file_vm_ops(fnr), pgoff,
+			       hook, &created, &gone);
+	if (gone) {
+		vma_model_unmap(&r->model, first, n);
+		if (!check_unmap_stats(r))
+			return false;
+	}
+	if (!check_unaccounted(r, gone ? accounted : 0))
+		return false;
+	/* The old pages, and the new VMA's if its driver failed. */
+	if (IS_ERR(vma) && PTR_ERR(vma) == -ENODEV && hook == mmap_hook_fail)
+		mapped += n;
+	if (vma_record.pages_zapped != (gone ? mapped : 0))
+		test_fail(__FILE__, __LINE__, "mmap_region zapped %lu pages, expected %lu",
+			  vma_record.pages_zapped, gone ? mapped : 0);
+	if (IS_ERR(vma)) {
+		r->result = PTR_ERR(vma);
+		if (r->result == -ENODEV && hook == mmap_hook_fail)
+			return !ctx->failed;
+		/* Only the gathering splits, which a driver may refuse. */
+		return expected_error(r, PTR_ERR(vma), !gone);
+	}
+	ASSERT_TRUE(gone);
+	if (r->sealed)
+		test_fail(__FILE__, __LINE__, "MAP_FIXED over sealed pages of [%#lx, %#lx) succeeded",
+			  addr_of(first), addr_of(first + n));
+	if (created && vma->vm_ops == &close_ops)
+		r->close_vmas++;
+	if (!check_writenotify(r, vma))
+		return false;
+	/* The hook ran only if no merge came first. */
+	if (hook == mmap_hook_flags)
+		flags |= vma->vm_flags & VM_DONTDUMP;
+	vma_model_map(&r->model, first, n, flags, fnr, pgoff, 0);
+	if (!(flags & VM_DONTDUMP) || hook_merges(r, first)) {
+		add_merge_pt(r, first, true);
+		add_merge_pt(r, first + n, false);
+	}
+	return !ctx->failed;
+}
+
+/* What an mprotect-like loop changes: flags from op bits, or one attribute. */
+struct vma_change {
+	enum vapi_change what;
+	unsigned long bits;	/* VAPI_FLAGS: the op's flag bits */
+	unsigned int nr;	/* the others: the attribute's number */
+	bool seal;		/* VAPI_FLAGS: mseal()'s VM_SEALED, not bits */
+};
+
+/*
+ * The VMA's attributes after the change, as mprotect(), madvise(),
+ * mbind() and userfaultfd compute them: the flags mprotect keeps, uffd's
+ * VM_UFFD_MISSING with its context.  False if nothing changes.
+ */
+static bool change_attrs(const struct vma_change *ch,
+			 struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, struct vapi_attrs *a)
+{
+	unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL |
+			     VM_UFFD_MISSING | VM_HUGETLB;
+
+	a->flags = vma->vm_flags;
+	a->name = vma->anon_name;
+	a->policy = vma->vm_policy;
+	a->uffd = vma->vm_userfaultfd_ctx;
+	a->give_up_on_oom = false;
+	switch (ch->what) {
+	case VAPI_FLAGS:
+		if (ch->seal)
+			a->flags = vma->vm_flags | VM_SEALED;
+		else
+			a->flags = (vma->vm_flags & (keep | VM_SEALED)) |
+				flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL), 0);
+		break;
+	case VAPI_NAME:
+		/* prctl(PR_SET_VMA_ANON_NAME) names anonymous memory only. */
+		if (vma->vm_file)
+			return false;
+		a->name = name_of(ch->nr);
+		break;
+	case VAPI_POLICY:
+		a->policy = pol_of(ch->nr);
+		break;
+	case VAPI_UFFD:
+		a->uffd.ctx = uffd_of(ch->nr);
+		a->flags = (vma->vm_flags & ~VM_UFFD_MISSING) |
+			   (ch->nr ? VM_UFFD_MISSING : 0);
+		/* userfaultfd_clear_vma() gives up a merge of a whole VMA. */
+		a->give_up_on_oom = !ch->nr && start == vma->vm_start &&
+				    end == vma->vm_end;
+		break;
+	}
+	return a->flags != vma->vm_flags || a->name != vma->anon_name ||
+	       a->policy != vma->vm_policy ||
+	       a->uffd.ctx != vma->vm_userfaultfd_ctx.ctx;
+}
+
+/*
+ * mprotect_fixup() and its madvise, mbind and userfaultfd siblings:
+ * nothing to do for equal attributes, else modify (merge or split) and
+ * set them on the VMA that holds the range.
+ */
+static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
+			struct vm_area_struct *vma,
+			struct vm_area_struct **pprev, unsigned long start,
+			unsigned long end, const struct vma_change *ch,
+			bool *changed)
+{
+	unsigned long first = page_of(start), n = page_of(end) - first;
+	struct vapi_attrs a;
+	struct vma_attrs ma;
+
+	/* mprotect_fixup() refuses a sealed VMA, changed or not. */
+	*changed = false;
+	if (ch->what == VAPI_FLAGS && !ch->seal && (vma->vm_flags & VM_SEALED))
+		return -EPERM;
+	*changed = change_attrs(ch, vma, start, end, &a);
+	if (!*changed) {
+		*pprev = vma;
+		return 0;
+	}
+	vma = vapi_modify(vmi, *pprev, vma, start, end, ch->what, &a);
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
+	*pprev = vma;
+	vma->vm_flags = a.flags;
+	vma->vm_page_prot = vm_get_page_prot(a.flags);
+	vma->anon_name = a.name;
+	vma->vm_policy = a.policy;
+	vma->vm_userfaultfd_ctx = a.uffd;
+	if (!check_writenotify(r, vma))
+		return 0;
+	attrs_of(vma, &ma);
+	vma_model_set_flags(&r->model, first, n, a.flags);
+	vma_model_set_attrs(&r->model, first, n, &ma);
+	add_merge_pt(r, first, true);
+	add_merge_pt(r, first + n, false);
+	return 0;
+}
+
+/*
+ * mprotect()/mlock() and the like: walk the VMAs of the range with one
+ * iterator, as the kernel's loops do, so that an iterator left in the
+ * wrong place by a merge or split shows as a VMA skipped or visited twice.
+ * Holes are skipped rather than refused.
+ */
+static int modify_range(struct vma_run *r, unsigned long first,
+			unsigned long n, const struct vma_change *ch)
 {
 	unsigned long start = addr_of(first), end = addr_of(first + n);
 	unsigned long nstart = start, tmp;
@@ -514,15 +912,13 @@ static int mprotect_range(struct vma_run *r, unsigned long first,
 	if (start > vma->vm_start)
 		prev = vma;
 	for_each_vma_range(vmi, vma, end) {
-		unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL;
-		unsigned long newflags = (vma->vm_flags & keep) |
-			flags_of(bits & ~(FB_SHARED | FB_SPECIAL), 0);
-		bool changed = newflags != vma->vm_flags;
+		bool changed;
 
 		if (nstart < vma->vm_start)
 			nstart = vma->vm_start;
 		tmp = min(vma->vm_end, end);
-		err = mprotect_fixup(r, &vmi, vma, &prev, nstart, tmp, newflags);
+		err = modify_fixup(r, &vmi, vma, &prev, nstart, tmp, ch,
+				   &changed);
 		if (err)
 			break;
 		/*
@@ -547,12 +943,94 @@ static int mprotect_range(struct vma_run *r, unsigned long first,
 
 static bool op_mprotect(struct vma_run *r, const struct test_op *op)
 {
+	struct vma_change ch = { .what = VAPI_FLAGS, .bits = op->c };
 	unsigned long first, n;
 	int err;
 
 	op_range(r, op, &first, &n);
-	err = mprotect_range(r, first, n, op->c);
+	err = modify_range(r, first, n, &ch);
+	if (err == -EPERM) {
+		/* Our own refusal (mprotect_fixup()'s), where it met a seal. */
+		r->result = err;
+		return true;
+	}
 	return !err || expected_error(r, err, true);
+}
+
+/*
+ * mseal(): seal every VMA of a range that has no hole (else -ENOMEM and
+ * nothing changes), through vma_modify_flags() as mseal_fixup() does.
+ * Sealed VMAs refuse munmap, MAP_FIXED, mprotect and mremap from then on.
+ */
+static bool op_mseal(struct vma_run *r, const struct test_op *op)
+{
+	struct vma_change ch = { .what = VAPI_FLAGS, .seal = true };
+	unsigned long first, n;
+	int err;
+
+	op_range(r, op, &first, &n);
+	if (vma_model_mapped(&r->model, first, n) != n) {
+		r->result = -ENOMEM;
+		return true;
+	}
+	err = modify_range(r, first, n, &ch);
+	/* A driver may refuse the split, as for mprotect. */
+	return !err || expected_error(r, err, true);
+}
+
+/*
+ * madvise(MADV_NAME)-like anon_vma naming (file VMAs are left alone),
+ * mbind() and userfaultfd register/unregister over [a, a + b): c is the
+ * name, policy or uffd context (0: none, which unregisters).
+ */
+static bool op_attr(struct vma_run *r, const struct test_op *op)
+{
+	static const enum vapi_change what[] = {
+		[VOP_NAME] = VAPI_NAME,
+		[VOP_MBIND] = VAPI_POLICY,
+		[VOP_UFFD] = VAPI_UFFD,
+	};
+	struct vma_change ch = {
+		.what = what[op->type],
+		.nr = op->c % NR_ATTRS,
+	};
+	unsigned long first, n;
+	int err;
+
+	op_range(r, op, &first, &n);
+	err = modify_range(r, first, n, &ch);
+	return !err || expected_error(r, err, true);
+}
+
+/*
+ * Whether the VMAs holding pages a and b = a + 1 may share an anon_vma
+ * (anon_vma_compatible()): adjacent, same file and policy, offsets that
+ * run on, flags that differ in access bits only.
+ */
+static bool model_anon_compatible(struct vma_run *r, unsigned long a)
+{
+	const struct vma_page *pa = &r->model.pages[a], *pb = pa + 1;
+
+	return pa->mapped && pb->mapped && pa->file == pb->file &&
+	       pa->attrs.pol == pb->attrs.pol && pb->pgoff == pa->pgoff + 1 &&
+	       !((pa->flags ^ pb->flags) & ~VM_ACCESS_FLAGS);
+}
+
+/*
+ * What find_mergeable_anon_vma() must find for the VMA of pages
+ * [first, end): the next VMA's anon_vma if that one is compatible, else
+ * the previous one's, else none (their chains are all singular here).
+ */
+static unsigned long model_mergeable_anon(struct vma_run *r,
+					  unsigned long first, unsigned long end)
+{
+	if (end < r->nr_pages && r->model.pages[end].anon &&
+	    model_anon_compatible(r, end - 1))
+		return r->model.pages[end].anon;
+	if (first && r->model.pages[first - 1].anon &&
+	    model_anon_compatible(r, first - 1))
+		return r->model.pages[first - 1].anon;
+	return 0;
 }
 
 /*
@@ -572,7 +1050,19 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	 * Half the time, a fresh one, as when the neighbour's anon_vma is
 	 * shared with a child: VMAs with different anon_vmas then meet.
 	 */
-	av = op->b & 1 ? NULL : find_mergeable_anon_vma(vma);
+	if (!(op->b & 1)) {
+		unsigned long want = model_mergeable_anon(r,
+				page_of(vma->vm_start), page_of(vma->vm_end));
+
+		av = find_mergeable_anon_vma(vma);
+		if ((av ? av->id : 0) != want)
+			test_fail(__FILE__, __LINE__, "find_mergeable_anon_vma() of [%#lx, %#lx) found anon_vma %lu, expected %lu",
+				  vma->vm_start, vma->vm_end, av ? av->id : 0, want);
+		if (ctx->failed)
+			return false;
+	} else {
+		av = NULL;
+	}
 	if (!av) {
 		av = vma_anon_vma_alloc();
 		if (!av)
@@ -586,8 +1076,8 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	}
 	vma->anon_vma = av;
 	av->num_active_vmas++;
-	vma_model_map(&r->model, page_of(vma->vm_start), vma_pages(vma),
-		      vma->vm_flags, file_nr(vma), vma->vm_pgoff, av->id);
+	vma_model_set_anon(&r->model, page_of(vma->vm_start), vma_pages(vma),
+			   av->id);
 	return true;
 }
 
@@ -616,10 +1106,13 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
 	unsigned long first, last, up, down, gap;
 	struct vm_area_struct *next = NULL;
+	struct vma_attrs a;
 	int err;
 
-	if (!vma)
+	/* Sealed VMAs neither grow nor shrink (nor move, below). */
+	if (!vma || (vma->vm_flags & VM_SEALED))
 		return true;
+	attrs_of(vma, &a);
 	first = page_of(vma->vm_start);
 	last = page_of(vma->vm_end);
 	gap = gap_pages(r, last, true);
@@ -635,6 +1128,7 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 		vma_model_map(&trial, last, up, vma->vm_flags, file_nr(vma),
 			      vma->vm_pgoff + (last - first),
 			      vma->anon_vma ? vma->anon_vma->id : 0);
+		vma_model_set_attrs(&trial, last, up, &a);
 		if (!vma_model_mergeable(&trial, last + gap, false) ||
 		    next->vm_ops == &close_ops || next->vm_pgoff !=
 		    vma->vm_pgoff + (last + gap - first))
@@ -652,6 +1146,8 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 		      vma->vm_pgoff, 0);
 	vma_model_map(&r->model, last, up, vma->vm_flags, file_nr(vma),
 		      vma->vm_pgoff + (last - first + down), 0);
+	vma_model_set_attrs(&r->model, first - down, down, &a);
+	vma_model_set_attrs(&r->model, last, up, &a);
 	return true;
 }
 
@@ -667,7 +1163,7 @@ static bool op_shrink(struct vma_run *r, const struct test_op *op)
 	pgoff_t pgoff;
 	int err;
 
-	if (!vma || vma_pages(vma) < 2)
+	if (!vma || vma_pages(vma) < 2 || (vma->vm_flags & VM_SEALED))
 		return true;
 	if (!(op->c & 1) && vma_model_mapped(&r->model, page_of(vma->vm_end),
 					     r->nr_pages - page_of(vma->vm_end)))
@@ -698,11 +1194,13 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
 	unsigned long first, last, delta;
 	unsigned long flags, anon;
+	struct vma_attrs a;
 	unsigned int fnr;
 	pgoff_t pgoff;
 
-	if (!vma)
+	if (!vma || (vma->vm_flags & VM_SEALED))
 		return true;
+	attrs_of(vma, &a);
 	first = page_of(vma->vm_start);
 	last = page_of(vma->vm_end);
 	delta = min(1 + op->b % 8, gap_pages(r, last, true));
@@ -719,6 +1217,7 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 		return expected_error(r, -ENOMEM, false);
 	}
 	vma_model_map(&r->model, last, delta, flags, fnr, pgoff, anon);
+	vma_model_set_attrs(&r->model, last, delta, &a);
 	add_merge_pt(r, last, true);
 	add_merge_pt(r, last + delta, false);
 	return true;
@@ -735,10 +1234,11 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *new;
 	unsigned long n, flags, anon;
 	bool keep = op->r & 1, need_rmap_locks;
+	struct vma_attrs a;
 	unsigned int fnr;
 	pgoff_t pgoff;
 
-	if (!vma || (vma->vm_flags & VM_SPECIAL))
+	if (!vma || (vma->vm_flags & (VM_SPECIAL | VM_SEALED)))
 		return true;
 	n = min(1 + op->b % 8, page_of(vma->vm_end) - src);
 	n = min(n, gap_pages(r, dst, true));
@@ -747,6 +1247,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	flags = vma->vm_flags;
 	fnr = file_nr(vma);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	attrs_of(vma, &a);
 	pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
 	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
 	if (!fnr && !anon)
@@ -756,7 +1257,18 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 		       &need_rmap_locks, keep);
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
+	/*
+	 * A copy merged into a VMA that starts at or below the source in
+	 * the file may be met first by an rmap walk: move_ptes() must then
+	 * take the rmap locks.  A VMA of its own is linked after the moves.
+	 */
+	if (need_rmap_locks != ((new->vm_start != addr_of(dst) ||
+				 new->vm_end != addr_of(dst + n)) &&
+				new->vm_pgoff <= vma->vm_pgoff))
+		test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx) said need_rmap_locks %d",
+			  new->vm_start, new->vm_end, need_rmap_locks);
 	vma_model_map(&r->model, dst, n, flags, fnr, pgoff, anon);
+	vma_model_set_attrs(&r->model, dst, n, &a);
 	/*
 	 * The copy may have merged with its source and a neighbour that has
 	 * an anon_vma: the source's pages have it now, before the unmap
@@ -886,6 +1398,77 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	return got == want;
 }
 
+/* ---- mm_take_all_locks() ---- */
+
+/* The anon_vma's mark that it is locked: bit 0 of its interval tree root. */
+static bool anon_vma_marked(const struct anon_vma *av)
+{
+	return (unsigned long)av->root->rb_root.rb_root.rb_node & 1;
+}
+
+/*
+ * With all locks taken (held), every anon_vma and every mapping of the
+ * mm's VMAs is locked and marked exactly once, and nothing else is held
+ * but mm_all_locks_mutex; without (after the drop, or a take that a
+ * signal interrupted), nothing is held or marked.
+ */
+static bool check_all_locks(struct vma_run *r, bool held)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	long files = 0;
+	unsigned int f;
+
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		struct address_space *mapping;
+
+		if (vma->anon_vma) {
+			ASSERT_EQ(vma->anon_vma->root->rwsem.held, held);
+			ASSERT_EQ(anon_vma_marked(vma->anon_vma), held);
+		}
+		if (!vma->vm_file)
+			continue;
+		mapping = vma->vm_file->f_mapping;
+		ASSERT_EQ(mapping->i_mmap_rwsem.held, held);
+		ASSERT_EQ(test_bit(AS_MM_ALL_LOCKS, &mapping->flags), held);
+	}
+	for (f = 1; f <= NR_FILES; f++) {
+		files += r->files[f].mapping.nr_vmas > 0;
+		if (!r->files[f].mapping.nr_vmas)
+			ASSERT_EQ(r->files[f].mapping.i_mmap_rwsem.held, 0);
+	}
+	/* check_anon_vmas() vouched that every live anon_vma is in use. */
+	if (held)
+		ASSERT_EQ(vma_locks_held, 1 + slab_live("anon_vma") + files);
+	else
+		ASSERT_EQ(vma_locks_held, 0);
+	return true;
+}
+
+/*
+ * mm_take_all_locks() and mm_drop_all_locks(), as mmu notifier
+ * registration brackets its work; c: a signal arrives at the c-th VMA the
+ * take visits (0: none), and then it must have dropped what it took.
+ * The mm does not change, whatever the outcome.
+ */
+static bool op_all_locks(struct vma_run *r, const struct test_op *op)
+{
+	int err;
+
+	vma_signal_countdown = op->c;
+	err = mm_take_all_locks(&r->mm);
+	vma_signal_countdown = 0;
+	if (err) {
+		ASSERT_EQ(err, -EINTR);
+		ASSERT_TRUE(op->c != 0);
+		return check_all_locks(r, false);
+	}
+	if (!check_all_locks(r, true))
+		return false;
+	mm_drop_all_locks(&r->mm);
+	return check_all_locks(r, false);
+}
+
 /* ---- Iteration ---- */
 
 #define MAX_VMAS	512
@@ -997,9 +1580,9 @@ struct vop_info {
 };
 
 static const struct vop_info vop_info[NR_VOPS] = {
-	[VOP_MAP] = { "map", op_map, 30 },
+	[VOP_MAP] = { "map", op_map, 15 },
 	[VOP_UNMAP] = { "unmap", op_unmap, 12 },
-	[VOP_MPROTECT] = { "mprotect", op_mprotect, 25 },
+	[VOP_MPROTECT] = { "mprotect", op_mprotect, 20 },
 	[VOP_FAULT] = { "fault", op_fault, 10 },
 	[VOP_EXPAND] = { "vma_expand", op_expand, 5 },
 	[VOP_SHRINK] = { "vma_shrink", op_shrink, 4 },
@@ -1008,14 +1591,32 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_ITER] = { "iterate", op_iter, 4 },
 	[VOP_BRK] = { "brk", op_brk, 4 },
 	[VOP_UNMAPPED_AREA] = { "vm_unmapped_area", op_unmapped_area, 4 },
+	[VOP_NAME] = { "madvise_name", op_attr, 5 },
+	[VOP_MBIND] = { "mbind", op_attr, 5 },
+	[VOP_UFFD] = { "uffd_register", op_attr, 5 },
+	[VOP_ALL_LOCKS] = { "mm_take_all_locks", op_all_locks, 2 },
+	[VOP_MMAP_REGION] = { "mmap_region", op_mmap_region, 15 },
+	[VOP_MSEAL] = { "mseal", op_mseal, 2 },
 };
 
-/* ctx->config: address space size in pages, and the GFP_KERNEL fail rate. */
+static bool vma_has_op(unsigned int type);
+
+/*
+ * ctx->config: address space size in pages, the GFP_KERNEL fail rate, and
+ * whether the generator makes mseal ops.
+ */
 #define CONFIG_FAIL_SHIFT	16
+#define CONFIG_SEALS		(1UL << 24)
+#define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
 
 static const char *vma_op_name(unsigned int type)
 {
 	return type < NR_VOPS ? vop_info[type].name : NULL;
+}
+
+static bool is_attr_op(unsigned int type)
+{
+	return type == VOP_NAME || type == VOP_MBIND || type == VOP_UFFD;
 }
 
 static void vma_describe(const struct test_op *op, char *buf, size_t len)
@@ -1024,7 +1625,7 @@ static void vma_describe(const struct test_op *op, char *buf, size_t len)
 		 vma_op_name(op->type) ? vma_op_name(op->type) : "?",
 		 op->a, op->b, op->c, (unsigned long long)op->r,
 		 ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1),
-		 ctx->config >> CONFIG_FAIL_SHIFT);
+		 (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff);
 }
 
 /* A page near the edge of a mapping half the time: where splits happen. */
@@ -1039,6 +1640,15 @@ static unsigned long gen_page(struct vma_run *r)
 		       vma->vm_end) % r->nr_pages;
 }
 
+static unsigned long sealed_pages(struct vma_run *r)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < r->nr_pages; i++)
+		n += !!(r->model.pages[i].flags & VM_SEALED);
+	return n;
+}
+
 static void gen_op(struct vma_run *r, struct test_op *op)
 {
 	unsigned int total = 0, pick, t;
@@ -1048,13 +1658,26 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	pick = rng_below(&r->rng, total);
 	for (t = 0; pick >= vop_info[t].weight; t++)
 		pick -= vop_info[t].weight;
+	/*
+	 * An op this tree lacks is an mprotect, so that every tree makes the
+	 * same ops from a seed (scripts/compare-trees).  Seals never come
+	 * off, and a few make most unmaps and mprotects fail: only some
+	 * sequences seal, and only a few pages.
+	 */
+	if (!vma_has_op(t) || (t == VOP_MSEAL &&
+			       (!(ctx->config & CONFIG_SEALS) ||
+				sealed_pages(r) > r->nr_pages / 16)))
+		t = VOP_MPROTECT;
 	memset(op, 0, sizeof(*op));
 	op->type = t;
 	op->a = gen_page(r);
 	op->b = rng_percent(&r->rng, 70) ? rng_range(&r->rng, 1, 6) :
 		rng_range(&r->rng, 1, r->nr_pages / 2);
-	if (t == VOP_MPROTECT || t == VOP_UNMAP)
+	if (t == VOP_MPROTECT || t == VOP_UNMAP || t == VOP_MMAP_REGION ||
+	    is_attr_op(t))
 		op->b = (gen_page(r) - op->a) % r->nr_pages + 1;
+	else if (t == VOP_MSEAL)
+		op->b = rng_range(&r->rng, 1, 4);
 	/*
 	 * A big space is for many VMAs, and so an mm_mt several levels
 	 * deep: mostly small ops there, so that the VMAs pile up.
@@ -1065,7 +1688,12 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = gen_page(r);
 	else if (t == VOP_UNMAPPED_AREA)
 		op->c = rng_below(&r->rng, 0x800);
-	else if (t == VOP_MAP) {
+	else if (is_attr_op(t))
+		op->c = rng_below(&r->rng, NR_ATTRS);
+	else if (t == VOP_ALL_LOCKS)
+		op->c = rng_percent(&r->rng, 50) ? 0 :
+			rng_below(&r->rng, 3 * r->mm.map_count + 2);
+	else if (t == VOP_MAP || t == VOP_MMAP_REGION) {
 		/*
 		 * Few distinct flag sets and files, so that neighbours merge.
 		 * One draw per statement: C leaves the order of draws within
@@ -1074,16 +1702,32 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
 			0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0);
 		op->c |= rng_below(&r->rng, NR_FILES + 1) << 8;
+		if (rng_percent(&r->rng, 5))
+			op->c |= FB_HUGETLB;
+		if (rng_percent(&r->rng, 10))
+			op->c |= MAP_NEAR_PGOFF;
+		if (t == VOP_MMAP_REGION && rng_percent(&r->rng, 20))
+			op->c |= rng_percent(&r->rng, 50) ? MAP_HOOK_FAIL :
+				 MAP_HOOK_FLAGS;
 	}
 	else
 		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
+	if (t == VOP_UNMAP) {
+		if (rng_percent(&r->rng, 20))
+			op->c |= UNMAP_UNLOCK;
+		if (rng_percent(&r->rng, 10))
+			op->c |= UNMAP_RAGGED;
+		if (rng_percent(&r->rng, 3))
+			op->c |= rng_percent(&r->rng, 50) ? UNMAP_BAD_START :
+				 UNMAP_NO_LEN;
+	}
 	op->r = rng_percent(&r->rng, 70) ? rng_below(&r->rng, 2) << 1 :
 		rng_next(&r->rng);
 }
 
 static void init_run(struct vma_run *r, uint64_t seed)
 {
-	unsigned int f;
+	unsigned int f, cfg_pct;
 
 	memset(r, 0, sizeof(*r));
 	rng_seed(&r->rng, seed);
@@ -1095,18 +1739,28 @@ static void init_run(struct vma_run *r, uint64_t seed)
 		      MT_FLAGS_USE_RCU);
 	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
 	vma_current.mm = &r->mm;
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	for (f = 1; f <= NR_FILES; f++) {
 		atomic_long_set(&r->files[f].f_count, 1);
 		r->files[f].f_mapping = &r->files[f].mapping;
 		r->files[f].id = f;
+		/* Files 2 and 4 are on a filesystem that writes back. */
+		r->files[f].mapping.can_writeback = !(f & 1);
 	}
 	/*
 	 * Memory fails only where the config says (unless options said more).
 	 * --layout with --fail-rate 0 fails none: two trees allocate
 	 * differently, and compare-trees must see the same ops succeed.
+	 * Configs with CONFIG_RATE fail at their rate where that is more than
+	 * the options' (--fail-rate, 1 by default, which left the rates of
+	 * older configs unused: their replays still run as recorded).
 	 */
+	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
-		slab_faults.kernel_pct = ctx->config >> CONFIG_FAIL_SHIFT;
+		slab_faults.kernel_pct = cfg_pct;
+	else if ((ctx->config & CONFIG_RATE) && !opts.layout &&
+		 cfg_pct > slab_faults.kernel_pct)
+		slab_faults.kernel_pct = cfg_pct;
 }
 
 static void start_sequence(struct vma_run *r, uint64_t seed)
@@ -1119,7 +1773,20 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	rng_seed(&pick, seed ^ 0x766d61);
 	fail = rng_percent(&pick, 50) ? rng_range(&pick, 1, 5) : 0;
 	ctx->config = sizes[rng_below(&pick, ARRAY_SIZE(sizes))] |
-		      fail << CONFIG_FAIL_SHIFT;
+		      fail << CONFIG_FAIL_SHIFT | CONFIG_RATE;
+	/* Not under --layout: 6.1 has no mseal to compare with. */
+	if (rng_percent(&pick, 15) && !opts.layout)
+		ctx->config |= CONFIG_SEALS;
+	/*
+	 * Now and then a space short of memory, where most changes fail: the
+	 * failure paths after a first allocation succeeded (an anon_vma
+	 * cloned for a merge, then no maple node) need two in a row.
+	 */
+	if (fail && rng_percent(&pick, 10)) {
+		fail = rng_range(&pick, 10, 25);
+		ctx->config = (ctx->config & ~(0xffUL << CONFIG_FAIL_SHIFT)) |
+			      fail << CONFIG_FAIL_SHIFT;
+	}
 	init_run(r, seed);
 }
 
@@ -1142,6 +1809,7 @@ static void print_layout(struct vma_run *r, bool ok)
 	       ok ? "" : " FAILED");
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		unsigned long av = 0;
+		struct vma_attrs a;
 
 		if (vma->anon_vma) {
 			for (i = 0; i < nr_seen && seen[i] != vma->anon_vma->id; i++)
@@ -1153,6 +1821,9 @@ static void print_layout(struct vma_run *r, bool ok)
 		printf(" %lu-%lu:%lx:f%u@%lx:a%lu", page_of(vma->vm_start),
 		       page_of(vma->vm_end) - 1, vma->vm_flags & ~VM_SOFTDIRTY,
 		       file_nr(vma), vma->vm_pgoff, av);
+		attrs_of(vma, &a);
+		if (a.name || a.pol || a.uffd)
+			printf(":n%u.p%u.u%u", a.name, a.pol, a.uffd);
 	}
 	printf("\n");
 }
@@ -1182,12 +1853,26 @@ static bool apply_op(struct vma_run *r)
 }
 
 /* Unmap everything with no failures, then nothing may be left. */
+/* exit_mmap() ignores seals: so does the final unmap. */
+static void unseal_all(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long i;
+
+	mas_for_each(&mas, vma, ULONG_MAX)
+		vma->vm_flags &= ~VM_SEALED;
+	for (i = 0; i < r->nr_pages; i++)
+		r->model.pages[i].flags &= ~VM_SEALED;
+}
+
 static bool end_sequence(struct vma_run *r, bool ok)
 {
 	slab_faults.kernel_pct = 0;
 	slab_faults.nowait_pct = 0;
 	slab_faults.nth = 0;
 	if (ok) {
+		unseal_all(r);
 		ASSERT_EQ(unmap_range(r, 0, r->nr_pages), 0);
 		r->nr_merge_pts = 0;
 		ok = check_mm(r);
@@ -1233,6 +1918,23 @@ static bool vma_replay(const struct test_op *ops, unsigned long n)
 
 static bool vma_has_op(unsigned int type)
 {
+#if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMA_MODIFY_ATTRS)
+	/* vma_modify_flags() alone would merge what the attributes forbid. */
+	if (is_attr_op(type))
+		return false;
+#endif
+#ifndef HAVE_VMA_TAKE_ALL_LOCKS
+	if (type == VOP_ALL_LOCKS)
+		return false;
+#endif
+#if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMS_GATHER)
+	if (type == VOP_MMAP_REGION)
+		return false;
+#endif
+#ifndef HAVE_VMA_SEAL
+	if (type == VOP_MSEAL)
+		return false;
+#endif
 	return type < NR_VOPS;
 }
 
@@ -1241,7 +1943,8 @@ static void vma_list_ops(FILE *f)
 	unsigned int t;
 
 	for (t = 0; t < NR_VOPS; t++)
-		fprintf(f, "  %-36s yes\n", vop_info[t].name);
+		fprintf(f, "  %-36s %s\n", vop_info[t].name,
+			vma_has_op(t) ? "yes" : "no");
 }
 
 /* One sequence with every check, in this process: ops per second. */

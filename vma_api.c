@@ -26,6 +26,9 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 		 unsigned long end, pgoff_t pgoff, struct vm_area_struct *insert,
 		 struct vm_area_struct *expand);
 
+/* mm/mmap.c's own, which the extracted mm_take_all_locks() takes. */
+static DEFINE_MUTEX(mm_all_locks_mutex);
+
 /* include/linux/mm.h's in 6.1: __vma_adjust() expanding vma itself. */
 static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, pgoff_t pgoff,
@@ -39,11 +42,12 @@ static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
 
 #ifdef HAVE_MM_VMA_C
 
-int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		bool unlock)
 {
 	VMA_ITERATOR(vmi, mm, start);
 
-	return do_vmi_munmap(&vmi, mm, start, len, NULL, false);
+	return do_vmi_munmap(&vmi, mm, start, len, NULL, unlock);
 }
 
 /* The new VMA of mmap_region() where vma_merge_new_range() found none. */
@@ -105,13 +109,183 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 	return link_new_vma(mm, &vmi, start, end, flags, file, ops, pgoff);
 }
 
-struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
-					 struct vm_area_struct *prev,
-					 struct vm_area_struct *vma,
-					 unsigned long start, unsigned long end,
-					 unsigned long newflags)
+#ifdef HAVE_VMS_GATHER
+/*
+ * The driver's mmap hook of a new file VMA, in mmap_region()'s place: on
+ * failure, undo what the driver may have mapped; if it changed the flags,
+ * try the merge again (the vma goes, the merged one is returned).
+ */
+static struct vm_area_struct *mmap_hook(struct vma_merge_struct *vmg,
+					struct vm_area_struct *vma,
+					int (*hook)(struct vm_area_struct *vma))
 {
-	return vma_modify_flags(vmi, prev, vma, start, end, newflags);
+	struct vma_iterator *vmi = vmg->vmi;
+	struct vm_area_struct *merge;
+	int err = hook(vma);
+
+	if (err) {
+		fput(vma->vm_file);
+		vma->vm_file = NULL;
+		vma_iter_set(vmi, vma->vm_end);
+		unmap_region(&vmi->mas, vma, vmg->prev, vmg->next);
+		return ERR_PTR(err);
+	}
+	vma_iter_config(vmi, vma->vm_start, vma->vm_end);
+	if (vma->vm_flags == vmg->flags || !vmg->prev)
+		return vma;
+	vmg->flags = vma->vm_flags;
+	merge = vma_merge_new_range(vmg);
+	if (merge) {
+		fput(vma->vm_file);
+		vm_area_free(vma);
+		return merge;
+	}
+	if (vmg_nomem(vmg)) {
+#ifdef HAVE_BUG_MERGE_NEW_RESET
+		/* The known bug left the iterator on prev (see vapi_map()). */
+		if (!opts.known_bugs)
+			vma_iter_config(vmi, vma->vm_start, vma->vm_end);
+#endif
+		mas_preallocate(&vmi->mas, vma, GFP_KERNEL | __GFP_NOFAIL);
+	}
+	return vma;
+}
+
+/* The new VMA of a MAP_FIXED mmap_region() that merged with nothing. */
+static struct vm_area_struct *mmap_new_vma(struct vma_merge_struct *vmg,
+					   const struct vm_operations_struct *ops,
+					   int (*hook)(struct vm_area_struct *vma),
+					   bool *created)
+{
+	struct vma_iterator *vmi = vmg->vmi;
+	struct vm_area_struct *vma = vm_area_alloc(vmg->mm), *merged;
+
+	if (!vma)
+		return ERR_PTR(-ENOMEM);
+	vma_iter_config(vmi, vmg->start, vmg->end);
+	vma_set_range(vma, vmg->start, vmg->end, vmg->pgoff);
+	vma->vm_flags = vmg->flags;
+	vma->vm_page_prot = vm_get_page_prot(vmg->flags);
+	if (vma_iter_prealloc(vmi, vma)) {
+		vm_area_free(vma);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (vmg->file) {
+		vma->vm_file = get_file(vmg->file);
+		vma->vm_ops = ops;
+		merged = hook ? mmap_hook(vmg, vma, hook) : vma;
+		if (IS_ERR(merged)) {
+			vma_iter_free(vmi);
+			vm_area_free(vma);
+		}
+		if (merged != vma)
+			return merged;
+	}
+	vma_start_write(vma);
+	vma_iter_store(vmi, vma);
+	vmg->mm->map_count++;
+	vma_link_file(vma);
+	*created = true;
+	return vma;
+}
+
+/*
+ * 6.12's __mmap_region(): gather what is mapped in the range (splitting
+ * the VMAs at its ends), clear its page tables while it is still in the
+ * tree, merge or link the new VMA, and only then free the old ones; if
+ * that fails, the old ones are unmapped all the same.
+ */
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	VMG_STATE(vmg, mm, &vmi, start, end, flags, pgoff);
+	struct vma_munmap_struct vms;
+	struct maple_tree mt_detach;
+	struct ma_state mas_detach;
+	struct vm_area_struct *vma;
+	int err;
+
+	*created = false;
+	*gone = false;
+	vmg.file = file;
+	mt_init_flags(&mt_detach, mm->mm_mt.ma_flags & MT_FLAGS_LOCK_MASK);
+	mt_on_stack(mt_detach);
+	mas_init(&mas_detach, &mt_detach, 0);
+	vma = vma_find(&vmi, end);
+	init_vma_munmap(&vms, &vmi, vma, start, end, NULL, false);
+	if (vma) {
+		err = vms_gather_munmap_vmas(&vms, &mas_detach);
+		if (err)
+			return ERR_PTR(err);
+		vmg.next = vms.next;
+		vmg.prev = vms.prev;
+	} else {
+		vmg.next = vma_iter_next_rewind(&vmi, &vmg.prev);
+	}
+	vms_clean_up_area(&vms, &mas_detach);
+	*gone = true;
+	vma = vma_merge_new_range(&vmg);
+	if (!vma) {
+#ifdef HAVE_BUG_MERGE_NEW_RESET
+		if (!opts.known_bugs)
+			vma_iter_set(&vmi, start);
+#endif
+		vma = mmap_new_vma(&vmg, ops, hook, created);
+	}
+	if (IS_ERR(vma)) {
+		vms_abort_munmap_vmas(&vms, &mas_detach);
+		return vma;
+	}
+	vms_complete_munmap_vmas(&vms, &mas_detach);
+	return vma;
+}
+#else
+/* A 6.12 without vms_gather_munmap_vmas(): the op is not run. */
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
+
+struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
+				   struct vm_area_struct *prev,
+				   struct vm_area_struct *vma,
+				   unsigned long start, unsigned long end,
+				   enum vapi_change change,
+				   const struct vapi_attrs *a)
+{
+	switch (change) {
+#ifdef HAVE_VMA_MODIFY_ATTRS
+	case VAPI_NAME:
+		return vma_modify_flags_name(vmi, prev, vma, start, end,
+					     a->flags, a->name);
+	case VAPI_POLICY:
+		return vma_modify_policy(vmi, prev, vma, start, end, a->policy);
+	case VAPI_UFFD:
+#ifdef HAVE_UFFD_GIVE_UP_ON_OOM
+		return vma_modify_flags_uffd(vmi, prev, vma, start, end,
+					     a->flags, a->uffd,
+					     a->give_up_on_oom);
+#else
+		return vma_modify_flags_uffd(vmi, prev, vma, start, end,
+					     a->flags, a->uffd);
+#endif
+#endif
+	default:
+		return vma_modify_flags(vmi, prev, vma, start, end, a->flags);
+	}
 }
 
 int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -155,6 +329,18 @@ int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	return do_brk_flags(&vmi, brkvma, addr, len, 0);
 }
 
+bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
+		      bool *dirty)
+{
+#ifdef HAVE_VMA_WANTS_WRITENOTIFY
+	*wants = vma_wants_writenotify(vma, prot);
+	*dirty = vma_needs_dirty_tracking(vma);
+	return true;
+#else
+	return false;
+#endif
+}
+
 void vapi_validate_mm(struct mm_struct *mm)
 {
 	validate_mm(mm);
@@ -162,11 +348,20 @@ void vapi_validate_mm(struct mm_struct *mm)
 
 #else /* 6.1: the VMA code of mm/mmap.c */
 
-int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		bool unlock)
 {
 	MA_STATE(mas, &mm->mm_mt, start, start);
+	int ret = do_mas_munmap(&mas, mm, start, len, NULL, unlock);
 
-	return do_mas_munmap(&mas, mm, start, len, NULL, false);
+	/* __vm_munmap(): 1 is success with the lock downgraded. */
+	if (ret == 1) {
+		mmap_read_unlock(mm);
+		return 0;
+	}
+	if (!ret && unlock)
+		mmap_write_unlock(mm);
+	return ret;
 }
 
 /* mmap_region(): vma_merge() with the VMA before start, else vma_link(). */
@@ -204,24 +399,89 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * 6.1's mprotect_fixup(): vma_merge() of the range with prev and next, else
- * split it off.  6.1's loop then finds the next VMA afresh; the iterator is
- * left on the VMA that holds the range, where 6.12 leaves it.
+ * 6.1's mmap_region() over mapped pages: unmap them first, then merge, or
+ * link a new VMA after the driver's mmap hook, merging again if the hook
+ * changed the flags.
  */
-struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
-					 struct vm_area_struct *prev,
-					 struct vm_area_struct *vma,
-					 unsigned long start, unsigned long end,
-					 unsigned long newflags)
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone)
+{
+	struct vm_area_struct *prev, *next, *vma, *merge;
+	int err;
+
+	*created = false;
+	*gone = false;
+	err = vapi_munmap(mm, start, end - start, false);
+	if (err)
+		return ERR_PTR(err);
+	*gone = true;
+	if (!hook || !file)
+		return vapi_map(mm, start, end, flags, file, ops, pgoff, created);
+	next = find_vma_prev(mm, start, &prev);
+	merge = vma_merge(mm, prev, start, end, flags, NULL, file, pgoff, NULL,
+			  NULL_VM_UFFD_CTX, NULL);
+	if (merge)
+		return merge;
+	vma = vm_area_alloc(mm);
+	if (!vma)
+		return ERR_PTR(-ENOMEM);
+	vma_set_range(vma, start, end, pgoff);
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	vma->vm_file = get_file(file);
+	vma->vm_ops = ops;
+	err = hook(vma);
+	if (err) {
+		fput(file);
+		vma->vm_file = NULL;
+		unmap_region(mm, &mm->mm_mt, vma, prev, next, start, end);
+		vm_area_free(vma);
+		return ERR_PTR(err);
+	}
+	if (vma->vm_flags != flags && prev) {
+		merge = vma_merge(mm, prev, start, end, vma->vm_flags, NULL,
+				  file, pgoff, NULL, NULL_VM_UFFD_CTX, NULL);
+		if (merge) {
+			fput(file);
+			vm_area_free(vma);
+			return merge;
+		}
+	}
+	if (vma_link(mm, vma)) {
+		fput(file);
+		vm_area_free(vma);
+		return ERR_PTR(-ENOMEM);
+	}
+	*created = true;
+	return vma;
+}
+
+/*
+ * 6.1's mprotect_fixup(), madvise_update_vma(), mbind_range() and
+ * userfaultfd: vma_merge() of the range with prev and next under the new
+ * attributes, else split it off.  6.1's loops then find the next VMA
+ * afresh; the iterator is left on the VMA that holds the range, where
+ * 6.12 leaves it.
+ */
+struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
+				   struct vm_area_struct *prev,
+				   struct vm_area_struct *vma,
+				   unsigned long start, unsigned long end,
+				   enum vapi_change change,
+				   const struct vapi_attrs *a)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	struct vm_area_struct *merged;
 	int err;
 
-	merged = vma_merge(mm, prev, start, end, newflags, vma->anon_vma,
-			   vma->vm_file, pgoff, vma_policy(vma),
-			   vma->vm_userfaultfd_ctx, anon_vma_name(vma));
+	merged = vma_merge(mm, prev, start, end, a->flags, vma->anon_vma,
+			   vma->vm_file, pgoff, a->policy, a->uffd, a->name);
 	if (merged) {
 		vma = merged;
 	} else {
@@ -286,6 +546,13 @@ struct vm_area_struct *vapi_extend(struct mm_struct *mm,
 	if (__vma_adjust(vma, vma->vm_start, end, vma->vm_pgoff, NULL, NULL))
 		return NULL;
 	return vma;
+}
+
+/* 6.1 keeps vma_wants_writenotify() in mm/mmap.c, unextracted. */
+bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
+		      bool *dirty)
+{
+	return false;
 }
 
 /* 6.1's brk(): the VMA below the break by mas_prev(), as it finds it. */

@@ -50,12 +50,19 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
 				pgoff_t pgoff, bool *need_rmap_locks,
 				bool keep_source);
 struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
+int mm_take_all_locks(struct mm_struct *mm);
+void mm_drop_all_locks(struct mm_struct *mm);
 #endif
 
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
 
-/* munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap(). */
-int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/*
+ * munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap() and what its caller
+ * __vm_munmap() does with the lock.  With unlock, the mmap_lock is
+ * dropped when it returns 0, and still held for writing on an error.
+ */
+int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+		bool unlock);
 
 /*
  * mmap_region() on free pages: merge with a neighbour, else link a new VMA
@@ -68,15 +75,55 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 				pgoff_t pgoff, bool *created);
 
 /*
- * mprotect_fixup()'s merge or split of [start, end) of vma: the VMA that
- * holds the range now, with vmi on it, or an ERR_PTR.  The caller sets the
- * flags.
+ * mmap_region() over [start, end) whatever is mapped there (MAP_FIXED),
+ * with the driver's mmap hook (may be NULL) for a file: 6.12 gathers the
+ * old VMAs, clears their page tables, then merges or links the new VMA
+ * and only then frees the old ones; 6.1 unmaps them first.  On failure
+ * *gone says whether the old mappings are gone anyway (6.12 cannot put
+ * back VMAs whose page tables it cleared, and leaves a hole as 6.1 does).
  */
-struct vm_area_struct *vapi_modify_flags(struct vma_iterator *vmi,
-					 struct vm_area_struct *prev,
-					 struct vm_area_struct *vma,
-					 unsigned long start, unsigned long end,
-					 unsigned long newflags);
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone);
+
+/*
+ * What a modify call changes: vm_flags (mprotect, mlock), the anon_vma name
+ * with the flags (madvise), the memory policy (mbind), or the userfaultfd
+ * context with the flags (userfaultfd register and unregister).
+ */
+enum vapi_change {
+	VAPI_FLAGS,
+	VAPI_NAME,
+	VAPI_POLICY,
+	VAPI_UFFD,
+};
+
+/* The VMA's attributes after the change; the rest stays the VMA's own. */
+struct vapi_attrs {
+	unsigned long flags;
+	struct anon_vma_name *name;
+	struct mempolicy *policy;
+	struct vm_userfaultfd_ctx uffd;
+	bool give_up_on_oom;	/* userfaultfd_clear_vma() of a whole VMA */
+};
+
+/*
+ * The callers' merge or split of [start, end) of vma (6.12: the
+ * vma_modify_*() of the change, 6.1: vma_merge() and split_vma()): the
+ * VMA that holds the range now, with vmi on it, or an ERR_PTR.  The
+ * caller then sets the attributes, as mprotect_fixup(), madvise,
+ * mbind_range() and userfaultfd do.
+ */
+struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
+				   struct vm_area_struct *prev,
+				   struct vm_area_struct *vma,
+				   unsigned long start, unsigned long end,
+				   enum vapi_change change,
+				   const struct vapi_attrs *attrs);
 
 /* vma_expand(): grow vma to [start, end), absorbing next if it ends there. */
 int vapi_expand(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -97,6 +144,13 @@ struct vm_area_struct *vapi_extend(struct mm_struct *mm,
 
 /* brk() growing: do_brk_flags() on [addr, addr + len), free pages. */
 int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
+
+/*
+ * vma_wants_writenotify(vma, prot) and vma_needs_dirty_tracking(vma) into
+ * *wants and *dirty; false if the tree has them not in mm/vma.c.
+ */
+bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
+		      bool *dirty);
 
 /* The kernel's own validate_mm() (static in 6.1's mm/mmap.c). */
 void vapi_validate_mm(struct mm_struct *mm);

@@ -46,6 +46,7 @@ typedef unsigned long vm_flags_t;
 #define VM_MAYEXEC	0x00000040UL
 #define VM_MAYSHARE	0x00000080UL
 #define VM_GROWSDOWN	0x00000100UL
+#define VM_UFFD_MISSING	0x00000200UL
 #define VM_PFNMAP	0x00000400UL
 #define VM_LOCKED	0x00002000UL
 #define VM_IO		0x00004000UL
@@ -54,6 +55,7 @@ typedef unsigned long vm_flags_t;
 #define VM_HUGETLB	0x00400000UL
 #define VM_MIXEDMAP	0x10000000UL
 #define VM_SOFTDIRTY	0x08000000UL
+#define VM_DONTDUMP	0x04000000UL
 #define VM_SEALED	(1UL << 63)
 #define VM_SHADOW_STACK	VM_NONE
 #define VM_STACK	VM_GROWSDOWN
@@ -188,6 +190,7 @@ struct anon_vma {
 	long num_active_vmas;
 	long in_tree;		/* chains in the interval tree (rb_root) */
 	unsigned long id;	/* never 0: the model's name for it */
+	long users;		/* the suite's scratch: VMAs seen using it */
 };
 
 struct anon_vma_chain {
@@ -209,13 +212,17 @@ struct vm_userfaultfd_ctx {
 	void *ctx;
 };
 
-/* i_mmap is a count here: nr_vmas VMAs are in the (absent) interval tree. */
+/*
+ * i_mmap is a count here: nr_vmas VMAs are in the (absent) interval tree.
+ * can_writeback says whether the filesystem tracks dirty pages.
+ */
 struct address_space {
 	struct rb_root_cached i_mmap;
 	struct rw_semaphore i_mmap_rwsem;
 	unsigned long flags;
 	atomic_t i_mmap_writable;
 	long nr_vmas;
+	bool can_writeback;
 };
 
 struct file {
@@ -261,6 +268,7 @@ struct vm_area_struct {
 	struct list_head anon_vma_chain;
 	struct mempolicy *vm_policy;
 	struct vm_userfaultfd_ctx vm_userfaultfd_ctx;
+	struct anon_vma_name *anon_name;
 	bool detached;
 	int in_i_mmap;		/* times in its mapping's i_mmap: 0 or 1 */
 	unsigned long magic;	/* VMA_MAGIC_LIVE until freed */
@@ -292,7 +300,13 @@ struct task_struct {
 };
 extern struct task_struct vma_current;
 #define current		(&vma_current)
-#define signal_pending(task)	0
+/*
+ * A signal arrives at the countdown's last step (0: none comes): the
+ * only caller, mm_take_all_locks(), asks once per VMA it visits.
+ */
+extern long vma_signal_countdown;
+#define signal_pending(task)	\
+	(vma_signal_countdown > 0 && --vma_signal_countdown == 0)
 
 extern int sysctl_max_map_count;
 
@@ -441,13 +455,47 @@ static inline void vma_close(struct vm_area_struct *v)
 /* Per-VMA locks, mmap_lock: nothing runs concurrently with the suite. */
 static inline void vma_start_write(struct vm_area_struct *vma) { }
 static inline void vma_assert_write_locked(struct vm_area_struct *vma) { }
-static inline void mmap_assert_write_locked(struct mm_struct *mm) { }
-static inline void mmap_assert_locked(struct mm_struct *mm) { }
-static inline void mmap_write_downgrade(struct mm_struct *mm) { }
-static inline void mmap_read_unlock(struct mm_struct *mm) { }
-static inline void mmap_write_unlock(struct mm_struct *mm) { }
+/*
+ * The mmap_lock's state: the suite holds it for writing, but munmap may
+ * be asked to downgrade and drop it (do_vmi_munmap()'s unlock); whoever
+ * asserts it must find it held as they need it.
+ */
+enum { MMAP_UNLOCKED, MMAP_READ_LOCKED, MMAP_WRITE_LOCKED };
+extern int vma_mmap_lock;
 
-/* Things this harness has none of: THP, hugetlb, uprobes, uffd, policies. */
+static inline void mmap_assert_write_locked(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+}
+
+static inline void mmap_assert_locked(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock == MMAP_UNLOCKED);
+}
+
+static inline void mmap_write_downgrade(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+	vma_mmap_lock = MMAP_READ_LOCKED;
+}
+
+static inline void mmap_read_unlock(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_READ_LOCKED);
+	vma_mmap_lock = MMAP_UNLOCKED;
+}
+
+static inline void mmap_write_unlock(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+	vma_mmap_lock = MMAP_UNLOCKED;
+}
+
+/*
+ * Things this harness has none of: THP, hugetlb, uprobes, uffd write
+ * protection.  Policies, uffd contexts and anon_vma names are the suite's
+ * static objects, compared by address as merges compare them.
+ */
 static inline void vma_adjust_trans_huge(struct vm_area_struct *v,
 					 unsigned long start, unsigned long end,
 					 long adjust_next) { }
@@ -468,9 +516,10 @@ static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *v,
 {
 	return v->vm_userfaultfd_ctx.ctx == ctx.ctx;
 }
+/* Names are the suite's own static objects: no reference counts. */
 static inline struct anon_vma_name *anon_vma_name(struct vm_area_struct *v)
 {
-	return NULL;
+	return v->anon_name;
 }
 static inline bool anon_vma_name_eq(struct anon_vma_name *a,
 				    struct anon_vma_name *b)
@@ -495,11 +544,11 @@ static inline bool vma_soft_dirty_enabled(struct vm_area_struct *vma)
 }
 static inline bool mapping_can_writeback(struct address_space *mapping)
 {
-	return false;
+	return mapping->can_writeback;
 }
 static inline void flush_dcache_mmap_lock(struct address_space *mapping) { }
 static inline void flush_dcache_mmap_unlock(struct address_space *mapping) { }
-static inline void vm_unacct_memory(long pages) { }
+void vm_unacct_memory(long pages);	/* recorded (vma_stubs.c) */
 static inline void update_hiwater_rss(struct mm_struct *mm) { }
 static inline void update_hiwater_vm(struct mm_struct *mm) { }
 static inline void lru_add_drain(void) { }

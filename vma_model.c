@@ -18,7 +18,10 @@
  *     the neighbour's anon_vma_chain is singular, and a neighbour without
  *     an anon_vma has an empty chain, so a range with an anon_vma does not
  *     merge into a neighbour without one.  (Both none: equal, so they do.)
- *   Policies, userfaultfd contexts and anon_vma names are never varied.
+ *   - their memory policies, userfaultfd contexts and anon_vma names are
+ *     equal (is_mergeable_vma(); the suite's are objects compared by
+ *     address, as mpol_equal() and anon_vma_name_eq() compare equal
+ *     contents).
  *
  * Where the kernel may leave such pages in two VMAs: it merges only where
  * an op asked it to (the boundaries of a new, changed or copied range, and
@@ -69,6 +72,7 @@ void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 		p->file = file;
 		p->pgoff = pgoff + i;
 		p->anon = anon;
+		memset(&p->attrs, 0, sizeof(p->attrs));
 	}
 }
 
@@ -85,6 +89,25 @@ void vma_model_set_flags(struct vma_model *m, unsigned long first,
 	for (i = first; i < first + n; i++)
 		if (m->pages[i].mapped)
 			m->pages[i].flags = flags & ~VM_SOFTDIRTY;
+}
+
+void vma_model_set_attrs(struct vma_model *m, unsigned long first,
+			 unsigned long n, const struct vma_attrs *attrs)
+{
+	unsigned long i;
+
+	for (i = first; i < first + n; i++)
+		if (m->pages[i].mapped)
+			m->pages[i].attrs = *attrs;
+}
+
+void vma_model_set_anon(struct vma_model *m, unsigned long first,
+			unsigned long n, unsigned long anon)
+{
+	unsigned long i;
+
+	for (i = first; i < first + n; i++)
+		m->pages[i].anon = anon;
 }
 
 unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
@@ -113,6 +136,9 @@ bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
 	if (l->flags & VM_SPECIAL)
 		return false;
 	if (l->file != r->file || r->pgoff != l->pgoff + 1)
+		return false;
+	if (l->attrs.name != r->attrs.name || l->attrs.pol != r->attrs.pol ||
+	    l->attrs.uffd != r->attrs.uffd)
 		return false;
 	return l->anon == r->anon || !(incoming_right ? r->anon : l->anon);
 }

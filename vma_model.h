@@ -10,12 +10,23 @@
 
 #include <stdbool.h>
 
+/*
+ * What madvise(MADV_NAME)-, mbind()- and userfaultfd-like ops set: small
+ * numbers of the suite's names, policies and uffd contexts, 0 for none.
+ */
+struct vma_attrs {
+	unsigned char name;
+	unsigned char pol;
+	unsigned char uffd;
+};
+
 struct vma_page {
 	bool mapped;
 	unsigned long flags;	/* vm_flags */
 	unsigned int file;	/* 0: anonymous, else the suite's file number */
 	unsigned long pgoff;	/* file offset (anonymous: address >> PAGE_SHIFT) */
 	unsigned long anon;	/* anon_vma id, 0: none yet */
+	struct vma_attrs attrs;
 };
 
 struct vma_model {
@@ -26,13 +37,17 @@ struct vma_model {
 void vma_model_init(struct vma_model *m, unsigned long nr_pages);
 void vma_model_destroy(struct vma_model *m);
 void vma_model_copy(struct vma_model *dst, const struct vma_model *src);
-/* Map [first, first + n) with pgoff counting up from pgoff. */
+/* Map [first, first + n) with pgoff counting up from pgoff, no attrs. */
 void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 		   unsigned long flags, unsigned int file, unsigned long pgoff,
 		   unsigned long anon);
 void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n);
 void vma_model_set_flags(struct vma_model *m, unsigned long first,
 			 unsigned long n, unsigned long flags);
+void vma_model_set_attrs(struct vma_model *m, unsigned long first,
+			 unsigned long n, const struct vma_attrs *attrs);
+void vma_model_set_anon(struct vma_model *m, unsigned long first,
+			unsigned long n, unsigned long anon);
 unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
 			       unsigned long n);
 /*

@@ -12,8 +12,13 @@
 #include <stdio.h>
 #include "vma_internal.h"
 #include "vma_stubs.h"
+#ifdef HAVE_UNLINK_FILE_BATCH
+#include "vma_api.h"	/* mm/vma.h: struct unlink_vma_file_batch */
+#endif
 
 long vma_locks_held;
+long vma_signal_countdown;
+int vma_mmap_lock = MMAP_WRITE_LOCKED;
 struct task_struct vma_current = { .comm = "maple" };
 int sysctl_max_map_count = 65530;
 const struct vm_operations_struct vma_dummy_vm_ops;
@@ -233,6 +238,11 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 	unlink_anon_vmas(next);
 }
 
+void vm_unacct_memory(long pages)
+{
+	vma_record.unacct_pages += pages;
+}
+
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
 {
 	tlb->mm = mm;
@@ -263,22 +273,108 @@ static void zap_walk(struct ma_state *mas, struct vm_area_struct *vma,
 
 void unlink_file_vma(struct vm_area_struct *vma);
 
-/* What free_pgtables() does besides page tables: unlink anon_vmas and files. */
-static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
-		      unsigned long ceiling)
+/* The next VMA free_pgtables() visits, below ceiling. */
+static struct vm_area_struct *free_next(struct ma_state *mas,
+					unsigned long ceiling)
 {
+	struct vm_area_struct *next = mas_find(mas, ceiling - 1);
+
+	return xa_is_zero(next) ? NULL : next;
+}
+
+/*
+ * free_pgtables() frees the page tables between floor and ceiling: that
+ * must be the whole gap the VMAs it frees leave, from the end of the
+ * nearest VMA that stays below them to the start of the nearest one above
+ * (0 where there is none, as the kernel passes it).  Wider, it would free
+ * tables that a neighbour still uses; narrower, it would leak some.  VMAs
+ * that a MAP_FIXED gathered are still in the tree, marked detached.
+ */
+static void check_pgtable_bounds(struct mm_struct *mm, unsigned long lo,
+				 unsigned long hi, unsigned long floor,
+				 unsigned long ceiling)
+{
+	MA_STATE(below, &mm->mm_mt, lo - 1, lo - 1);
+	MA_STATE(above, &mm->mm_mt, hi, hi);
+	unsigned long want_floor = FIRST_USER_ADDRESS;
+	unsigned long want_ceiling = USER_PGTABLES_CEILING;
+	struct vm_area_struct *v;
+
+	while ((v = mas_find_rev(&below, 0)) && v->detached)
+		;
+	if (v)
+		want_floor = v->vm_end;
+	while ((v = mas_find(&above, ULONG_MAX)) && v->detached)
+		;
+	if (v)
+		want_ceiling = v->vm_start;
+	if (floor != want_floor || ceiling != want_ceiling)
+		printk("free_pgtables(floor %#lx, ceiling %#lx) of VMAs in [%#lx, %#lx): the gap around them is [%#lx, %#lx)\n",
+		       floor, ceiling, lo, hi, want_floor, want_ceiling);
+	WARN_ON(floor != want_floor || ceiling != want_ceiling);
+}
+
+#ifdef HAVE_UNLINK_FILE_BATCH
+/*
+ * What 6.12's free_pgtables() does besides page tables: unlink anon_vmas
+ * and files, a hugetlb VMA's file alone, the others' in one batch per
+ * run of VMAs it frees together (one i_mmap lock per run of one file).
+ */
+static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
+		      unsigned long floor, unsigned long ceiling)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long lo = vma->vm_start, hi = vma->vm_end;
+	struct unlink_vma_file_batch vb;
+
 	WARN_ON(vma_record.tlb_active <= 0);
 	do {
-		struct vm_area_struct *next = mas_find(mas, ceiling - 1);
+		struct vm_area_struct *next = free_next(mas, ceiling);
 
-		if (xa_is_zero(next))
-			next = NULL;
+		hi = vma->vm_end;
+		unlink_anon_vmas(vma);
+		vma_record.pgtables_freed++;
+		if (is_vm_hugetlb_page(vma)) {
+			unlink_file_vma(vma);
+			vma = next;
+			continue;
+		}
+		unlink_file_vma_batch_init(&vb);
+		unlink_file_vma_batch_add(&vb, vma);
+		while (next && !is_vm_hugetlb_page(next)) {
+			vma = next;
+			hi = vma->vm_end;
+			next = free_next(mas, ceiling);
+			unlink_anon_vmas(vma);
+			unlink_file_vma_batch_add(&vb, vma);
+			vma_record.pgtables_freed++;
+		}
+		unlink_file_vma_batch_final(&vb);
+		vma = next;
+	} while (vma);
+	check_pgtable_bounds(mm, lo, hi, floor, ceiling);
+}
+#else
+/* What free_pgtables() does besides page tables: unlink anon_vmas and files. */
+static void free_walk(struct ma_state *mas, struct vm_area_struct *vma,
+		      unsigned long floor, unsigned long ceiling)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long lo = vma->vm_start, hi = vma->vm_end;
+
+	WARN_ON(vma_record.tlb_active <= 0);
+	do {
+		struct vm_area_struct *next = free_next(mas, ceiling);
+
+		hi = vma->vm_end;
 		unlink_anon_vmas(vma);
 		unlink_file_vma(vma);
 		vma_record.pgtables_freed++;
 		vma = next;
 	} while (vma);
+	check_pgtable_bounds(mm, lo, hi, floor, ceiling);
 }
+#endif
 
 #ifdef HAVE_MM_VMA_C
 void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
@@ -293,7 +389,7 @@ void free_pgtables(struct mmu_gather *tlb, struct ma_state *mas,
 		   struct vm_area_struct *vma, unsigned long floor,
 		   unsigned long ceiling, bool mm_wr_locked)
 {
-	free_walk(mas, vma, ceiling);
+	free_walk(mas, vma, floor, ceiling);
 }
 #else
 /* 6.1 hands over the tree of detached VMAs: walk it from vma on. */
@@ -312,7 +408,7 @@ void free_pgtables(struct mmu_gather *tlb, struct maple_tree *mt,
 {
 	MA_STATE(mas, mt, vma->vm_end, vma->vm_end);
 
-	free_walk(&mas, vma, ceiling);
+	free_walk(&mas, vma, floor, ceiling);
 }
 #endif
 

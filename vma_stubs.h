@@ -12,6 +12,7 @@ struct vma_record {
 	unsigned long anon_vma_ids;	/* the last id handed out */
 	unsigned long pages_zapped;	/* pages unmap_vmas() was asked to zap */
 	unsigned long pgtables_freed;	/* VMAs free_pgtables() tore down */
+	unsigned long unacct_pages;	/* vm_unacct_memory() gave back */
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
 };
