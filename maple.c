@@ -1056,12 +1056,22 @@ static bool op_find_range(struct maple_run *r, const struct test_op *op)
 	bool fwd = !(op->c & 1);
 	MA_STATE(mas, r->mt, op->a, op->a);
 	struct model_range cur, want;
-	bool ok = true;
+	bool ok = true, paused;
+	struct rng sub;
 	void *entry;
 	int i;
 
+	rng_seed(&sub, op->r);
 	rcu_read_lock();
 	for (i = 0; i < 64; i++) {
+		/*
+		 * After mas_pause() the call is a first one again: it walks
+		 * to the next index and returns the entry there or beyond,
+		 * passing over a gap.
+		 */
+		paused = i && rng_percent(&sub, 20);
+		if (paused)
+			mas_pause(&mas);
 		entry = fwd ? mas_find_range(&mas, op->b) :
 			      mas_find_range_rev(&mas, op->b);
 		if (!r->check)
@@ -1082,7 +1092,14 @@ static bool op_find_range(struct maple_run *r, const struct test_op *op)
 				}
 				break;
 			}
-		} else if (!step_want(&r->model, &cur, fwd, true, op->b, &want)) {
+		} else if (!step_want(&r->model, &cur, fwd, !paused, op->b, &want)) {
+			if (paused && entry) {
+				test_fail(__FILE__, __LINE__,
+					  "%s after mas_pause() from [%#lx, %#lx] (limit %#lx): expected nothing, got [%#lx, %#lx]",
+					  fwd ? "mas_find_range" : "mas_find_range_rev",
+					  cur.first, cur.last, op->b, mas.index, mas.last);
+				ok = false;
+			}
 			break;
 		}
 		if (entry != want.entry || mas.index != want.first ||
