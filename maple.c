@@ -866,40 +866,69 @@ static bool paused_limit_bug(struct maple_run *r, bool paused)
 	return no_node && limit_before_state() && !opts.known_bugs;
 }
 
+#ifdef HAVE_MAS_FIND_RANGE
+#define HAS_FIND_RANGE	true
+#else
+#define HAS_FIND_RANGE	false
+#endif
+
+/* mas_find(), mas_find_rev(), or their _range forms, with no limit. */
+static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
+{
+#ifdef HAVE_MAS_FIND_RANGE
+	if (ranges)
+		return fwd ? mas_find_range(mas, ULONG_MAX) :
+			     mas_find_range_rev(mas, 0);
+#endif
+	return fwd ? mas_find(mas, ULONG_MAX) : mas_find_rev(mas, 0);
+}
+
 #ifdef HAVE_MAS_STATUS
 /*
- * mas_find() or mas_find_rev() with no limit from an overflowed or
- * underflowed state at slot [i, l]: mas_find() walks to i again and
- * returns what is there, else the first entry after the slot (nothing
- * after an overflow at l = ULONG_MAX or an underflow at i = ULONG_MAX);
- * mas_find_rev() returns the last entry before the slot (nothing if it
- * starts at 0).
+ * mas_find() or mas_find_rev() (or their _range forms) with no limit from
+ * an overflowed or underflowed state at slot [i, l]: mas_find() walks to
+ * i again and returns what is there, else the first entry after the slot
+ * (nothing after an overflow at l = ULONG_MAX or an underflow at
+ * i = ULONG_MAX), and so does mas_find_range(); mas_find_rev() returns
+ * the last entry before the slot (nothing if it starts at 0),
+ * mas_find_range_rev() the slot before it, gap or entry.
  */
 static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 {
 	bool fwd = rng_percent(sub, 50), over = mas->status == ma_overflow;
+	bool ranges = HAS_FIND_RANGE && rng_percent(sub, 50);
+	static const char *const names[2][2] = {
+		{ "mas_find_rev", "mas_find" },
+		{ "mas_find_range_rev", "mas_find_range" },
+	};
 	struct model_range want = { .entry = NULL }, slot;
 	unsigned long from_first = mas->index, from_last = mas->last;
+	bool gap = false;
 	void *entry;
 
 	/* At the end already: an overflow's last, an underflow's index. */
 	bool end = (over ? from_last : from_first) == ULONG_MAX;
 
-	entry = fwd ? mas_find(mas, ULONG_MAX) : mas_find_rev(mas, 0);
+	entry = find_call(mas, fwd, ranges);
 	model_slot(&r->model, from_first, &slot);
-	if (fwd && slot.entry && !end)
+	if (fwd && slot.entry && !end) {
 		want = slot;
-	else if (fwd && slot.last != ULONG_MAX && !end)
+	} else if (fwd && slot.last != ULONG_MAX && !end) {
 		model_find(&r->model, slot.last + 1, &want);
-	else if (!fwd && from_first)
+	} else if (!fwd && from_first && ranges) {
+		/* mas_find_range_rev(): the slot before, a gap included. */
+		model_slot(&r->model, from_first - 1, &want);
+		gap = !want.entry;
+	} else if (!fwd && from_first) {
 		model_find_rev(&r->model, from_first - 1, &want);
-	if (entry != want.entry || (entry && (mas->index != want.first ||
-					      mas->last != want.last))) {
+	}
+	if (entry != want.entry || ((entry || gap) && (mas->index != want.first ||
+						       mas->last != want.last))) {
 		char e[32], g[32];
 
 		test_fail(__FILE__, __LINE__,
 			  "%s after %s (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-			  fwd ? "mas_find" : "mas_find_rev",
+			  names[ranges][fwd],
 			  over ? "an overflow" : "an underflow", from_first, from_last,
 			  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
 			  mas->index, mas->last, fmt_entry(g, sizeof(g), entry));
