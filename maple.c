@@ -872,6 +872,7 @@ static bool paused_limit_bug(struct maple_run *r, bool paused)
 #define HAS_FIND_RANGE	false
 #endif
 
+#ifdef HAVE_MAS_STATUS
 /* mas_find(), mas_find_rev(), or their _range forms, with no limit. */
 static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
 {
@@ -883,7 +884,6 @@ static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
 	return fwd ? mas_find(mas, ULONG_MAX) : mas_find_rev(mas, 0);
 }
 
-#ifdef HAVE_MAS_STATUS
 /*
  * mas_find() or mas_find_rev() (or their _range forms) with no limit from
  * an overflowed or underflowed state at slot [i, l]: mas_find() walks to
@@ -1797,6 +1797,18 @@ static enum mop_type pick_type(struct maple_run *r)
 	if (rng_below(&r->rng, 1500) == 0)
 		return MOP_DUP;
 #endif
+	/*
+	 * A tiny tree of one entry or none may live in the root pointer,
+	 * whose states (ma_root, ma_none) other trees never reach: walk it.
+	 */
+	if (r->profile == P_TINY && r->model.count <= 1 &&
+	    rng_percent(&r->rng, 30)) {
+		static const enum mop_type walks[] = {
+			MOP_STEP, MOP_FIND, MOP_FIND_REV, MOP_MAS_WALK,
+		};
+
+		return walks[rng_below(&r->rng, ARRAY_SIZE(walks))];
+	}
 	/* Now and then an alloc op on a plain tree, which must refuse it. */
 	if (!(r->flags & MT_FLAGS_ALLOC_RANGE) && rng_below(&r->rng, 4000) == 0) {
 		t = rng_percent(&r->rng, 50) ? MOP_ALLOC_RANGE : MOP_ALLOC_CYCLIC;
