@@ -2277,6 +2277,8 @@ static double bench_replay(uint64_t seed, const struct test_op *ops,
 	}
 	start = seconds() - start;
 	end_sequence(r, true);
+	/* Nodes freed through call_rcu() must not count in the next run. */
+	rcu_barrier();
 	return start;
 }
 
