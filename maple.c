@@ -91,8 +91,7 @@ struct maple_run {
 	unsigned long op_nr;
 	struct test_op op;
 	bool check;			/* false: kernel ops alone (--bench) */
-	unsigned long injected;		/* allocation failures before this op */
-	unsigned long injected_blocking;	/* of them, may-block ones */
+	unsigned long injected_blocking;	/* may-block failures before this op */
 	unsigned long cyclic_next;	/* mtree_alloc_cyclic()'s *next */
 	bool cyclic_wrapped;		/* and the tree's ALLOC_WRAPPED flag */
 	bool ever_rcu;			/* RCU mode turned on mid-sequence */
@@ -434,6 +433,22 @@ static bool change_while_paused(struct maple_run *r, struct rng *sub,
 	return true;
 }
 
+/* A step found entry at the state's range: the model's first from next. */
+static bool check_step(struct maple_run *r, const struct ma_state *mas,
+		       void *entry, unsigned long next, unsigned long max)
+{
+	struct model_range want = { .entry = NULL };
+
+	if (!model_find(&r->model, next, &want) || want.first > max)
+		want.entry = NULL;
+	ASSERT_ENTRY(entry, want.entry);
+	if (entry) {
+		ASSERT_EQ(mas->index, want.first);
+		ASSERT_EQ(mas->last, want.last);
+	}
+	return true;
+}
+
 /*
  * Since 6.12 a search that came up empty may go on with a larger max: the
  * next call finds what lies after the last range seen.
@@ -442,7 +457,6 @@ static bool find_more(struct maple_run *r, struct ma_state *mas,
 		      unsigned long next, unsigned long seen)
 {
 #ifdef HAVE_MAS_STATUS
-	struct model_range want = { .entry = NULL };
 	void *entry;
 
 	if (!seen || rng_percent(&r->check_rng, 50))
@@ -450,14 +464,10 @@ static bool find_more(struct maple_run *r, struct ma_state *mas,
 	rcu_read_lock();
 	entry = mas_find(mas, ULONG_MAX);
 	rcu_read_unlock();
-	model_find(&r->model, next, &want);
-	ASSERT_ENTRY(entry, want.entry);
-	if (entry) {
-		ASSERT_EQ(mas->index, want.first);
-		ASSERT_EQ(mas->last, want.last);
-	}
-#endif
+	return check_step(r, mas, entry, next, ULONG_MAX);
+#else
 	return true;
+#endif
 }
 
 /*
@@ -616,8 +626,7 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 		*next = state_is_start(mas) ? mas->index : last + 1;
 		if (!r->check)
 			return 0;
-		if (slab_faults.injected_blocking != r->injected_blocking &&
-		    mtree_load(r->mt, first) == old)
+		if (nomem(r, -ENOMEM) && mtree_load(r->mt, first) == old)
 			return -ENOMEM;		/* the erase had no memory */
 		return check_erase(r, first, old) ? 0 : -EINVAL;
 	}
@@ -639,21 +648,6 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 	return ret;
 }
 
-/* A step found entry at the state's range: the model's first from next. */
-static bool check_step(struct maple_run *r, const struct ma_state *mas,
-		       void *entry, unsigned long next, unsigned long max)
-{
-	struct model_range want = { .entry = NULL };
-
-	if (!model_find(&r->model, next, &want) || want.first > max)
-		want.entry = NULL;
-	ASSERT_ENTRY(entry, want.entry);
-	if (entry) {
-		ASSERT_EQ(mas->index, want.first);
-		ASSERT_EQ(mas->last, want.last);
-	}
-	return true;
-}
 
 /*
  * mas_for_each() from a to b (at most c ranges) that changes some of the
@@ -679,7 +673,6 @@ static bool op_find_store(struct maple_run *r, const struct test_op *op)
 			break;
 		next = mas.last + 1;
 		if (rng_percent(&sub, 50)) {
-			r->injected = slab_faults.injected;
 			r->injected_blocking = slab_faults.injected_blocking;
 			ret = find_store_one(r, &mas, &sub, &next);
 			if (ret) {
@@ -873,6 +866,23 @@ static bool paused_limit_bug(struct maple_run *r, bool paused)
 #endif
 
 #ifdef HAVE_MAS_STATUS
+/* A step after an overflow or underflow at [from_first, from_last] erred. */
+static bool after_limit_fail(const char *call, bool over,
+			     unsigned long from_first, unsigned long from_last,
+			     const struct model_range *want,
+			     const struct ma_state *mas, void *entry)
+{
+	char e[32], g[32];
+
+	test_fail(__FILE__, __LINE__,
+		  "%s after %s (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+		  call, over ? "an overflow" : "an underflow", from_first,
+		  from_last, want->first, want->last,
+		  fmt_entry(e, sizeof(e), want->entry), mas->index, mas->last,
+		  fmt_entry(g, sizeof(g), entry));
+	return false;
+}
+
 /* mas_find(), mas_find_rev(), or their _range forms, with no limit. */
 static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
 {
@@ -923,17 +933,9 @@ static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 		model_find_rev(&r->model, from_first - 1, &want);
 	}
 	if (entry != want.entry || ((entry || gap) && (mas->index != want.first ||
-						       mas->last != want.last))) {
-		char e[32], g[32];
-
-		test_fail(__FILE__, __LINE__,
-			  "%s after %s (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-			  names[ranges][fwd],
-			  over ? "an overflow" : "an underflow", from_first, from_last,
-			  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
-			  mas->index, mas->last, fmt_entry(g, sizeof(g), entry));
-		return false;
-	}
+						       mas->last != want.last)))
+		return after_limit_fail(names[ranges][fwd], over, from_first,
+					from_last, &want, mas, entry);
 	return true;
 }
 #endif
@@ -977,17 +979,9 @@ static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 	else if (!fwd && slot.first)
 		model_find_rev(&r->model, slot.first - 1, &want);
 	if (entry != want.entry || (entry && (mas->index != want.first ||
-					      mas->last != want.last))) {
-		char e[32], g[32];
-
-		test_fail(__FILE__, __LINE__,
-			  "%s after %s (state [%#lx, %#lx]): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-			  fwd ? "mas_next" : "mas_prev",
-			  over ? "an overflow" : "an underflow", from_first, from_last,
-			  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
-			  mas->index, mas->last, fmt_entry(g, sizeof(g), entry));
-		return false;
-	}
+					      mas->last != want.last)))
+		return after_limit_fail(fwd ? "mas_next" : "mas_prev", over,
+					from_first, from_last, &want, mas, entry);
 #endif
 	return true;
 }
@@ -2165,7 +2159,6 @@ static void next_op(struct maple_run *r, unsigned long ops)
 static bool apply_op(struct maple_run *r)
 {
 	test_log_op(&r->op);
-	r->injected = slab_faults.injected;
 	r->injected_blocking = slab_faults.injected_blocking;
 	if (opts.trace) {
 		char buf[256];
