@@ -1771,9 +1771,35 @@ static void gen_range(struct maple_run *r, enum profile p, unsigned long *first,
 		*last = ULONG_MAX;
 }
 
+/*
+ * Running sums of the op weights, for plain and alloc trees in each phase:
+ * picking an op is then one draw and a scan of one array.  Ops the tree
+ * lacks (no apply) weigh nothing.
+ */
+static unsigned int mop_cum[2][NR_PHASES][NR_MOPS];
+
+static void init_mop_cum(void)
+{
+	unsigned int sum;
+	int alloc, ph, t;
+
+	for (alloc = 0; alloc < 2; alloc++) {
+		for (ph = 0; ph < NR_PHASES; ph++) {
+			sum = 0;
+			for (t = 0; t < NR_MOPS; t++) {
+				if (mop_info[t].apply &&
+				    (alloc || !mop_info[t].alloc_only))
+					sum += mop_info[t].weight[ph];
+				mop_cum[alloc][ph][t] = sum;
+			}
+		}
+	}
+}
+
 static enum mop_type pick_type(struct maple_run *r)
 {
-	unsigned int total = 0, w;
+	const unsigned int *cum;
+	unsigned int w;
 	int t;
 
 	/* Rare ops first: they rebuild the tree or cost a full walk. */
@@ -1809,22 +1835,11 @@ static enum mop_type pick_type(struct maple_run *r)
 		if (mop_info[t].apply)
 			return t;
 	}
-	for (t = 0; t < NR_MOPS; t++) {
-		if (!mop_info[t].apply || (mop_info[t].alloc_only &&
-					   !(r->flags & MT_FLAGS_ALLOC_RANGE)))
-			continue;
-		total += mop_info[t].weight[r->phase];
-	}
-	w = rng_below(&r->rng, total);
-	for (t = 0; t < NR_MOPS; t++) {
-		if (!mop_info[t].apply || (mop_info[t].alloc_only &&
-					   !(r->flags & MT_FLAGS_ALLOC_RANGE)))
-			continue;
-		if (w < mop_info[t].weight[r->phase])
-			return t;
-		w -= mop_info[t].weight[r->phase];
-	}
-	return MOP_CHECK;
+	cum = mop_cum[!!(r->flags & MT_FLAGS_ALLOC_RANGE)][r->phase];
+	w = rng_below(&r->rng, cum[NR_MOPS - 1]);
+	for (t = 0; w >= cum[t]; t++)
+		;
+	return t;
 }
 
 /*
@@ -2070,6 +2085,8 @@ static void init_run(struct maple_run *r, uint64_t seed, bool check)
 	r->phase = PH_GROW;
 	r->mt = &r->trees[0];
 	model_init(&r->model);
+	if (!mop_cum[1][PH_GROW][NR_MOPS - 1])
+		init_mop_cum();
 }
 
 /* A new sequence: the seed chooses the tree and the index profile. */
