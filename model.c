@@ -16,6 +16,7 @@ struct model_node {
 void model_init(struct model *m)
 {
 	m->root = NULL;
+	m->spare = NULL;
 	m->count = 0;
 	m->prio = 0x9e3779b97f4a7c15UL;
 }
@@ -26,7 +27,8 @@ static void free_subtree(struct model *m, struct model_node *n)
 		struct model_node *right = n->right;
 
 		free_subtree(m, n->left);
-		free(n);
+		n->right = m->spare;
+		m->spare = n;
 		m->count--;
 		n = right;
 	}
@@ -34,8 +36,14 @@ static void free_subtree(struct model *m, struct model_node *n)
 
 void model_destroy(struct model *m)
 {
+	struct model_node *n;
+
 	free_subtree(m, m->root);
 	m->root = NULL;
+	while ((n = m->spare)) {
+		m->spare = n->right;
+		free(n);
+	}
 }
 
 /* Left gets the nodes with first < key, right the others. */
@@ -71,9 +79,11 @@ static struct model_node *merge(struct model_node *a, struct model_node *b)
 static struct model_node *new_node(struct model *m, unsigned long first,
 				   unsigned long last, void *entry)
 {
-	struct model_node *n = malloc(sizeof(*n));
+	struct model_node *n = m->spare;
 
-	if (!n)
+	if (n)
+		m->spare = n->right;
+	else if (!(n = malloc(sizeof(*n))))
 		abort();
 	/* xorshift64: priorities need only be well spread. */
 	m->prio ^= m->prio << 13;
@@ -86,14 +96,6 @@ static struct model_node *new_node(struct model *m, unsigned long first,
 	n->left = n->right = NULL;
 	m->count++;
 	return n;
-}
-
-static void insert(struct model *m, struct model_node *n)
-{
-	struct model_node *l, *r;
-
-	split(m->root, n->first, &l, &r);
-	m->root = merge(merge(l, n), r);
 }
 
 /* The node whose range holds index, or NULL. */
@@ -112,31 +114,42 @@ static struct model_node *lookup(const struct model *m, unsigned long index)
 	return NULL;
 }
 
-/* Make index the first index of its range, if a range holds it. */
-static void cut(struct model *m, unsigned long index)
+/* The node with the highest first in t, or NULL if t is empty. */
+static struct model_node *rightmost(struct model_node *t)
 {
-	struct model_node *n = lookup(m, index);
-
-	if (!n || n->first == index)
-		return;
-	insert(m, new_node(m, index, n->last, n->entry));
-	n->last = index - 1;
+	while (t && t->right)
+		t = t->right;
+	return t;
 }
 
+/*
+ * Two splits cut out the nodes that start inside [first, last]; only the
+ * node before them (the last of a) and the last of them can reach past
+ * first or past last, and they are trimmed, their tail past last kept as a
+ * node of its own in front of c.
+ */
 void model_store(struct model *m, unsigned long first, unsigned long last,
 		 void *entry)
 {
-	struct model_node *a, *b, *mid, *c = NULL;
+	struct model_node *a, *b, *mid, *c = NULL, *n, *tail = NULL;
 
-	cut(m, first);
-	if (last != ULONG_MAX)
-		cut(m, last + 1);
 	split(m->root, first, &a, &b);
+	n = rightmost(a);
+	if (n && n->last >= first) {
+		if (n->last > last)
+			tail = new_node(m, last + 1, n->last, n->entry);
+		n->last = first - 1;
+	}
 	if (last != ULONG_MAX)
 		split(b, last + 1, &mid, &c);
 	else
 		mid = b;
+	n = rightmost(mid);
+	if (n && n->last > last)
+		tail = new_node(m, last + 1, n->last, n->entry);
 	free_subtree(m, mid);
+	if (tail)
+		c = merge(tail, c);
 	if (entry)
 		c = merge(new_node(m, first, last, entry), c);
 	m->root = merge(a, c);
@@ -276,20 +289,24 @@ bool model_empty_area_rev(const struct model *m, unsigned long min,
 	}
 }
 
+/* In order: recursion down the left, a loop down the right. */
+static unsigned long walk(const struct model_node *t, struct model_range *out,
+			  unsigned long i)
+{
+	while (t) {
+		i = walk(t->left, out, i);
+		set_range(&out[i++], t);
+		t = t->right;
+	}
+	return i;
+}
+
 struct model_range *model_ranges(const struct model *m, unsigned long *n)
 {
 	struct model_range *out = malloc((m->count + 1) * sizeof(*out));
-	struct model_range r;
-	unsigned long i = 0, index = 0;
 
 	if (!out)
 		abort();
-	while (model_find(m, index, &r)) {
-		out[i++] = r;
-		if (r.last == ULONG_MAX)
-			break;
-		index = r.last + 1;
-	}
-	*n = i;
+	*n = walk(m->root, out, 0);
 	return out;
 }

@@ -20,6 +20,7 @@ struct model_range {
 
 struct model {
 	struct model_node *root;
+	struct model_node *spare;	/* nodes to reuse, linked by right */
 	unsigned long count;	/* ranges stored */
 	unsigned long prio;	/* PRNG state for treap priorities */
 };
