@@ -305,29 +305,51 @@ static bool expected_error(struct vma_run *r, int err, bool may_split)
  * anon_vma may have gained the anon_vma its VMA carries by merging with
  * pages that had it (dup_anon_vma()): the model adopts it then.
  */
+/* A page that disagrees with its VMA: which field, with both values. */
+static bool check_vma_page(struct vm_area_struct *vma, const struct vma_page *p,
+			   unsigned long i, unsigned long pgoff,
+			   const struct vma_attrs *a)
+{
+	if (!p->mapped)
+		test_fail(__FILE__, __LINE__, "page %#lx is in VMA [%#lx, %#lx) but not mapped",
+			  addr_of(i), vma->vm_start, vma->vm_end);
+	ASSERT_TRUE(p->mapped);
+	ASSERT_EQ(vma->vm_flags & ~VM_SOFTDIRTY, p->flags);
+	ASSERT_EQ(file_nr(vma), p->file);
+	ASSERT_EQ(pgoff, p->pgoff);
+	ASSERT_EQ(a->name, p->attrs.name);
+	ASSERT_EQ(a->pol, p->attrs.pol);
+	ASSERT_EQ(a->uffd, p->attrs.uffd);
+	return true;
+}
+
+/*
+ * Every page of the VMA must be mapped in the model with the VMA's
+ * attributes.  The loop compares with values taken from the VMA once (it
+ * runs over every page after every op); a page that differs gets the
+ * field-by-field report.
+ */
 static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 {
 	unsigned long first = page_of(vma->vm_start), n = vma_pages(vma);
 	unsigned long i, anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	unsigned long flags = vma->vm_flags & ~VM_SOFTDIRTY;
+	unsigned int file = file_nr(vma);
 	unsigned long seen = 0;
 	struct vma_attrs a;
 
 	attrs_of(vma, &a);
 	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
 	ASSERT_TRUE(first + n <= r->nr_pages);
-	for (i = first; i < first + n; i++) {
-		struct vma_page *p = &r->model.pages[i];
+	for (i = 0; i < n; i++) {
+		struct vma_page *p = &r->model.pages[first + i];
+		unsigned long pgoff = vma->vm_pgoff + i;
 
-		if (!p->mapped)
-			test_fail(__FILE__, __LINE__, "page %#lx is in VMA [%#lx, %#lx) but not mapped",
-				  addr_of(i), vma->vm_start, vma->vm_end);
-		ASSERT_TRUE(p->mapped);
-		ASSERT_EQ(vma->vm_flags & ~VM_SOFTDIRTY, p->flags);
-		ASSERT_EQ(file_nr(vma), p->file);
-		ASSERT_EQ(vma->vm_pgoff + (i - first), p->pgoff);
-		ASSERT_EQ(a.name, p->attrs.name);
-		ASSERT_EQ(a.pol, p->attrs.pol);
-		ASSERT_EQ(a.uffd, p->attrs.uffd);
+		if ((!p->mapped || p->flags != flags || p->file != file ||
+		     p->pgoff != pgoff || p->attrs.name != a.name ||
+		     p->attrs.pol != a.pol || p->attrs.uffd != a.uffd) &&
+		    !check_vma_page(vma, p, first + i, pgoff, &a))
+			return false;
 		if (p->anon) {
 			if (seen && seen != p->anon)
 				test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) spans anon_vmas %lu and %lu",
