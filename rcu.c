@@ -410,21 +410,35 @@ static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
 }
 
 /* An index near something the writer stored recently, or anywhere. */
-static unsigned long reader_index(struct rcu_run *r, struct reader *rd)
+/*
+ * The next of the choices packed in one draw: a read is a few hundred
+ * instructions, and a draw per choice was a fifth of a reader's time.
+ */
+static unsigned int take(uint64_t *x, unsigned int n)
+{
+	unsigned int v = (*x & 0xffff) * n >> 16;
+
+	*x >>= 16;
+	return v;
+}
+
+static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
+				  uint64_t *x)
 {
 	unsigned long j = epoch_read(r) / 2;
-	struct rec *h;
+	unsigned int pct = take(x, 100), back = take(x, 64), edge = take(x, 4);
 	unsigned long first = 0, last = SPACE - 1;
+	struct rec *h;
 
-	if (j > 1 && rng_percent(&rd->rng, 70)) {
+	if (j > 1 && pct < 70) {
 		pthread_mutex_lock(&r->hist_lock);
-		h = hist_rec(r, j - rng_below(&rd->rng, min(j, 64UL)));
+		h = hist_rec(r, j - back % min(j, 64UL));
 		if (h && h->first <= h->last) {
 			first = h->first;
 			last = h->last;
 		}
 		pthread_mutex_unlock(&r->hist_lock);
-		switch (rng_below(&rd->rng, 4)) {
+		switch (edge) {
 		case 0:
 			return first;
 		case 1:
@@ -434,7 +448,7 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd)
 		}
 		return first + rng_below(&rd->rng, last - first + 1);
 	}
-	if (rng_percent(&rd->rng, 5))
+	if (pct >= 95)
 		return ULONG_MAX - rng_below(&rd->rng, TOP_SPACE);
 	return rng_below(&rd->rng, SPACE);
 }
@@ -525,8 +539,9 @@ static void *reader_main(void *arg)
 	rcu_register_thread();
 	__atomic_add_fetch(&r->started, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) && !failed()) {
-		unsigned long index = reader_index(r, rd);
-		unsigned int what = rng_below(&rd->rng, 10);
+		uint64_t x = rng_next(&rd->rng);
+		unsigned int what = take(&x, 10);
+		unsigned long index = reader_index(r, rd, &x);
 		bool ok;
 
 		if (what < 4)
