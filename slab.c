@@ -7,8 +7,10 @@
  *
  * Freed objects are poisoned too and wait in a FIFO quarantine before they
  * are reused; reuse checks the poison, so a write after free is reported.
- * Under ASAN and Valgrind (SLAB_REAL_FREE) objects are really freed at once,
- * so that the tool sees every use after free.
+ * A red zone after each object is checked when it is freed, so a write past
+ * its end is reported too.  Under ASAN and Valgrind (SLAB_REAL_FREE) objects
+ * are really freed at once and have no red zone, so that the tool sees every
+ * use after free and every access past the end.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -20,9 +22,16 @@
 
 #define POISON_ALLOC	0x5a
 #define POISON_FREE	0x6b
+#define POISON_RED	0xbb
 
 #if defined(__SANITIZE_ADDRESS__) && !defined(SLAB_REAL_FREE)
 #define SLAB_REAL_FREE
+#endif
+
+#ifdef SLAB_REAL_FREE
+#define REDZONE		0
+#else
+#define REDZONE		16
 #endif
 
 /* Objects freed and not reused yet: a ring of up to QUARANTINE_MAX. */
@@ -103,6 +112,22 @@ static void check_poison(struct kmem_cache *c, const unsigned char *p)
 	}
 }
 #endif
+
+/* The red zone after an object of size bytes must be as it was made. */
+static void check_redzone(struct kmem_cache *c, const unsigned char *p,
+			  size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < REDZONE; i++) {
+		if (p[size + i] != POISON_RED) {
+			fprintf(stderr, "slab: %s object %p of %zu bytes written past its end at offset %zu (%#x)\n",
+				c->name, (void *)p, size, size + i, p[size + i]);
+			kernel_warn("slab.c", __LINE__, "write past the end of an object");
+			return;
+		}
+	}
+}
 
 /* An object from the quarantine, or NULL; kmalloc's cache has none. */
 static void *reuse(struct kmem_cache *c)
@@ -249,7 +274,7 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	if (slab_should_fail(gfp))
 		return NULL;
 	p = c->size ? reuse(c) : NULL;
-	if (!p && posix_memalign(&p, c->align, size))
+	if (!p && posix_memalign(&p, c->align, size + REDZONE))
 		return NULL;
 	if (gfp & __GFP_ZERO)
 		memset(p, 0, size);
@@ -257,6 +282,7 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 		c->ctor(p);
 	else
 		memset(p, POISON_ALLOC, size);
+	memset((char *)p + size, POISON_RED, REDZONE);
 	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->total, 1, __ATOMIC_RELAXED);
 	slab_thread_live++;
@@ -269,6 +295,7 @@ static void obj_free(struct kmem_cache *c, void *p, size_t size)
 {
 	if (!p)
 		return;
+	check_redzone(c, p, size);
 	if (size)
 		memset(p, POISON_FREE, size);
 	__atomic_sub_fetch(&c->live, 1, __ATOMIC_RELAXED);
