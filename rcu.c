@@ -198,8 +198,9 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 	pthread_mutex_lock(&r->hist_lock);
 	free(h->undo);
 	h->op = r->op_nr;
-	h->first = first;
-	h->last = last;
+	/* Atomic: readers peek at them without the lock (reader_index()). */
+	__atomic_store_n(&h->first, first, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->last, last, __ATOMIC_RELAXED);
 	h->entry = entry;
 	h->undo = first <= last ? collect(&r->model, first, last, &h->nundo) : NULL;
 	if (first > last)
@@ -427,17 +428,22 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 {
 	unsigned long j = epoch_read(r) / 2;
 	unsigned int pct = take(x, 100), back = take(x, 64), edge = take(x, 4);
-	unsigned long first = 0, last = SPACE - 1;
+	unsigned long first, last;
 	struct rec *h;
 
 	if (j > 1 && pct < 70) {
-		pthread_mutex_lock(&r->hist_lock);
-		h = hist_rec(r, j - back % min(j, 64UL));
-		if (h && h->first <= h->last) {
-			first = h->first;
-			last = h->last;
+		/*
+		 * A recent write's range, read without the lock: a record
+		 * being rewritten gives a mixed range, which is as good a
+		 * place to read as any.
+		 */
+		h = &r->hist[(j - back % min(j, 64UL)) % HIST];
+		first = __atomic_load_n(&h->first, __ATOMIC_RELAXED);
+		last = __atomic_load_n(&h->last, __ATOMIC_RELAXED);
+		if (first > last) {
+			first = 0;
+			last = SPACE - 1;
 		}
-		pthread_mutex_unlock(&r->hist_lock);
 		switch (edge) {
 		case 0:
 			return first;
