@@ -25,7 +25,7 @@ struct test_opts opts = {
 	.out_dir = ".",
 	.nowait_fail = 5,
 	.fail_rate = 1,
-	.jobs = 1,
+	.jobs = 0,	/* one per core */
 	.readers = 2,
 };
 
@@ -49,7 +49,7 @@ static void usage(FILE *f)
 		"  --seed N    seed of the first sequence (default: random, printed)\n"
 		"  --ops N     ops per sequence (default: the suite's)\n"
 		"  --seqs N    sequences per suite (default: as many as fit the time)\n"
-		"  -j N        run N sequences in parallel (-j0: one per core; default 1)\n"
+		"  -j N        run N sequences in parallel (default and -j0: one per core)\n"
 		"  --time S    keep starting sequences for S seconds per suite\n"
 		"              (default: about a minute for a whole run)\n"
 		"  --bench     time a fixed workload per suite instead of testing\n"
