@@ -12,6 +12,7 @@
 #include "test.h"
 
 unsigned int kernel_warnings;
+__thread unsigned int spin_held;
 /* Lines of kernel output still allowed in this sequence: a tree dump of a
  * big tree would bury the report. */
 unsigned long printk_budget;

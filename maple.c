@@ -322,18 +322,23 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	return expect_store(r, ret, op->a, op->b, entry);
 }
 
-/* mas_preallocate() then mas_store_prealloc(), as the VMA code writes. */
+/*
+ * mas_preallocate() then mas_store_prealloc(), as the VMA code writes.  Its
+ * GFP_KERNEL allocation may sleep: the VMA code holds mmap_lock, a sleeping
+ * lock; here the tree's spinlock is taken for the store only.
+ */
 static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
 	MA_STATE(mas, r->mt, op->a, op->b);
 	int ret;
 
-	mtree_lock(r->mt);
 	ret = mas_preallocate(&mas, entry, GFP_KERNEL);
-	if (!ret)
+	if (!ret) {
+		mtree_lock(r->mt);
 		mas_store_prealloc(&mas, entry);
-	mtree_unlock(r->mt);
+		mtree_unlock(r->mt);
+	}
 	if (!r->check)
 		return true;
 	return expect_store(r, ret, op->a, op->b, entry);
@@ -351,10 +356,8 @@ static bool op_mas_prealloc_destroy(struct maple_run *r, const struct test_op *o
 	long before = slab_thread_live;
 	int ret;
 
-	mtree_lock(r->mt);
 	ret = mas_preallocate(&mas, entry, GFP_KERNEL);
 	mas_destroy(&mas);
-	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
 	if (!nomem(r, ret))
@@ -634,7 +637,10 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 	mas->index = first;
 	mas->last = last;
 	if (kind == FS_PREALLOC) {
+		/* It may sleep: off the spinlock, as mas_nomem() does. */
+		mtree_unlock(r->mt);
 		ret = mas_preallocate(mas, entry, GFP_KERNEL);
+		mtree_lock(r->mt);
 		if (!ret)
 			mas_store_prealloc(mas, entry);
 	} else {
@@ -1195,8 +1201,10 @@ static unsigned long bulk_first(const struct test_op *op, unsigned long i)
 
 /*
  * Announce c entries with mas_expected_entries(), then mas_store() the
- * first n bulk ranges in ascending order: 0, or the error.  The caller
- * holds the lock and calls mas_destroy().
+ * first n bulk ranges in ascending order: 0, or the error.  The first may
+ * sleep (dup_mmap() held mmap_lock, a sleeping lock), so it runs before
+ * the tree's spinlock is taken for the stores; the caller calls
+ * mas_destroy() and unlocks.
  */
 static int bulk_fill(struct maple_run *r, struct ma_state *mas,
 		     const struct test_op *op, unsigned long n, bool fork_walk)
@@ -1204,6 +1212,7 @@ static int bulk_fill(struct maple_run *r, struct ma_state *mas,
 	unsigned long i, first;
 	int ret = mas_expected_entries(mas, op->c);
 
+	mtree_lock(r->mt);
 	for (i = 0; !ret && i < n; i++) {
 		first = bulk_first(op, i);
 		if (fork_walk) {
@@ -1245,7 +1254,6 @@ static bool op_bulk(struct maple_run *r, const struct test_op *op)
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
 		return true;	/* a replay shrunk into a state bulk mode refuses */
-	mtree_lock(r->mt);
 	ret = bulk_fill(r, &mas, op, n, false);
 	mas_destroy(&mas);
 	mtree_unlock(r->mt);
@@ -1303,7 +1311,6 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
 		return true;	/* a replay shrunk into a state bulk mode refuses */
-	mtree_lock(r->mt);
 	ret = bulk_fill(r, &mas, op, op->c, op->r & 4);
 	if (!ret) {
 		first = trim_start(&mas, op);
@@ -1429,14 +1436,22 @@ static void destroy_tree(struct maple_run *r)
 static bool op_dup(struct maple_run *r, const struct test_op *op)
 {
 	struct maple_tree *new = r->mt == &r->trees[0] ? &r->trees[1] : &r->trees[0];
+	unsigned long injected = slab_faults.injected;
+	bool locked = !(op->r & 1);
 	int ret;
 
 	mt_init_flags(new, r->mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
-	if (op->r & 1)
-		ret = __mt_dup(r->mt, new, GFP_KERNEL);
+	/*
+	 * __mt_dup() leaves the locking to its caller, as dup_mmap() under
+	 * mmap_lock; mtree_dup() allocates under the trees' spinlocks, so
+	 * its caller must not let it sleep, and any failure is an -ENOMEM.
+	 */
+	if (locked)
+		ret = mtree_dup(r->mt, new, GFP_NOWAIT);
 	else
-		ret = mtree_dup(r->mt, new, GFP_KERNEL);
-	if (nomem(r, ret)) {
+		ret = __mt_dup(r->mt, new, GFP_KERNEL);
+	if (nomem(r, ret) ||
+	    (locked && ret == -ENOMEM && slab_faults.injected != injected)) {
 		/* Nothing of the failed copy may stay. */
 		ASSERT_TRUE(mtree_empty(new));
 		return !r->check || check_tree(r);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include "slab_test.h"
 
 #define POISON_ALLOC	0x5a
@@ -271,6 +272,9 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
 	void *p;
 
+	/* might_sleep(): the kernel would schedule with the lock held. */
+	if (gfpflags_allow_blocking(gfp) && spin_held)
+		kernel_warn("slab.c", __LINE__, "an allocation that may sleep under a spinlock");
 	if (slab_should_fail(gfp))
 		return NULL;
 	p = c->size ? reuse(c) : NULL;

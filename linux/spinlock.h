@@ -20,12 +20,17 @@ typedef struct {
 #define __SPIN_LOCK_UNLOCKED(name)	{ PTHREAD_MUTEX_INITIALIZER }
 #define DEFINE_SPINLOCK(name)		spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
 
+/* Spinlocks this thread holds: an allocation that may sleep must hold none. */
+extern __thread unsigned int spin_held;
+
 #define spin_lock_init(l)	pthread_mutex_init(&(l)->mutex, NULL)
 #define spin_lock(l)		do {					\
 		pthread_mutex_lock(&(l)->mutex);				\
 		rcu_read_lock();						\
+		spin_held++;							\
 	} while (0)
 #define spin_unlock(l)		do {					\
+		spin_held--;							\
 		rcu_read_unlock();						\
 		pthread_mutex_unlock(&(l)->mutex);				\
 	} while (0)
