@@ -308,6 +308,8 @@ extern long vma_signal_countdown;
 #define signal_pending(task)	\
 	(vma_signal_countdown > 0 && --vma_signal_countdown == 0)
 
+/* include/linux/mm.h's default; the vma suite lowers it in some sequences. */
+#define DEFAULT_MAX_MAP_COUNT	65530
 extern int sysctl_max_map_count;
 
 #define VM_WARN_ON_ONCE_MM(cond, mm)	WARN_ON(cond)

@@ -20,7 +20,7 @@ long vma_locks_held;
 long vma_signal_countdown;
 int vma_mmap_lock = MMAP_WRITE_LOCKED;
 struct task_struct vma_current = { .comm = "maple" };
-int sysctl_max_map_count = 65530;
+int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 const struct vm_operations_struct vma_dummy_vm_ops;
 struct vma_record vma_record;
 
