@@ -1846,6 +1846,7 @@ static bool vma_has_op(unsigned int type);
 #define CONFIG_FAIL_SHIFT	16
 #define CONFIG_SEALS		(1UL << 24)
 #define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
+#define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -2036,6 +2037,9 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	 */
 	if (rng_percent(&pick, 20) && !opts.layout)
 		ctx->config |= rng_range(&pick, 2, 32) << CONFIG_MAP_LIMIT_SHIFT;
+	/* Half end as a process does, the others unmap all they mapped. */
+	if (rng_percent(&pick, 50))
+		ctx->config |= CONFIG_EXIT_MMAP;
 	init_run(r, seed);
 }
 
@@ -2116,12 +2120,47 @@ static void unseal_all(struct vma_run *r)
 		r->model.pages[i].flags &= ~VM_SEALED;
 }
 
+/*
+ * The end of a process, as exit_mmap() tears its mm down: every mapped
+ * page zapped, every VM_ACCOUNT page unaccounted, every VMA closed, put
+ * and freed (the leak checks after it see those), files and their
+ * i_mmap back to the suite's own reference.
+ */
+static bool exit_mm(struct vma_run *r)
+{
+	unsigned long mapped = vma_model_mapped(&r->model, 0, r->nr_pages);
+	unsigned long accounted = model_accounted(r, 0, r->nr_pages);
+	long vmas = count_vmas(r);
+	unsigned int f;
+	int count;
+
+	vma_record.pages_zapped = 0;
+	vma_record.unacct_pages = 0;
+	count = vapi_exit_mmap(&r->mm);
+	ASSERT_EQ(count, vmas);
+	if (vma_record.pages_zapped != mapped)
+		test_fail(__FILE__, __LINE__, "exit_mmap zapped %lu pages, expected %lu",
+			  vma_record.pages_zapped, mapped);
+	if (!check_unaccounted(r, accounted))
+		return false;
+	ASSERT_EQ(vma_record.tlb_active, 0);
+	ASSERT_EQ(r->close_vmas, 0);
+	for (f = 1; f <= NR_FILES; f++) {
+		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), 1);
+		ASSERT_EQ(r->files[f].mapping.nr_vmas, 0);
+		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable), 0);
+	}
+	return !ctx->failed;
+}
+
 static bool end_sequence(struct vma_run *r, bool ok)
 {
 	slab_faults.kernel_pct = 0;
 	slab_faults.nowait_pct = 0;
 	slab_faults.nth = 0;
-	if (ok) {
+	if (ok && (ctx->config & CONFIG_EXIT_MMAP)) {
+		ok = exit_mm(r);
+	} else if (ok) {
 		unseal_all(r);
 		ASSERT_EQ(unmap_range(r, 0, r->nr_pages), 0);
 		r->nr_merge_pts = 0;
