@@ -63,6 +63,10 @@ struct vma_run {
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
+	/* Page p and the one before shared a VMA before this op. */
+	bool *joined;
+	/* vma_adjust_trans_huge() would split huge pages at page p. */
+	bool *thp_split;
 	/* Page boundaries where this op obliges the kernel to merge. */
 	unsigned long merge_pts[MAX_MERGE_PTS];
 	unsigned int nr_merge_pts;
@@ -1808,6 +1812,57 @@ static bool op_mprotect_nested(struct vma_run *r, struct rng *sub)
 	return ok;
 }
 
+/* ---- Huge pages at new boundaries ---- */
+
+void vma_thp_split(unsigned long addr)
+{
+	struct vma_run *r = &run;
+
+	if (r->thp_split && addr >= addr_of(0) && addr <= addr_of(r->nr_pages))
+		r->thp_split[page_of(addr)] = true;
+}
+
+/* Before an op: which page boundaries lie inside a VMA. */
+static void note_joined(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long p;
+
+	memset(r->joined, 0, r->nr_pages + 1);
+	memset(r->thp_split, 0, r->nr_pages + 1);
+	mas_for_each(&mas, vma, ULONG_MAX)
+		for (p = page_of(vma->vm_start) + 1; p < page_of(vma->vm_end); p++)
+			r->joined[p] = true;
+}
+
+/*
+ * A VMA boundary that an op made inside a VMA (a split, a merge that moved
+ * a boundary, a shrink) may cut a transparent huge page in two: the
+ * kernel must have called vma_adjust_trans_huge() for that address first,
+ * or the huge PMD would map pages of two VMAs.
+ */
+static bool check_thp_splits(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long b[2];
+	int i;
+
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		b[0] = page_of(vma->vm_start);
+		b[1] = page_of(vma->vm_end);
+		for (i = 0; i < 2; i++) {
+			if (!r->joined[b[i]] || r->thp_split[b[i]])
+				continue;
+			test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx): its boundary %#lx was inside a VMA before the op, and vma_adjust_trans_huge() was not asked to split there",
+				  vma->vm_start, vma->vm_end, addr_of(b[i]));
+			return false;
+		}
+	}
+	return true;
+}
+
 /* ---- The sequence ---- */
 
 struct vop_info {
@@ -1977,6 +2032,10 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	if (!r->nr_pages || r->nr_pages > 4096)
 		r->nr_pages = 64;
 	vma_model_init(&r->model, r->nr_pages);
+	r->joined = calloc(r->nr_pages + 1, sizeof(*r->joined));
+	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
+	if (!r->joined || !r->thp_split)
+		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
 	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
@@ -2096,11 +2155,12 @@ static bool apply_op(struct vma_run *r)
 	}
 	r->result = 0;
 	r->refused = false;
+	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	/* A failed op obliged no merge: the model says what stayed. */
 	if (slab_faults.injected != r->injected)
 		r->nr_merge_pts = 0;
-	ok = ok && check_mm(r);
+	ok = ok && check_mm(r) && check_thp_splits(r);
 	if (opts.layout)
 		print_layout(r, ok);
 	return ok;
@@ -2176,6 +2236,9 @@ static bool end_sequence(struct vma_run *r, bool ok)
 		ASSERT_EQ(slab_live("maple_node"), 0);
 	}
 	vma_model_destroy(&r->model);
+	free(r->joined);
+	free(r->thp_split);
+	r->joined = r->thp_split = NULL;
 	return ok;
 }
 

@@ -498,9 +498,9 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
  * protection.  Policies, uffd contexts and anon_vma names are the suite's
  * static objects, compared by address as merges compare them.
  */
-static inline void vma_adjust_trans_huge(struct vm_area_struct *v,
-					 unsigned long start, unsigned long end,
-					 long adjust_next) { }
+/* Where huge pages would be split: recorded (vma_stubs.c). */
+void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, long adjust_next);
 static inline void hugetlb_split(struct vm_area_struct *v, unsigned long addr) { }
 static inline void khugepaged_enter_vma(struct vm_area_struct *v,
 					unsigned long flags) { }

@@ -238,6 +238,26 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 	unlink_anon_vmas(next);
 }
 
+/*
+ * mm/huge_memory.c's: split the huge PMDs that straddle start and end in
+ * vma and, if the next VMA's start moves up by adjust_next, the new start.
+ * Here there are no huge pages: the addresses go to the suite, which
+ * checks that every boundary an op makes inside a VMA was among them.
+ */
+void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, long adjust_next)
+{
+	vma_thp_split(start);
+	vma_thp_split(end);
+	if (adjust_next > 0) {
+		MA_STATE(mas, &vma->vm_mm->mm_mt, vma->vm_end, vma->vm_end);
+		struct vm_area_struct *next = mas_find(&mas, ULONG_MAX);
+
+		if (!WARN_ON(!next))
+			vma_thp_split(next->vm_start + adjust_next);
+	}
+}
+
 void vm_unacct_memory(long pages)
 {
 	vma_record.unacct_pages += pages;
