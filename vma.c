@@ -62,6 +62,11 @@ struct vma_run {
 	long result;			/* what the op returned, for --layout */
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
 	bool sealed;			/* the range unmapped holds a sealed page */
+	bool refused;			/* the map_count limit refused a split */
+	/* Page p and the one before shared a VMA before this op. */
+	bool *joined;
+	/* vma_adjust_trans_huge() would split huge pages at page p. */
+	bool *thp_split;
 	/* Page boundaries where this op obliges the kernel to merge. */
 	unsigned long merge_pts[MAX_MERGE_PTS];
 	unsigned int nr_merge_pts;
@@ -281,13 +286,80 @@ static void set_mm_stats(struct vma_run *r)
 	r->mm.data_vm = s.data_vm;
 }
 
+/*
+ * ---- The map_count limit ----
+ *
+ * Some sequences run with a low sysctl_max_map_count (config bits 32-39),
+ * so that the kernel's refusals are reached: split_vma() refuses when
+ * map_count >= the limit, and munmap (vms_gather_munmap_vmas(), 6.1's
+ * do_mas_align_munmap()) when the range lies strictly inside one VMA, whose
+ * split would leave one more; do_brk_flags() when map_count > the limit.
+ * The VMAs are counted in mm_mt, not read from map_count, which check_mm()
+ * holds to the same number after each op.
+ */
+#define CONFIG_MAP_LIMIT_SHIFT	32
+
+static int map_limit(void)
+{
+	return (ctx->config >> CONFIG_MAP_LIMIT_SHIFT) & 0xff;
+}
+
+static long count_vmas(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	long n = 0;
+
+	mas_for_each(&mas, vma, ULONG_MAX)
+		n++;
+	return n;
+}
+
+/*
+ * Whether munmap of [first, first + n) must fail with -ENOMEM: one VMA
+ * holds the range with pages on both sides, and the mm is at its limit.
+ */
+static bool unmap_refused(struct vma_run *r, unsigned long first,
+			  unsigned long n)
+{
+	struct vm_area_struct *vma;
+
+	if (!map_limit())
+		return false;
+	vma = mtree_load(&r->mm.mm_mt, addr_of(first));
+	return vma && vma->vm_start < addr_of(first) &&
+	       vma->vm_end > addr_of(first + n) &&
+	       count_vmas(r) >= sysctl_max_map_count;
+}
+
+/*
+ * After a refusal, the VMAs expected (want: the same, or one more where
+ * the first of two splits was made); check_mm() then finds the pages as
+ * they were.
+ */
+static bool check_refused(struct vma_run *r, const char *what, long before,
+			  long want, long err)
+{
+	long after = count_vmas(r);
+
+	if (err != -ENOMEM || after != want)
+		test_fail(__FILE__, __LINE__, "%s at %ld VMAs, max_map_count %d: returned %ld with %ld VMAs after, expected -ENOMEM with %ld",
+			  what, before, sysctl_max_map_count, err, after, want);
+	r->refused = true;
+	return !ctx->failed;
+}
+
 /* An error from the kernel: -ENOMEM only with an injected failure. */
 static bool expected_error(struct vma_run *r, int err, bool may_split)
 {
 	r->result = err;
 	if (err == -ENOMEM) {
-		ASSERT_TRUE(slab_faults.injected > r->injected);
-		return true;
+		/* The model said the limit would refuse (checked there). */
+		if (r->refused || slab_faults.injected > r->injected)
+			return true;
+		test_fail(__FILE__, __LINE__, "-ENOMEM with no allocation failure injected, %ld VMAs, max_map_count %d: expected success",
+			  count_vmas(r), sysctl_max_map_count);
+		return false;
 	}
 	if (err == -EINVAL && may_split)
 		return true;
@@ -568,6 +640,8 @@ static bool model_sealed(struct vma_run *r, unsigned long first,
 #define UNMAP_RAGGED	0x200	/* a length a byte short of whole pages */
 #define UNMAP_BAD_START	0x400	/* a start inside a page: refused */
 #define UNMAP_NO_LEN	0x800	/* a zero length: refused */
+#define UNMAP_TASK_SIZE	0x1000	/* a range at TASK_SIZE's edge (r % 7 says which) */
+#define UNMAP_TO_TOP	0x2000	/* (internal) the length runs up to TASK_SIZE */
 
 /*
  * munmap(): do_vmi_munmap(); the stats and zapped pages must add up, and
@@ -580,6 +654,10 @@ static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
 	unsigned long len = (n << PAGE_SHIFT) - (how & UNMAP_RAGGED ? 1 : 0);
 	bool unlock = how & UNMAP_UNLOCK;
 	int err;
+
+	/* The longest length do_vmi_munmap() takes: all of it above start. */
+	if (how & UNMAP_TO_TOP)
+		len = TASK_SIZE - addr_of(first);
 
 	err = vapi_munmap(&r->mm, addr_of(first), len, unlock);
 	if (unlock && vma_mmap_lock != (err ? MMAP_WRITE_LOCKED : MMAP_UNLOCKED))
@@ -596,6 +674,8 @@ static int unmap_range_how(struct vma_run *r, unsigned long first,
 {
 	unsigned long mapped = vma_model_mapped(&r->model, first, n);
 	unsigned long accounted = model_accounted(r, first, n);
+	bool refuse = unmap_refused(r, first, n);
+	long vmas = refuse ? count_vmas(r) : 0;
 	int err;
 
 	set_mm_stats(r);
@@ -603,6 +683,8 @@ static int unmap_range_how(struct vma_run *r, unsigned long first,
 	vma_record.unacct_pages = 0;
 	r->sealed = model_sealed(r, first, n);
 	err = unmap_how(r, first, n, how);
+	if (refuse && !check_refused(r, "munmap inside one VMA", vmas, vmas, err))
+		return err;
 	if (err) {
 		/* A failed munmap accounts for nothing and zaps nothing. */
 		check_unmap_stats(r);
@@ -630,28 +712,90 @@ static int unmap_range(struct vma_run *r, unsigned long first, unsigned long n)
 }
 
 /*
+ * do_vmi_munmap()'s range checks at TASK_SIZE: a start above it, or a
+ * length that reaches past it (by a byte, by a page, or wrapping round),
+ * is refused with -EINVAL; a range that ends exactly at TASK_SIZE is not
+ * (nothing is mapped up there: 0).  Sets the range, returns the answer.
+ */
+static int task_size_range(const struct test_op *op, unsigned long first,
+			   unsigned long n, unsigned long *start,
+			   unsigned long *len)
+{
+	unsigned long size = n << PAGE_SHIFT;
+
+	*start = addr_of(first);
+	*len = size;
+	switch (op->r % 7) {
+	case 0:		/* a byte past TASK_SIZE */
+		*len = TASK_SIZE - *start + 1;
+		return -EINVAL;
+	case 1:		/* so long that start + len wraps */
+		*len = -size;
+		return -EINVAL;
+	case 2:		/* the last pages below TASK_SIZE */
+		*start = TASK_SIZE - size;
+		return 0;
+	case 3:		/* a page past TASK_SIZE */
+		*start = TASK_SIZE - size;
+		*len = size + PAGE_SIZE;
+		return -EINVAL;
+	case 4:		/* at TASK_SIZE */
+		*start = TASK_SIZE;
+		return -EINVAL;
+	default:	/* above TASK_SIZE */
+		*start = TASK_SIZE + size;
+		return -EINVAL;
+	}
+}
+
+/*
+ * munmap() with a range the checks must refuse (or, at TASK_SIZE's edge,
+ * let through to nothing): the answer, and nothing changed or zapped.
+ */
+static bool unmap_bad_range(struct vma_run *r, const struct test_op *op,
+			    unsigned long first, unsigned long n)
+{
+	unsigned long start = addr_of(first), len = n << PAGE_SHIFT;
+	int err, want = -EINVAL;
+
+	if (op->c & UNMAP_BAD_START)
+		start += 1 + op->r % (PAGE_SIZE - 1);
+	else if (op->c & UNMAP_NO_LEN)
+		len = 0;
+	else
+		want = task_size_range(op, first, n, &start, &len);
+	set_mm_stats(r);
+	vma_record.pages_zapped = 0;
+	err = vapi_munmap(&r->mm, start, len, false);
+	r->result = err;
+	if (err != want)
+		test_fail(__FILE__, __LINE__, "munmap(%#lx, %#lx) returned %d, expected %d",
+			  start, len, err, want);
+	if (vma_record.pages_zapped)
+		test_fail(__FILE__, __LINE__, "munmap(%#lx, %#lx) zapped %lu pages, expected none",
+			  start, len, vma_record.pages_zapped);
+	return check_unmap_stats(r);
+}
+
+/*
  * munmap() as the syscall gives it: c's UNMAP_* bits say how; a bad start
- * or length must be refused with -EINVAL, changing nothing.
+ * or length must be refused with -EINVAL, changing nothing.  Under
+ * UNMAP_TASK_SIZE one range in seven runs from the op's start up to
+ * TASK_SIZE exactly, which must unmap all above it.
  */
 static bool op_unmap(struct vma_run *r, const struct test_op *op)
 {
-	unsigned long first, n;
+	unsigned long first, n, how = op->c & (UNMAP_UNLOCK | UNMAP_RAGGED);
 	int err;
 
 	op_range(r, op, &first, &n);
-	if (op->c & (UNMAP_BAD_START | UNMAP_NO_LEN)) {
-		unsigned long start = addr_of(first), len = n << PAGE_SHIFT;
-
-		if (op->c & UNMAP_BAD_START)
-			start += 1 + op->r % (PAGE_SIZE - 1);
-		else
-			len = 0;
-		err = vapi_munmap(&r->mm, start, len, false);
-		r->result = err;
-		ASSERT_EQ(err, -EINVAL);
-		return true;
+	if ((op->c & UNMAP_TASK_SIZE) && op->r % 7 == 6) {
+		n = r->nr_pages - first;
+		how = (how & UNMAP_UNLOCK) | UNMAP_TO_TOP;
+	} else if (op->c & (UNMAP_BAD_START | UNMAP_NO_LEN | UNMAP_TASK_SIZE)) {
+		return unmap_bad_range(r, op, first, n);
 	}
-	err = unmap_range_how(r, first, n, op->c & (UNMAP_UNLOCK | UNMAP_RAGGED));
+	err = unmap_range_how(r, first, n, how);
 	/* Splitting a close-hook VMA may be refused. */
 	return !err || expected_error(r, err, true);
 }
@@ -755,8 +899,9 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
-	bool created, gone;
+	bool created, gone, refuse;
 	pgoff_t pgoff;
+	long vmas;
 
 	op_range(r, op, &first, &n);
 	flags = flags_of(op->c, fnr);
@@ -771,9 +916,14 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	vma_record.pages_zapped = 0;
 	vma_record.unacct_pages = 0;
 	r->sealed = model_sealed(r, first, n);
+	refuse = unmap_refused(r, first, n);
+	vmas = refuse ? count_vmas(r) : 0;
 	vma = vapi_mmap_region(&r->mm, addr_of(first), addr_of(first + n),
 			       flags, file_of(r, fnr), file_vm_ops(fnr), pgoff,
 			       hook, &created, &gone);
+	if (refuse && !check_refused(r, "MAP_FIXED inside one VMA", vmas, vmas,
+				     IS_ERR(vma) ? PTR_ERR(vma) : 0))
+		return false;
 	if (gone) {
 		vma_model_unmap(&r->model, first, n);
 		if (!check_unmap_stats(r))
@@ -869,6 +1019,73 @@ static bool change_attrs(const struct vma_change *ch,
 	       a->uffd.ctx != vma->vm_userfaultfd_ctx.ctx;
 }
 
+/* The model's numbers of the attributes a change sets. */
+static void vapi_attrs_nr(const struct vapi_attrs *a, struct vma_attrs *m)
+{
+	int *uffd = a->uffd.ctx;
+
+	m->name = a->name ? a->name - attr_names : 0;
+	m->pol = a->policy ? a->policy - attr_pols : 0;
+	m->uffd = uffd ? uffd - attr_uffd_ctxs : 0;
+}
+
+/*
+ * Whether changing [start, end), a part of vma at one of its ends, merges
+ * it with the neighbour there (head: the part ends at vma's end, and the
+ * neighbour is next): the model's rule at that boundary with the changed
+ * page.  6.1's is_mergeable_vma() refuses a VMA with a close hook (a
+ * mergeable neighbour maps the same file, so has one too); 6.12 refuses
+ * only to remove one, and a part's merge removes nothing.
+ */
+static bool modify_merges(struct vma_run *r, struct vm_area_struct *vma,
+			  unsigned long start, unsigned long end, bool head,
+			  const struct vapi_attrs *a)
+{
+	unsigned long p = head ? page_of(end) : page_of(start);
+	struct vma_page pages[2];
+	struct vma_model trial = { .nr_pages = 2, .pages = pages };
+	struct vma_page *in = &pages[head ? 0 : 1];
+
+#ifndef HAVE_MM_VMA_C
+	if (vma->vm_ops == &close_ops)
+		return false;
+#endif
+	if (p == 0 || p >= r->nr_pages)
+		return false;
+	pages[0] = r->model.pages[p - 1];
+	pages[1] = r->model.pages[p];
+	in->flags = a->flags & ~VM_SOFTDIRTY;
+	vapi_attrs_nr(a, &in->attrs);
+	return vma_model_mergeable(&trial, 1, !head);
+}
+
+/*
+ * Whether the map_count limit refuses changing [start, end) of vma:
+ * vma_modify() (6.1: our adapter) splits off a head, then a tail, each
+ * through split_vma(), which refuses at the limit before it asks the
+ * driver; a part at one end needs no split if it merges.  With both to
+ * split one below the limit, the first split is made (unless the driver
+ * refuses it: -EINVAL) and the second refused.
+ */
+static bool modify_refused(struct vma_run *r, struct vm_area_struct *vma,
+			   unsigned long start, unsigned long end,
+			   const struct vapi_attrs *a, long *vmas, long *after)
+{
+	bool head = start > vma->vm_start, tail = end < vma->vm_end;
+
+	if (!map_limit() || (!head && !tail))
+		return false;
+	*vmas = *after = count_vmas(r);
+	if (*vmas >= sysctl_max_map_count)
+		return (head && tail) || !modify_merges(r, vma, start, end, head, a);
+	if (!head || !tail || *vmas < sysctl_max_map_count - 1 ||
+	    (vma->vm_ops && vma->vm_ops->may_split &&
+	     vma->vm_ops->may_split(vma, start)))
+		return false;
+	(*after)++;
+	return true;
+}
+
 /*
  * mprotect_fixup() and its madvise, mbind and userfaultfd siblings:
  * nothing to do for equal attributes, else modify (merge or split) and
@@ -883,6 +1100,9 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	unsigned long first = page_of(start), n = page_of(end) - first;
 	struct vapi_attrs a;
 	struct vma_attrs ma;
+	unsigned long injected;
+	long vmas, after;
+	bool refuse;
 
 	/* mprotect_fixup() refuses a sealed VMA, changed or not. */
 	*changed = false;
@@ -893,7 +1113,16 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 		*pprev = vma;
 		return 0;
 	}
+	refuse = modify_refused(r, vma, start, end, &a, &vmas, &after);
+	injected = slab_faults.injected;
 	vma = vapi_modify(vmi, *pprev, vma, start, end, ch->what, &a);
+	/* An allocation failure may have stopped the first split instead. */
+	if (refuse && slab_faults.injected != injected &&
+	    count_vmas(r) == vmas)
+		after = vmas;
+	if (refuse && !check_refused(r, "a change that splits", vmas, after,
+				     IS_ERR(vma) ? PTR_ERR(vma) : 0))
+		return 0;
 	if (IS_ERR(vma))
 		return PTR_ERR(vma);
 	*pprev = vma;
@@ -907,6 +1136,11 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	attrs_of(vma, &ma);
 	vma_model_set_flags(&r->model, first, n, a.flags);
 	vma_model_set_attrs(&r->model, first, n, &ma);
+	/*
+	 * A merge may have given the VMA's pages a neighbour's anon_vma: the
+	 * model adopts it now, for the next step's merge (modify_merges()).
+	 */
+	check_vma_pages(r, vma);
 	add_merge_pt(r, first, true);
 	add_merge_pt(r, first + n, false);
 	return 0;
@@ -1320,6 +1554,8 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n, flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT;
 	struct mm_struct want;
+	bool refuse;
+	long vmas;
 	int err;
 
 	op_range(r, op, &first, &n);
@@ -1327,7 +1563,12 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	if (vma_model_mapped(&r->model, first, n))
 		return true;
 	set_mm_stats(r);
+	/* do_brk_flags() refuses only above the limit, not at it. */
+	refuse = map_limit() && count_vmas(r) > sysctl_max_map_count;
+	vmas = refuse ? count_vmas(r) : 0;
 	err = vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT);
+	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
+		return false;
 	if (err)
 		return expected_error(r, err, false);
 	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
@@ -1593,6 +1834,57 @@ static bool op_mprotect_nested(struct vma_run *r, struct rng *sub)
 	return ok;
 }
 
+/* ---- Huge pages at new boundaries ---- */
+
+void vma_thp_split(unsigned long addr)
+{
+	struct vma_run *r = &run;
+
+	if (r->thp_split && addr >= addr_of(0) && addr <= addr_of(r->nr_pages))
+		r->thp_split[page_of(addr)] = true;
+}
+
+/* Before an op: which page boundaries lie inside a VMA. */
+static void note_joined(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long p;
+
+	memset(r->joined, 0, r->nr_pages + 1);
+	memset(r->thp_split, 0, r->nr_pages + 1);
+	mas_for_each(&mas, vma, ULONG_MAX)
+		for (p = page_of(vma->vm_start) + 1; p < page_of(vma->vm_end); p++)
+			r->joined[p] = true;
+}
+
+/*
+ * A VMA boundary that an op made inside a VMA (a split, a merge that moved
+ * a boundary, a shrink) may cut a transparent huge page in two: the
+ * kernel must have called vma_adjust_trans_huge() for that address first,
+ * or the huge PMD would map pages of two VMAs.
+ */
+static bool check_thp_splits(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
+	unsigned long b[2];
+	int i;
+
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		b[0] = page_of(vma->vm_start);
+		b[1] = page_of(vma->vm_end);
+		for (i = 0; i < 2; i++) {
+			if (!r->joined[b[i]] || r->thp_split[b[i]])
+				continue;
+			test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx): its boundary %#lx was inside a VMA before the op, and vma_adjust_trans_huge() was not asked to split there",
+				  vma->vm_start, vma->vm_end, addr_of(b[i]));
+			return false;
+		}
+	}
+	return true;
+}
+
 /* ---- The sequence ---- */
 
 struct vop_info {
@@ -1624,12 +1916,14 @@ static const struct vop_info vop_info[NR_VOPS] = {
 static bool vma_has_op(unsigned int type);
 
 /*
- * ctx->config: address space size in pages, the GFP_KERNEL fail rate, and
- * whether the generator makes mseal ops.
+ * ctx->config: address space size in pages, the GFP_KERNEL fail rate,
+ * whether the generator makes mseal ops, and the map_count limit
+ * (CONFIG_MAP_LIMIT_SHIFT, above).
  */
 #define CONFIG_FAIL_SHIFT	16
 #define CONFIG_SEALS		(1UL << 24)
 #define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
+#define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -1643,11 +1937,12 @@ static bool is_attr_op(unsigned int type)
 
 static void vma_describe(const struct test_op *op, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail]",
+	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail, max_map_count %d]",
 		 vma_op_name(op->type) ? vma_op_name(op->type) : "?",
 		 op->a, op->b, op->c, (unsigned long long)op->r,
 		 ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1),
-		 (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff);
+		 (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff,
+		 map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT);
 }
 
 /* A page near the edge of a mapping half the time: where splits happen. */
@@ -1740,11 +2035,13 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		if (rng_percent(&r->rng, 10))
 			op->c |= UNMAP_RAGGED;
 		if (rng_percent(&r->rng, 3))
-			op->c |= rng_percent(&r->rng, 50) ? UNMAP_BAD_START :
-				 UNMAP_NO_LEN;
+			op->c |= (UNMAP_BAD_START << rng_below(&r->rng, 3));
 	}
 	op->r = rng_percent(&r->rng, 70) ? rng_below(&r->rng, 2) << 1 :
 		rng_next(&r->rng);
+	/* Which range at TASK_SIZE's edge, evenly (op_unmap()). */
+	if (t == VOP_UNMAP && (op->c & UNMAP_TASK_SIZE))
+		op->r = rng_below(&r->rng, 7);
 }
 
 static void init_run(struct vma_run *r, uint64_t seed)
@@ -1757,6 +2054,10 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	if (!r->nr_pages || r->nr_pages > 4096)
 		r->nr_pages = 64;
 	vma_model_init(&r->model, r->nr_pages);
+	r->joined = calloc(r->nr_pages + 1, sizeof(*r->joined));
+	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
+	if (!r->joined || !r->thp_split)
+		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
 	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
@@ -1777,6 +2078,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	 * the options' (--fail-rate, 1 by default, which left the rates of
 	 * older configs unused: their replays still run as recorded).
 	 */
+	sysctl_max_map_count = map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT;
 	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = cfg_pct;
@@ -1809,6 +2111,16 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 		ctx->config = (ctx->config & ~(0xffUL << CONFIG_FAIL_SHIFT)) |
 			      fail << CONFIG_FAIL_SHIFT;
 	}
+	/*
+	 * One in five at a low map_count limit, where splits, munmap and brk
+	 * are refused: the VMAs of these spaces run to a few dozen.  Not
+	 * under --layout: 6.1 merges less, so the trees reach it apart.
+	 */
+	if (rng_percent(&pick, 20) && !opts.layout)
+		ctx->config |= rng_range(&pick, 2, 32) << CONFIG_MAP_LIMIT_SHIFT;
+	/* Half end as a process does, the others unmap all they mapped. */
+	if (rng_percent(&pick, 50))
+		ctx->config |= CONFIG_EXIT_MMAP;
 	init_run(r, seed);
 }
 
@@ -1864,11 +2176,13 @@ static bool apply_op(struct vma_run *r)
 		printf("op %lu: %s (%d VMAs)\n", r->op_nr, buf, r->mm.map_count);
 	}
 	r->result = 0;
+	r->refused = false;
+	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	/* A failed op obliged no merge: the model says what stayed. */
 	if (slab_faults.injected != r->injected)
 		r->nr_merge_pts = 0;
-	ok = ok && check_mm(r);
+	ok = ok && check_mm(r) && check_thp_splits(r);
 	if (opts.layout)
 		print_layout(r, ok);
 	return ok;
@@ -1888,12 +2202,47 @@ static void unseal_all(struct vma_run *r)
 		r->model.pages[i].flags &= ~VM_SEALED;
 }
 
+/*
+ * The end of a process, as exit_mmap() tears its mm down: every mapped
+ * page zapped, every VM_ACCOUNT page unaccounted, every VMA closed, put
+ * and freed (the leak checks after it see those), files and their
+ * i_mmap back to the suite's own reference.
+ */
+static bool exit_mm(struct vma_run *r)
+{
+	unsigned long mapped = vma_model_mapped(&r->model, 0, r->nr_pages);
+	unsigned long accounted = model_accounted(r, 0, r->nr_pages);
+	long vmas = count_vmas(r);
+	unsigned int f;
+	int count;
+
+	vma_record.pages_zapped = 0;
+	vma_record.unacct_pages = 0;
+	count = vapi_exit_mmap(&r->mm);
+	ASSERT_EQ(count, vmas);
+	if (vma_record.pages_zapped != mapped)
+		test_fail(__FILE__, __LINE__, "exit_mmap zapped %lu pages, expected %lu",
+			  vma_record.pages_zapped, mapped);
+	if (!check_unaccounted(r, accounted))
+		return false;
+	ASSERT_EQ(vma_record.tlb_active, 0);
+	ASSERT_EQ(r->close_vmas, 0);
+	for (f = 1; f <= NR_FILES; f++) {
+		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), 1);
+		ASSERT_EQ(r->files[f].mapping.nr_vmas, 0);
+		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable), 0);
+	}
+	return !ctx->failed;
+}
+
 static bool end_sequence(struct vma_run *r, bool ok)
 {
 	slab_faults.kernel_pct = 0;
 	slab_faults.nowait_pct = 0;
 	slab_faults.nth = 0;
-	if (ok) {
+	if (ok && (ctx->config & CONFIG_EXIT_MMAP)) {
+		ok = exit_mm(r);
+	} else if (ok) {
 		unseal_all(r);
 		ASSERT_EQ(unmap_range(r, 0, r->nr_pages), 0);
 		r->nr_merge_pts = 0;
@@ -1909,6 +2258,9 @@ static bool end_sequence(struct vma_run *r, bool ok)
 		ASSERT_EQ(slab_live("maple_node"), 0);
 	}
 	vma_model_destroy(&r->model);
+	free(r->joined);
+	free(r->thp_split);
+	r->joined = r->thp_split = NULL;
 	return ok;
 }
 

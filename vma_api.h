@@ -153,6 +153,14 @@ bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
 		      bool *dirty);
 
 /* The kernel's own validate_mm() (static in 6.1's mm/mmap.c). */
+/*
+ * exit_mmap(): zap every VMA's pages and free the page tables, then close
+ * and free each VMA (remove_vma(); 6.12 frees it as unreachable) and
+ * destroy mm_mt.  Returns the VMAs it removed (exit_mmap() BUGs unless
+ * that is map_count).
+ */
+int vapi_exit_mmap(struct mm_struct *mm);
+
 void vapi_validate_mm(struct mm_struct *mm);
 
 #endif

@@ -308,6 +308,8 @@ extern long vma_signal_countdown;
 #define signal_pending(task)	\
 	(vma_signal_countdown > 0 && --vma_signal_countdown == 0)
 
+/* include/linux/mm.h's default; the vma suite lowers it in some sequences. */
+#define DEFAULT_MAX_MAP_COUNT	65530
 extern int sysctl_max_map_count;
 
 #define VM_WARN_ON_ONCE_MM(cond, mm)	WARN_ON(cond)
@@ -496,9 +498,9 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
  * protection.  Policies, uffd contexts and anon_vma names are the suite's
  * static objects, compared by address as merges compare them.
  */
-static inline void vma_adjust_trans_huge(struct vm_area_struct *v,
-					 unsigned long start, unsigned long end,
-					 long adjust_next) { }
+/* Where huge pages would be split: recorded (vma_stubs.c). */
+void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, long adjust_next);
 static inline void hugetlb_split(struct vm_area_struct *v, unsigned long addr) { }
 static inline void khugepaged_enter_vma(struct vm_area_struct *v,
 					unsigned long flags) { }

@@ -20,7 +20,7 @@ long vma_locks_held;
 long vma_signal_countdown;
 int vma_mmap_lock = MMAP_WRITE_LOCKED;
 struct task_struct vma_current = { .comm = "maple" };
-int sysctl_max_map_count = 65530;
+int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 const struct vm_operations_struct vma_dummy_vm_ops;
 struct vma_record vma_record;
 
@@ -236,6 +236,26 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 		printk("anon_vma_merge: vma %p has anon_vma %p, next %p has %p\n",
 		       vma, vma->anon_vma, next, next->anon_vma);
 	unlink_anon_vmas(next);
+}
+
+/*
+ * mm/huge_memory.c's: split the huge PMDs that straddle start and end in
+ * vma and, if the next VMA's start moves up by adjust_next, the new start.
+ * Here there are no huge pages: the addresses go to the suite, which
+ * checks that every boundary an op makes inside a VMA was among them.
+ */
+void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, long adjust_next)
+{
+	vma_thp_split(start);
+	vma_thp_split(end);
+	if (adjust_next > 0) {
+		MA_STATE(mas, &vma->vm_mm->mm_mt, vma->vm_end, vma->vm_end);
+		struct vm_area_struct *next = mas_find(&mas, ULONG_MAX);
+
+		if (!WARN_ON(!next))
+			vma_thp_split(next->vm_start + adjust_next);
+	}
 }
 
 void vm_unacct_memory(long pages)

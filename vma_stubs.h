@@ -18,6 +18,12 @@ struct vma_record {
 };
 extern struct vma_record vma_record;
 
+/*
+ * Called for each address at which vma_adjust_trans_huge() would split a
+ * huge PMD that straddles it (the suite's, in vma.c).
+ */
+void vma_thp_split(unsigned long addr);
+
 /* A new anon_vma, as anon_vma_prepare() allocates one; NULL if out of memory. */
 struct anon_vma *vma_anon_vma_alloc(void);
 void vma_anon_vma_free(struct anon_vma *av);
