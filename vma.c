@@ -429,10 +429,11 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 			ASSERT_TRUE(!seen || seen == p->anon);
 			seen = p->anon;
 		}
+		/* From now on the pages have the VMA's (checked below). */
+		p->anon = anon;
 	}
 	/* The VMA's anon_vma is the one its pages had, or none had one. */
 	ASSERT_EQ(anon, seen);
-	vma_model_set_anon(&r->model, first, n, anon);
 	return true;
 }
 
