@@ -1342,33 +1342,86 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 	return true;
 }
 
-#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
+#if defined(HAVE_ALLOC_RANGE_EMPTY_AREA)
+/*
+ * What mtree_alloc_range() or mtree_alloc_rrange() must return for the
+ * window [a, b] and size c, and where the area starts: built on
+ * mas_empty_area(_rev), they take the window as those do.
+ */
+static int alloc_expect(struct maple_run *r, const struct test_op *op,
+			unsigned long *want)
+{
+	if (!empty_area_args_ok(op) || !(r->flags & MT_FLAGS_ALLOC_RANGE))
+		return -EINVAL;
+	if (op->type == MOP_ALLOC_RRANGE)
+		return model_empty_area_rev(&r->model, op->a, op->b, op->c,
+					    want) ? 0 : -EBUSY;
+	return model_empty_area(&r->model, op->a, op->b, op->c, want) ?
+	       0 : -EBUSY;
+}
+#elif defined(HAVE_ALLOC_RANGE_MAS_ALLOC)
+/*
+ * 6.1's own path.  mtree_alloc_range() refuses min > max and max < size,
+ * then mas_alloc() walks with mas.last = max - size, which the walk takes
+ * as the last index the area may cover: the lowest area in
+ * [min, max - size].  mtree_alloc_rrange() refuses min >= max and
+ * max < size - 1, and fills the area mas_empty_area_rev() finds in
+ * [min, max].
+ */
+static int alloc_expect(struct maple_run *r, const struct test_op *op,
+			unsigned long *want)
+{
+	unsigned long min = op->a, max = op->b, size = op->c;
+
+	if (!(r->flags & MT_FLAGS_ALLOC_RANGE))
+		return -EINVAL;
+	if (op->type == MOP_ALLOC_RRANGE) {
+		if (min >= max || max < size - 1 || !size)
+			return -EINVAL;
+		return model_empty_area_rev(&r->model, min, max, size, want) ?
+		       0 : -EBUSY;
+	}
+	if (min > max || max < size || !size)
+		return -EINVAL;
+	return model_empty_area(&r->model, min, max - size, size, want) ?
+	       0 : -EBUSY;
+}
+#endif
+
+#if defined(HAVE_ALLOC_RANGE_EMPTY_AREA) || defined(HAVE_ALLOC_RANGE_MAS_ALLOC)
 /* mtree_alloc_range() and mtree_alloc_rrange(): find a gap and fill it. */
 static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 {
 	bool rev = op->type == MOP_ALLOC_RRANGE;
 	void *entry = mk_entry(r->op_nr);
-	unsigned long start = 0, want;
-	bool found;
-	int ret;
+	unsigned long start = 0, want = 0;
+	struct slab_faults saved = slab_faults;
+	int ret, expect;
 
+#ifdef HAVE_BUG_ALLOC_NOMEM_RET
+	/*
+	 * The known bug (scripts/probe): a store that failed for want of
+	 * memory returns 0.  Fail no allocation that may block here.
+	 */
+	if (!opts.known_bugs)
+		slab_faults.kernel_pct = slab_faults.nth = 0;
+#endif
 	if (rev)
 		ret = mtree_alloc_rrange(r->mt, &start, entry, op->c, op->a,
 					 op->b, GFP_KERNEL);
 	else
 		ret = mtree_alloc_range(r->mt, &start, entry, op->c, op->a,
 					op->b, GFP_KERNEL);
+	slab_faults.kernel_pct = saved.kernel_pct;
+	slab_faults.nth = saved.nth;
 	if (!r->check)
 		return true;
-	if (!empty_area_args_ok(op) || !(r->flags & MT_FLAGS_ALLOC_RANGE)) {
+	expect = alloc_expect(r, op, &want);
+	if (expect == -EINVAL) {
 		ASSERT_EQ(ret, -EINVAL);
 		return check_index(r, op->a);
 	}
-	if (rev)
-		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
-	else
-		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
-	if (!found) {
+	if (expect == -EBUSY) {
 		ASSERT_EQ(ret, -EBUSY);
 		return true;
 	}
@@ -1616,7 +1669,7 @@ static bool op_check(struct maple_run *r, const struct test_op *op)
 }
 
 /* Ops this tree cannot run have no apply(): --list says so, replays refuse them. */
-#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
+#if defined(HAVE_ALLOC_RANGE_EMPTY_AREA) || defined(HAVE_ALLOC_RANGE_MAS_ALLOC)
 #define OP_ALLOC_RANGE	op_alloc_range
 #else
 #define OP_ALLOC_RANGE	NULL
@@ -1850,6 +1903,38 @@ static void fix_window(struct test_op *op)
 }
 
 /*
+ * 6.1's own mtree_alloc_range() and mtree_alloc_rrange() have known bugs
+ * (scripts/probe) on trees of height 0 or 1 and, forwards, on windows
+ * that hold no more than the size: search such trees with the matching
+ * mas_empty_area(_rev) instead, and shrink the size of such windows.
+ */
+static void fix_alloc_61(struct maple_run *r, struct test_op *op)
+{
+	bool rev = op->type == MOP_ALLOC_RRANGE;
+	unsigned int low = 0;
+
+#ifdef HAVE_BUG_RALLOC_SPARSE
+	if (rev)
+		low = 1;
+#endif
+#ifdef HAVE_BUG_ALLOC_ROOT_EXPAND
+	if (!rev)
+		low = 1;
+#endif
+#ifdef HAVE_BUG_FILL_GAP_ROOT
+	low = 2;
+#endif
+	if (mt_height(r->mt) < low) {
+		op->type = rev ? MOP_EMPTY_AREA_REV : MOP_EMPTY_AREA;
+		return;
+	}
+#ifdef HAVE_BUG_ALLOC_NARROW_WINDOW
+	if (!rev && op->c && op->b >= op->c && op->b - op->c < op->a)
+		op->c = op->b - op->a;
+#endif
+}
+
+/*
  * A tree holding only [0, 0] may keep it in the root, where mas_find_rev()
  * has known bugs (scripts/probe): search from 0 only.
  */
@@ -1935,6 +2020,9 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 #endif
 		if (op->type != MOP_ALLOC_CYCLIC)
 			fix_window(op);
+		if (avoid && (r->flags & MT_FLAGS_ALLOC_RANGE) &&
+		    (op->type == MOP_ALLOC_RANGE || op->type == MOP_ALLOC_RRANGE))
+			fix_alloc_61(r, op);
 		break;
 	default:
 		break;
