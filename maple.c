@@ -1904,9 +1904,8 @@ static void fix_window(struct test_op *op)
 
 /*
  * 6.1's own mtree_alloc_range() and mtree_alloc_rrange() have known bugs
- * (scripts/probe) on trees of height 0 or 1 and, forwards, on windows
- * that hold no more than the size: search such trees with the matching
- * mas_empty_area(_rev) instead, and shrink the size of such windows.
+ * (scripts/probe) on trees of height 0 or 1: search such trees with the
+ * matching mas_empty_area(_rev) instead.
  */
 static void fix_alloc_61(struct maple_run *r, struct test_op *op)
 {
@@ -1924,14 +1923,8 @@ static void fix_alloc_61(struct maple_run *r, struct test_op *op)
 #ifdef HAVE_BUG_FILL_GAP_ROOT
 	low = 2;
 #endif
-	if (mt_height(r->mt) < low) {
+	if (mt_height(r->mt) < low)
 		op->type = rev ? MOP_EMPTY_AREA_REV : MOP_EMPTY_AREA;
-		return;
-	}
-#ifdef HAVE_BUG_ALLOC_NARROW_WINDOW
-	if (!rev && op->c && op->b >= op->c && op->b - op->c < op->a)
-		op->c = op->b - op->a;
-#endif
 }
 
 /*
