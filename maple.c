@@ -75,6 +75,7 @@ enum mop_type {
 	MOP_DUMP,
 	MOP_FIND_STORE,
 	MOP_RCU_TOGGLE,
+	MOP_EMPTY_AREA_AGAIN,
 	NR_MOPS
 };
 
@@ -1342,6 +1343,115 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 	return true;
 }
 
+/* A window both trees' argument checks accept (see fix_window()). */
+static bool window_ok(unsigned long min, unsigned long max, unsigned long size)
+{
+	return min < max && size && max - min >= size - 1;
+}
+
+/* The known bug of a search again from offset 0 or 1 (scripts/probe). */
+static bool again_skip_bug(void)
+{
+#ifdef HAVE_BUG_EMPTY_AREA_SKIP_WINDOW
+	return !opts.known_bugs;
+#else
+	return false;
+#endif
+}
+
+/*
+ * An area [index, last] a gap search found: inside its window, size
+ * indices, all free.  Sound whatever the search started from.
+ */
+static bool check_area(struct maple_run *r, unsigned long index,
+		       unsigned long last, unsigned long min,
+		       unsigned long max, unsigned long size)
+{
+	unsigned long gfirst, glast;
+
+	ASSERT_TRUE(index >= min && last <= max);
+	ASSERT_EQ(last - index, size - 1);
+	ASSERT_TRUE(model_gap(&r->model, index, &gfirst, &glast) &&
+		    glast >= last);
+	return true;
+}
+
+/*
+ * mas_empty_area(_rev) again on a state a first search (r bit 0: reverse)
+ * or mas_walk() (bit 3) left in the tree: the search goes on from that
+ * node, two slots back, never behind it (lib/maple_tree.c makes no other
+ * promise).  The second search (bit 1: reverse) asks for [a, b] and c
+ * shifted down by bits 4-5, or (bit 2) [its first answer, b] and c.
+ * Whatever it answers must be free and in its window.  After a forward
+ * first answer at leaf offset 2 or more, a forward second search from
+ * that answer starts in the same leaf before it, so it must find the
+ * model's lowest fitting area.
+ */
+static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
+{
+	bool rev1 = op->r & 1, rev2 = op->r & 2, walk = op->r & 8;
+	bool from_answer = op->r & 4, second = false, exact;
+	unsigned long a2 = op->a, b2 = op->b, c2, want;
+	unsigned long index1 = 0, last1 = 0;
+	MA_STATE(mas, r->mt, op->a, op->a);
+	unsigned char offset;
+	int ret1 = -EBUSY, ret2 = 0;
+
+	c2 = max(op->c >> ((op->r >> 4) & 3), 1UL);
+	mtree_lock(r->mt);
+	if (walk)
+		mas_walk(&mas);
+	else if (rev1)
+		ret1 = mas_empty_area_rev(&mas, op->a, op->b, op->c);
+	else
+		ret1 = mas_empty_area(&mas, op->a, op->b, op->c);
+	offset = mas.offset;
+	index1 = mas.index;
+	last1 = mas.last;
+	if (!ret1 && from_answer) {
+		a2 = index1;
+		c2 = op->c;
+	}
+	/*
+	 * Only from a state a search answered or a walk left (an -EBUSY
+	 * leaves an error state), with a node (mas_walk() of a root entry
+	 * leaves none).  From offset 0 or 1, mas_skip_node() goes to the
+	 * next node whatever the window: the known bug (scripts/probe).
+	 */
+	if (window_ok(a2, b2, c2) && (walk || !ret1) &&
+	    (!walk || xa_is_node(rcu_access_pointer(r->mt->ma_root))) &&
+	    !(again_skip_bug() && offset < 2)) {
+		second = true;
+		if (rev2)
+			ret2 = mas_empty_area_rev(&mas, a2, b2, c2);
+		else
+			ret2 = mas_empty_area(&mas, a2, b2, c2);
+	}
+	exact = !walk && !rev1 && !ret1 && !rev2 && from_answer &&
+		offset >= 2 && xa_is_node(rcu_access_pointer(r->mt->ma_root));
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	if (!walk && !ret1 &&
+	    !check_area(r, index1, last1, op->a, op->b, op->c))
+		return false;
+	if (!second)
+		return true;
+	if (exact) {
+		if (!model_empty_area(&r->model, a2, b2, c2, &want)) {
+			ASSERT_EQ(ret2, -EBUSY);
+			return true;
+		}
+		ASSERT_EQ(ret2, 0);
+		ASSERT_EQ(mas.index, want);
+	}
+	if (ret2) {
+		ASSERT_EQ(ret2, -EBUSY);
+		return true;
+	}
+	return check_area(r, mas.index, mas.last, a2, b2, c2);
+}
+
 #if defined(HAVE_ALLOC_RANGE_EMPTY_AREA)
 /*
  * What mtree_alloc_range() or mtree_alloc_rrange() must return for the
@@ -1710,6 +1820,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_DUMP]		= { .name = "mt_dump", .apply = op_dump },
 	[MOP_FIND_STORE]	= { .name = "mas_for_each+store", .apply = op_find_store, .weight = { 3, 3, 5 } },
 	[MOP_RCU_TOGGLE]	= { .name = "mt_set_in_rcu/mt_clear_in_rcu", .apply = op_rcu_toggle },
+	[MOP_EMPTY_AREA_AGAIN]	= { .name = "mas_empty_area+again", .apply = op_empty_area_again, .weight = { 1, 1, 2 }, .alloc_only = true },
 };
 
 /* ---- Generators ---- */
@@ -2003,6 +2114,12 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 				   MOP_EMPTY_AREA : MOP_ALLOC_RANGE;
 #endif
 		fallthrough;
+	case MOP_EMPTY_AREA_AGAIN:
+#ifdef HAVE_BUG_REV_AWALK_OVERFLOW
+		if (avoid && (op->r & 3) && op->b == ULONG_MAX)
+			op->b--;
+#endif
+		fallthrough;
 	case MOP_EMPTY_AREA:
 	case MOP_ALLOC_RANGE:
 	case MOP_ALLOC_CYCLIC:
@@ -2105,6 +2222,7 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		break;
 	case MOP_EMPTY_AREA:
 	case MOP_EMPTY_AREA_REV:
+	case MOP_EMPTY_AREA_AGAIN:
 	case MOP_ALLOC_RANGE:
 	case MOP_ALLOC_RRANGE:
 		gen_range(r, p, &first, &last);
