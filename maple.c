@@ -1367,12 +1367,21 @@ static bool check_area(struct maple_run *r, unsigned long index,
 		       unsigned long last, unsigned long min,
 		       unsigned long max, unsigned long size)
 {
-	unsigned long gfirst, glast;
+	unsigned long gfirst = 0, glast = 0;
 
-	ASSERT_TRUE(index >= min && last <= max);
-	ASSERT_EQ(last - index, size - 1);
-	ASSERT_TRUE(model_gap(&r->model, index, &gfirst, &glast) &&
-		    glast >= last);
+	if (index < min || last > max || last - index != size - 1) {
+		test_fail(__FILE__, __LINE__,
+			  "area: expected %#lx indices in [%#lx, %#lx], got [%#lx, %#lx]",
+			  size, min, max, index, last);
+		return false;
+	}
+	if (!model_gap(&r->model, index, &gfirst, &glast) || glast < last) {
+		test_fail(__FILE__, __LINE__,
+			  "area [%#lx, %#lx]: expected free, the model's gap there is %s[%#lx, %#lx]",
+			  index, last, gfirst || glast ? "" : "none ",
+			  gfirst, glast);
+		return false;
+	}
 	return true;
 }
 
