@@ -1422,6 +1422,37 @@ static bool check_area(struct maple_run *r, unsigned long index,
 	return true;
 }
 
+/* A gap search from the start: exactly the model's area, or -EBUSY. */
+static bool check_first(struct maple_run *r, const struct test_op *op,
+			bool rev, int ret, unsigned long index,
+			unsigned long last)
+{
+	unsigned long want;
+	bool found;
+
+#ifdef HAVE_EMPTY_AREA_ARG_CHECK
+	if (!empty_area_args_ok(op)) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+#else
+	if (!window_ok(op->a, op->b, op->c))
+		return true;	/* fix_window() makes none of these */
+#endif
+	if (rev)
+		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
+	else
+		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
+	if (!found) {
+		ASSERT_EQ(ret, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(index, want);
+	ASSERT_EQ(last, want + op->c - 1);
+	return true;
+}
+
 /*
  * mas_empty_area(_rev) again on a state a first search (r bit 0: reverse)
  * or mas_walk() (bit 3) left in the tree: the search goes on from that
@@ -1478,8 +1509,8 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
-	if (!walk && !ret1 &&
-	    !check_area(r, index1, last1, op->a, op->b, op->c))
+	/* The first search started at the start: the model's answer. */
+	if (!walk && !check_first(r, op, rev1, ret1, index1, last1))
 		return false;
 	if (!second)
 		return true;
@@ -2165,6 +2196,11 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 		if (avoid && (op->r & 3) && op->b == ULONG_MAX)
 			op->b--;
 #endif
+#ifdef HAVE_BUG_REV_AWALK_FULL_GAP
+		/* The first search is checked: forwards on one NULL slot. */
+		if (avoid && !r->model.count && !mtree_empty(r->mt))
+			op->r &= ~1ULL;
+#endif
 		fallthrough;
 	case MOP_EMPTY_AREA:
 	case MOP_ALLOC_RANGE:
@@ -2189,6 +2225,7 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 {
 	enum profile p = op_profile(r);
 	unsigned long first, last;
+	struct model_range n;
 
 	memset(op, 0, sizeof(*op));
 	op->type = pick_type(r);
@@ -2279,6 +2316,13 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		op->a = first;
 		op->b = rng_percent(&r->rng, 30) ? ULONG_MAX : last;
 		op->c = profile_span(r, p) + 1;
+		/*
+		 * A tree of [0, 0] alone keeps it in the root, where
+		 * mas_sparse_area() moves a window from 0 up one index.
+		 */
+		if (r->model.count == 1 && model_find(&r->model, 0, &n) &&
+		    !n.last && rng_percent(&r->rng, 50))
+			op->a = 0;
 		/*
 		 * A window just the size asked for, or one index short; often
 		 * on a tree of one entry or none (mas_sparse_area()).
