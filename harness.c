@@ -147,6 +147,8 @@ const char *fmt_entry(char *buf, size_t len, const void *entry)
 
 	if (!entry)
 		snprintf(buf, len, "NULL");
+	else if (v == (257UL << 2 | 2))		/* XA_ZERO_ENTRY */
+		snprintf(buf, len, "zero");
 	else if (v & 1)
 		snprintf(buf, len, "v(%lu)", v >> 1);
 	else if ((v & 3) == 2 && v >> 2 >= ENTRY_INTERNAL_BASE)

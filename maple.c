@@ -75,6 +75,7 @@ enum mop_type {
 	MOP_DUMP,
 	MOP_FIND_STORE,
 	MOP_RCU_TOGGLE,
+	MOP_EMPTY_AREA_AGAIN,
 	NR_MOPS
 };
 
@@ -116,6 +117,18 @@ static void *mk_entry(unsigned long op_nr)
 	if (op_nr % 8 == 3)
 		return xa_mk_internal(ENTRY_INTERNAL_BASE + op_nr);
 	return xa_mk_value(op_nr);
+}
+
+/*
+ * What an advanced-API store writes: c 0 NULL, 2 XA_ZERO_ENTRY (as
+ * dup_mmap() stores over what it could not copy: mtree_load() and
+ * mt_find() take it for NULL, the rest return it), else mk_entry().
+ */
+static void *store_entry(struct maple_run *r, const struct test_op *op)
+{
+	if (op->c == 2)
+		return XA_ZERO_ENTRY;
+	return op->c ? mk_entry(r->op_nr) : NULL;
 }
 
 /* Entry i of a bulk op: still names the op, in its high bits. */
@@ -260,6 +273,18 @@ static bool op_insert(struct maple_run *r, const struct test_op *op)
 	return expect_store(r, ret, op->a, op->b, entry);
 }
 
+/* The entry at index as stored: mtree_load() takes XA_ZERO_ENTRY for NULL. */
+static void *load_raw(struct maple_tree *mt, unsigned long index)
+{
+	MA_STATE(mas, mt, index, index);
+	void *entry;
+
+	rcu_read_lock();
+	entry = mas_walk(&mas);
+	rcu_read_unlock();
+	return entry;
+}
+
 /*
  * Erasing an index erases the whole range that holds it.  An erase cannot
  * report -ENOMEM: when the fault injection took its memory it may have
@@ -270,7 +295,7 @@ static bool check_erase(struct maple_run *r, unsigned long index, void *entry)
 	struct model_range want = { .entry = NULL };
 
 	if (model_lookup(&r->model, index, &want) &&
-	    !(nomem(r, -ENOMEM) && mtree_load(r->mt, index) == want.entry))
+	    !(nomem(r, -ENOMEM) && load_raw(r->mt, index) == want.entry))
 		model_store(&r->model, want.first, want.last, NULL);
 	ASSERT_ENTRY(entry, want.entry);
 	if (want.entry)
@@ -302,7 +327,7 @@ static bool op_load(struct maple_run *r, const struct test_op *op)
  */
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
-	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
+	void *entry = store_entry(r, op);
 	MA_STATE(mas, r->mt, op->a, op->b);
 	int ret;
 
@@ -329,7 +354,7 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
  */
 static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 {
-	void *entry = op->c ? mk_entry(r->op_nr) : NULL;
+	void *entry = store_entry(r, op);
 	MA_STATE(mas, r->mt, op->a, op->b);
 	int ret;
 
@@ -629,7 +654,7 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 		*next = state_is_start(mas) ? mas->index : last + 1;
 		if (!r->check)
 			return 0;
-		if (nomem(r, -ENOMEM) && mtree_load(r->mt, first) == old)
+		if (nomem(r, -ENOMEM) && load_raw(r->mt, first) == old)
 			return -ENOMEM;		/* the erase had no memory */
 		return check_erase(r, first, old) ? 0 : -EINVAL;
 	}
@@ -780,20 +805,35 @@ step:
 	return true;
 }
 
+/*
+ * The range mt_find() must find from index up to max: the first that
+ * starts at or before max and holds an entry other than XA_ZERO_ENTRY,
+ * which it takes for NULL.
+ */
+static bool find_want(const struct model *m, unsigned long index,
+		      unsigned long max, struct model_range *want)
+{
+	while (index <= max && model_find(m, index, want) && want->first <= max) {
+		if (!xa_is_zero(want->entry))
+			return true;
+		if (want->last >= max)
+			break;
+		index = want->last + 1;
+	}
+	return false;
+}
+
 /* mt_for_each(): mt_find() and mt_find_after() from a to b. */
 static bool op_mt_find(struct maple_run *r, const struct test_op *op)
 {
 	unsigned long index = op->a, from = op->a, seen = 0;
 	struct model_range want;
-	bool more;
 	void *entry;
 
 	mt_for_each(r->mt, entry, index, op->b) {
 		if (!r->check)
 			goto step;
-		more = from <= op->b && model_find(&r->model, from, &want) &&
-		       want.first <= op->b;
-		ASSERT_TRUE(more);
+		ASSERT_TRUE(find_want(&r->model, from, op->b, &want));
 		ASSERT_ENTRY(entry, want.entry);
 		/* The index moves past the range found. */
 		ASSERT_EQ(index, want.last + 1);
@@ -807,9 +847,7 @@ step:
 	/* mt_find_after() stops when the index wrapped past ULONG_MAX. */
 	if (seen && !from)
 		return true;
-	more = from <= op->b && model_find(&r->model, from, &want) &&
-		       want.first <= op->b;
-	if (more) {
+	if (find_want(&r->model, from, op->b, &want)) {
 		test_fail(__FILE__, __LINE__,
 			  "mt_for_each from %#lx ended, expected [%#lx, %#lx] (max %#lx)",
 			  from, want.first, want.last, op->b);
@@ -1372,33 +1410,235 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 	return true;
 }
 
-#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
+/* A window both trees' argument checks accept (see fix_window()). */
+static bool window_ok(unsigned long min, unsigned long max, unsigned long size)
+{
+	return min < max && size && max - min >= size - 1;
+}
+
+/* The known bug of a search again from offset 0 or 1 (scripts/probe). */
+static bool again_skip_bug(void)
+{
+#ifdef HAVE_BUG_EMPTY_AREA_SKIP_WINDOW
+	return !opts.known_bugs;
+#else
+	return false;
+#endif
+}
+
+/*
+ * An area [index, last] a gap search found: inside its window, size
+ * indices, all free.  Sound whatever the search started from.
+ */
+static bool check_area(struct maple_run *r, unsigned long index,
+		       unsigned long last, unsigned long min,
+		       unsigned long max, unsigned long size)
+{
+	unsigned long gfirst = 0, glast = 0;
+
+	if (index < min || last > max || last - index != size - 1) {
+		test_fail(__FILE__, __LINE__,
+			  "area: expected %#lx indices in [%#lx, %#lx], got [%#lx, %#lx]",
+			  size, min, max, index, last);
+		return false;
+	}
+	if (!model_gap(&r->model, index, &gfirst, &glast) || glast < last) {
+		test_fail(__FILE__, __LINE__,
+			  "area [%#lx, %#lx]: expected free, the model's gap there is %s[%#lx, %#lx]",
+			  index, last, gfirst || glast ? "" : "none ",
+			  gfirst, glast);
+		return false;
+	}
+	return true;
+}
+
+/* A gap search from the start: exactly the model's area, or -EBUSY. */
+static bool check_first(struct maple_run *r, const struct test_op *op,
+			bool rev, int ret, unsigned long index,
+			unsigned long last)
+{
+	unsigned long want;
+	bool found;
+
+#ifdef HAVE_EMPTY_AREA_ARG_CHECK
+	if (!empty_area_args_ok(op)) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+#else
+	if (!window_ok(op->a, op->b, op->c))
+		return true;	/* fix_window() makes none of these */
+#endif
+	if (rev)
+		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
+	else
+		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
+	if (!found) {
+		ASSERT_EQ(ret, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(index, want);
+	ASSERT_EQ(last, want + op->c - 1);
+	return true;
+}
+
+/*
+ * mas_empty_area(_rev) again on a state a first search (r bit 0: reverse)
+ * or mas_walk() (bit 3) left in the tree: the search goes on from that
+ * node, two slots back, never behind it (lib/maple_tree.c makes no other
+ * promise).  The second search (bit 1: reverse) asks for [a, b] and c
+ * shifted down by bits 4-5, or (bit 2) [its first answer, b] and c.
+ * Whatever it answers must be free and in its window.  After a forward
+ * first answer at leaf offset 2 or more, a forward second search from
+ * that answer starts in the same leaf before it, so it must find the
+ * model's lowest fitting area.
+ */
+static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
+{
+	bool rev1 = op->r & 1, rev2 = op->r & 2, walk = op->r & 8;
+	bool from_answer = op->r & 4, second = false, exact;
+	unsigned long a2 = op->a, b2 = op->b, c2, want;
+	unsigned long index1 = 0, last1 = 0;
+	MA_STATE(mas, r->mt, op->a, op->a);
+	unsigned char offset;
+	int ret1 = -EBUSY, ret2 = 0;
+
+	c2 = max(op->c >> ((op->r >> 4) & 3), 1UL);
+	mtree_lock(r->mt);
+	if (walk)
+		mas_walk(&mas);
+	else if (rev1)
+		ret1 = mas_empty_area_rev(&mas, op->a, op->b, op->c);
+	else
+		ret1 = mas_empty_area(&mas, op->a, op->b, op->c);
+	offset = mas.offset;
+	index1 = mas.index;
+	last1 = mas.last;
+	if (!ret1 && from_answer) {
+		a2 = index1;
+		c2 = op->c;
+	}
+	/*
+	 * Only from a state a search answered or a walk left (an -EBUSY
+	 * leaves an error state), with a node (mas_walk() of a root entry
+	 * leaves none).  From offset 0 or 1, mas_skip_node() goes to the
+	 * next node whatever the window: the known bug (scripts/probe).
+	 */
+	if (window_ok(a2, b2, c2) && (walk || !ret1) &&
+	    (!walk || xa_is_node(rcu_access_pointer(r->mt->ma_root))) &&
+	    !(again_skip_bug() && offset < 2)) {
+		second = true;
+		if (rev2)
+			ret2 = mas_empty_area_rev(&mas, a2, b2, c2);
+		else
+			ret2 = mas_empty_area(&mas, a2, b2, c2);
+	}
+	exact = !walk && !rev1 && !ret1 && !rev2 && from_answer &&
+		offset >= 2 && xa_is_node(rcu_access_pointer(r->mt->ma_root));
+	mtree_unlock(r->mt);
+	if (!r->check)
+		return true;
+	/* The first search started at the start: the model's answer. */
+	if (!walk && !check_first(r, op, rev1, ret1, index1, last1))
+		return false;
+	if (!second)
+		return true;
+	if (exact) {
+		if (!model_empty_area(&r->model, a2, b2, c2, &want)) {
+			ASSERT_EQ(ret2, -EBUSY);
+			return true;
+		}
+		ASSERT_EQ(ret2, 0);
+		ASSERT_EQ(mas.index, want);
+	}
+	if (ret2) {
+		ASSERT_EQ(ret2, -EBUSY);
+		return true;
+	}
+	return check_area(r, mas.index, mas.last, a2, b2, c2);
+}
+
+#if defined(HAVE_ALLOC_RANGE_EMPTY_AREA)
+/*
+ * What mtree_alloc_range() or mtree_alloc_rrange() must return for the
+ * window [a, b] and size c, and where the area starts: built on
+ * mas_empty_area(_rev), they take the window as those do.
+ */
+static int alloc_expect(struct maple_run *r, const struct test_op *op,
+			unsigned long *want)
+{
+	if (!empty_area_args_ok(op) || !(r->flags & MT_FLAGS_ALLOC_RANGE))
+		return -EINVAL;
+	if (op->type == MOP_ALLOC_RRANGE)
+		return model_empty_area_rev(&r->model, op->a, op->b, op->c,
+					    want) ? 0 : -EBUSY;
+	return model_empty_area(&r->model, op->a, op->b, op->c, want) ?
+	       0 : -EBUSY;
+}
+#elif defined(HAVE_ALLOC_RANGE_MAS_ALLOC)
+/*
+ * 6.1's own path.  mtree_alloc_range() refuses min > max and max < size,
+ * then mas_alloc() walks with mas.last = max - size, which the walk takes
+ * as the last index the area may cover: the lowest area in
+ * [min, max - size].  mtree_alloc_rrange() refuses min >= max and
+ * max < size - 1, and fills the area mas_empty_area_rev() finds in
+ * [min, max].
+ */
+static int alloc_expect(struct maple_run *r, const struct test_op *op,
+			unsigned long *want)
+{
+	unsigned long min = op->a, max = op->b, size = op->c;
+
+	if (!(r->flags & MT_FLAGS_ALLOC_RANGE))
+		return -EINVAL;
+	if (op->type == MOP_ALLOC_RRANGE) {
+		if (min >= max || max < size - 1 || !size)
+			return -EINVAL;
+		return model_empty_area_rev(&r->model, min, max, size, want) ?
+		       0 : -EBUSY;
+	}
+	if (min > max || max < size || !size)
+		return -EINVAL;
+	return model_empty_area(&r->model, min, max - size, size, want) ?
+	       0 : -EBUSY;
+}
+#endif
+
+#if defined(HAVE_ALLOC_RANGE_EMPTY_AREA) || defined(HAVE_ALLOC_RANGE_MAS_ALLOC)
 /* mtree_alloc_range() and mtree_alloc_rrange(): find a gap and fill it. */
 static bool op_alloc_range(struct maple_run *r, const struct test_op *op)
 {
 	bool rev = op->type == MOP_ALLOC_RRANGE;
 	void *entry = mk_entry(r->op_nr);
-	unsigned long start = 0, want;
-	bool found;
-	int ret;
+	unsigned long start = 0, want = 0;
+	struct slab_faults saved = slab_faults;
+	int ret, expect;
 
+#ifdef HAVE_BUG_ALLOC_NOMEM_RET
+	/*
+	 * The known bug (scripts/probe): a store that failed for want of
+	 * memory returns 0.  Fail no allocation that may block here.
+	 */
+	if (!opts.known_bugs)
+		slab_faults.kernel_pct = slab_faults.nth = 0;
+#endif
 	if (rev)
 		ret = mtree_alloc_rrange(r->mt, &start, entry, op->c, op->a,
 					 op->b, GFP_KERNEL);
 	else
 		ret = mtree_alloc_range(r->mt, &start, entry, op->c, op->a,
 					op->b, GFP_KERNEL);
+	slab_faults.kernel_pct = saved.kernel_pct;
+	slab_faults.nth = saved.nth;
 	if (!r->check)
 		return true;
-	if (!empty_area_args_ok(op) || !(r->flags & MT_FLAGS_ALLOC_RANGE)) {
+	expect = alloc_expect(r, op, &want);
+	if (expect == -EINVAL) {
 		ASSERT_EQ(ret, -EINVAL);
 		return check_index(r, op->a);
 	}
-	if (rev)
-		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
-	else
-		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
-	if (!found) {
+	if (expect == -EBUSY) {
 		ASSERT_EQ(ret, -EBUSY);
 		return true;
 	}
@@ -1654,7 +1894,7 @@ static bool op_check(struct maple_run *r, const struct test_op *op)
 }
 
 /* Ops this tree cannot run have no apply(): --list says so, replays refuse them. */
-#ifdef HAVE_ALLOC_RANGE_EMPTY_AREA
+#if defined(HAVE_ALLOC_RANGE_EMPTY_AREA) || defined(HAVE_ALLOC_RANGE_MAS_ALLOC)
 #define OP_ALLOC_RANGE	op_alloc_range
 #else
 #define OP_ALLOC_RANGE	NULL
@@ -1695,6 +1935,7 @@ static const struct mop_info mop_info[NR_MOPS] = {
 	[MOP_DUMP]		= { .name = "mt_dump", .apply = op_dump },
 	[MOP_FIND_STORE]	= { .name = "mas_for_each+store", .apply = op_find_store, .weight = { 3, 3, 5 } },
 	[MOP_RCU_TOGGLE]	= { .name = "mt_set_in_rcu/mt_clear_in_rcu", .apply = op_rcu_toggle },
+	[MOP_EMPTY_AREA_AGAIN]	= { .name = "mas_empty_area+again", .apply = op_empty_area_again, .weight = { 1, 1, 2 }, .alloc_only = true },
 };
 
 /* ---- Generators ---- */
@@ -1908,6 +2149,31 @@ static void fix_window(struct test_op *op)
 }
 
 /*
+ * 6.1's own mtree_alloc_range() and mtree_alloc_rrange() have known bugs
+ * (scripts/probe) on trees of height 0 or 1: search such trees with the
+ * matching mas_empty_area(_rev) instead.
+ */
+static void fix_alloc_61(struct maple_run *r, struct test_op *op)
+{
+	bool rev = op->type == MOP_ALLOC_RRANGE;
+	unsigned int low = 0;
+
+#ifdef HAVE_BUG_RALLOC_SPARSE
+	if (rev)
+		low = 1;
+#endif
+#ifdef HAVE_BUG_ALLOC_ROOT_EXPAND
+	if (!rev)
+		low = 1;
+#endif
+#ifdef HAVE_BUG_FILL_GAP_ROOT
+	low = 2;
+#endif
+	if (mt_height(r->mt) < low)
+		op->type = rev ? MOP_EMPTY_AREA_REV : MOP_EMPTY_AREA;
+}
+
+/*
  * A tree holding only [0, 0] may keep it in the root, where mas_find_rev()
  * has known bugs (scripts/probe): search from 0 only.
  */
@@ -1992,6 +2258,17 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 				   MOP_EMPTY_AREA : MOP_ALLOC_RANGE;
 #endif
 		fallthrough;
+	case MOP_EMPTY_AREA_AGAIN:
+#ifdef HAVE_BUG_REV_AWALK_OVERFLOW
+		if (avoid && (op->r & 3) && op->b == ULONG_MAX)
+			op->b--;
+#endif
+#ifdef HAVE_BUG_REV_AWALK_FULL_GAP
+		/* The first search is checked: forwards on one NULL slot. */
+		if (avoid && !r->model.count && !mtree_empty(r->mt))
+			op->r &= ~1ULL;
+#endif
+		fallthrough;
 	case MOP_EMPTY_AREA:
 	case MOP_ALLOC_RANGE:
 	case MOP_ALLOC_CYCLIC:
@@ -2002,6 +2279,9 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 #endif
 		if (op->type != MOP_ALLOC_CYCLIC)
 			fix_window(op);
+		if (avoid && (r->flags & MT_FLAGS_ALLOC_RANGE) &&
+		    (op->type == MOP_ALLOC_RANGE || op->type == MOP_ALLOC_RRANGE))
+			fix_alloc_61(r, op);
 		break;
 	default:
 		break;
@@ -2012,6 +2292,7 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 {
 	enum profile p = op_profile(r);
 	unsigned long first, last;
+	struct model_range n;
 
 	memset(op, 0, sizeof(*op));
 	op->type = pick_type(r);
@@ -2036,6 +2317,10 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 			op->a = 0;
 			op->b = ULONG_MAX;
 		}
+		/* One store in sixteen of these two writes XA_ZERO_ENTRY. */
+		if (op->c && ((op->r >> 8) & 15) == 0 &&
+		    (op->type == MOP_MAS_STORE || op->type == MOP_MAS_PREALLOC))
+			op->c = 2;
 		break;
 	case MOP_ERASE:
 	case MOP_LOAD:
@@ -2097,12 +2382,20 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		break;
 	case MOP_EMPTY_AREA:
 	case MOP_EMPTY_AREA_REV:
+	case MOP_EMPTY_AREA_AGAIN:
 	case MOP_ALLOC_RANGE:
 	case MOP_ALLOC_RRANGE:
 		gen_range(r, p, &first, &last);
 		op->a = first;
 		op->b = rng_percent(&r->rng, 30) ? ULONG_MAX : last;
 		op->c = profile_span(r, p) + 1;
+		/*
+		 * A tree of [0, 0] alone keeps it in the root, where
+		 * mas_sparse_area() moves a window from 0 up one index.
+		 */
+		if (r->model.count == 1 && model_find(&r->model, 0, &n) &&
+		    !n.last && rng_percent(&r->rng, 50))
+			op->a = 0;
 		/*
 		 * A window just the size asked for, or one index short; often
 		 * on a tree of one entry or none (mas_sparse_area()).

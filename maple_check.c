@@ -17,7 +17,8 @@ bool check_load(struct maple_tree *mt, const struct model *m,
 	void *expect = NULL, *seen;
 	char e[32], g[32];
 
-	if (model_lookup(m, index, &want))
+	/* mtree_load() takes XA_ZERO_ENTRY for NULL. */
+	if (model_lookup(m, index, &want) && !xa_is_zero(want.entry))
 		expect = want.entry;
 	seen = mtree_load(mt, index);
 	if (seen != expect) {
@@ -134,6 +135,8 @@ static void dump_leaf(struct dump_read *d, unsigned long first,
 
 	if (sscanf(what, "value %ld ", &v) == 1)
 		entry = xa_mk_value(v);
+	else if (sscanf(what, "zero (%ld)", &v) == 1)
+		entry = xa_mk_internal(v);	/* XA_ZERO_ENTRY, as it prints it */
 	else if (!strncmp(what, "0x", 2))
 		entry = (void *)strtoul(what, NULL, 16);	/* mk_entry()'s others */
 	else if (strncmp(what, "(nil)", 5)) {
