@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <linux/types.h>
+#include <linux/bug.h>
 #include <linux/rcupdate.h>
 
 typedef struct {
@@ -20,7 +21,10 @@ typedef struct {
 #define __SPIN_LOCK_UNLOCKED(name)	{ PTHREAD_MUTEX_INITIALIZER }
 #define DEFINE_SPINLOCK(name)		spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
 
-/* Spinlocks this thread holds: an allocation that may sleep must hold none. */
+/*
+ * Spinlocks this thread holds: an allocation that may sleep must hold none,
+ * and an unlock must have a lock to release.
+ */
 extern __thread unsigned int spin_held;
 
 #define spin_lock_init(l)	pthread_mutex_init(&(l)->mutex, NULL)
@@ -30,7 +34,8 @@ extern __thread unsigned int spin_held;
 		spin_held++;							\
 	} while (0)
 #define spin_unlock(l)		do {					\
-		spin_held--;							\
+		if (!WARN_ON(!spin_held))					\
+			spin_held--;						\
 		rcu_read_unlock();						\
 		pthread_mutex_unlock(&(l)->mutex);				\
 	} while (0)
