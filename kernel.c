@@ -13,6 +13,12 @@
 
 unsigned int kernel_warnings;
 __thread unsigned int spin_held;
+
+void spin_release(void)
+{
+	if (!WARN_ON(!spin_held))
+		spin_held--;
+}
 /* Lines of kernel output still allowed in this sequence: a tree dump of a
  * big tree would bury the report. */
 unsigned long printk_budget;
