@@ -1375,13 +1375,48 @@ static bool empty_area_args_ok(const struct test_op *op)
 	return op->a <= op->b && op->c && op->b - op->a >= op->c - 1;
 }
 
+/* A window both trees' argument checks accept (see fix_window()). */
+static bool window_ok(unsigned long min, unsigned long max, unsigned long size)
+{
+	return min < max && size && max - min >= size - 1;
+}
+
+/* A gap search from the start: exactly the model's area, or -EBUSY. */
+static bool check_first(struct maple_run *r, const struct test_op *op,
+			bool rev, int ret, unsigned long index,
+			unsigned long last)
+{
+	unsigned long want;
+	bool found;
+
+#ifdef HAVE_EMPTY_AREA_ARG_CHECK
+	if (!empty_area_args_ok(op)) {
+		ASSERT_EQ(ret, -EINVAL);
+		return true;
+	}
+#else
+	if (!window_ok(op->a, op->b, op->c))
+		return true;	/* fix_window() makes none of these */
+#endif
+	if (rev)
+		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
+	else
+		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
+	if (!found) {
+		ASSERT_EQ(ret, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(index, want);
+	ASSERT_EQ(last, want + op->c - 1);
+	return true;
+}
+
 /* mas_empty_area() and mas_empty_area_rev(): a gap of c indices in [a, b]. */
 static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 {
 	bool rev = op->type == MOP_EMPTY_AREA_REV;
 	MA_STATE(mas, r->mt, 0, 0);
-	unsigned long start;
-	bool found;
 	int ret;
 
 	mtree_lock(r->mt);
@@ -1396,24 +1431,7 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EINVAL);
 		return check_index(r, op->a);
 	}
-	if (rev)
-		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &start);
-	else
-		found = model_empty_area(&r->model, op->a, op->b, op->c, &start);
-	if (!found) {
-		ASSERT_EQ(ret, -EBUSY);
-		return true;
-	}
-	ASSERT_EQ(ret, 0);
-	ASSERT_EQ(mas.index, start);
-	ASSERT_EQ(mas.last, start + op->c - 1);
-	return true;
-}
-
-/* A window both trees' argument checks accept (see fix_window()). */
-static bool window_ok(unsigned long min, unsigned long max, unsigned long size)
-{
-	return min < max && size && max - min >= size - 1;
+	return check_first(r, op, rev, ret, mas.index, mas.last);
 }
 
 /* The known bug of a search again from offset 0 or 1 (scripts/probe). */
@@ -1449,37 +1467,6 @@ static bool check_area(struct maple_run *r, unsigned long index,
 			  gfirst, glast);
 		return false;
 	}
-	return true;
-}
-
-/* A gap search from the start: exactly the model's area, or -EBUSY. */
-static bool check_first(struct maple_run *r, const struct test_op *op,
-			bool rev, int ret, unsigned long index,
-			unsigned long last)
-{
-	unsigned long want;
-	bool found;
-
-#ifdef HAVE_EMPTY_AREA_ARG_CHECK
-	if (!empty_area_args_ok(op)) {
-		ASSERT_EQ(ret, -EINVAL);
-		return true;
-	}
-#else
-	if (!window_ok(op->a, op->b, op->c))
-		return true;	/* fix_window() makes none of these */
-#endif
-	if (rev)
-		found = model_empty_area_rev(&r->model, op->a, op->b, op->c, &want);
-	else
-		found = model_empty_area(&r->model, op->a, op->b, op->c, &want);
-	if (!found) {
-		ASSERT_EQ(ret, -EBUSY);
-		return true;
-	}
-	ASSERT_EQ(ret, 0);
-	ASSERT_EQ(index, want);
-	ASSERT_EQ(last, want + op->c - 1);
 	return true;
 }
 
