@@ -14,11 +14,13 @@
 unsigned int kernel_warnings;
 __thread unsigned int spin_held;
 
+/* spin_unlock(): a thread must hold a spinlock to release one. */
 void spin_release(void)
 {
 	if (!WARN_ON(!spin_held))
 		spin_held--;
 }
+
 /* Lines of kernel output still allowed in this sequence: a tree dump of a
  * big tree would bury the report. */
 unsigned long printk_budget;

@@ -29,11 +29,6 @@
 #define SLAB_REAL_FREE
 #endif
 
-#ifdef SLAB_REAL_FREE
-#define REDZONE		0
-#else
-#define REDZONE		16
-#endif
 
 /* Objects freed and not reused yet: a ring of up to QUARANTINE_MAX. */
 #define QUARANTINE_MIN	256	/* reuse only once this many wait */
@@ -114,6 +109,14 @@ static void check_poison(struct kmem_cache *c, const unsigned char *p)
 }
 #endif
 
+#ifndef SLAB_REAL_FREE
+#define REDZONE		16
+
+static void set_redzone(void *p, size_t size)
+{
+	memset((char *)p + size, POISON_RED, REDZONE);
+}
+
 /* The red zone after an object of size bytes must be as it was made. */
 static void check_redzone(struct kmem_cache *c, const unsigned char *p,
 			  size_t size)
@@ -129,6 +132,19 @@ static void check_redzone(struct kmem_cache *c, const unsigned char *p,
 		}
 	}
 }
+#else
+/* The tools see the end of each object: no red zone. */
+#define REDZONE		0
+
+static void set_redzone(void *p, size_t size)
+{
+}
+
+static void check_redzone(struct kmem_cache *c, const unsigned char *p,
+			  size_t size)
+{
+}
+#endif
 
 /* An object from the quarantine, or NULL; kmalloc's cache has none. */
 static void *reuse(struct kmem_cache *c)
@@ -286,7 +302,7 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 		c->ctor(p);
 	else
 		memset(p, POISON_ALLOC, size);
-	memset((char *)p + size, POISON_RED, REDZONE);
+	set_redzone(p, size);
 	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->total, 1, __ATOMIC_RELAXED);
 	slab_thread_live++;
