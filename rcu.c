@@ -410,7 +410,6 @@ static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
 	return false;
 }
 
-/* An index near something the writer stored recently, or anywhere. */
 /*
  * The next of the choices packed in one draw: a read is a few hundred
  * instructions, and a draw per choice was a fifth of a reader's time.
@@ -423,6 +422,7 @@ static unsigned int take(uint64_t *x, unsigned int n)
 	return v;
 }
 
+/* An index near something the writer stored recently, or anywhere. */
 static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 				  uint64_t *x)
 {
@@ -703,6 +703,8 @@ static bool op_erase(struct rcu_run *r, const struct test_op *op)
 	return check_load(&r->tree, &r->model, op->a);
 }
 
+#define STALE_NULL	32	/* rcu_stale_find's r bit: store NULL */
+
 /*
  * A reader that stopped in the middle: mas_walk() to a under
  * rcu_read_lock(), then (still in the read-side section) store [b, c],
@@ -712,7 +714,6 @@ static bool op_erase(struct rcu_run *r, const struct test_op *op)
  * the store.  r picks the number of steps, and with STALE_NULL the store
  * is of NULL: an erase that may empty the tree under the reader.
  */
-#define STALE_NULL	32
 static bool op_stale(struct rcu_run *r, const struct test_op *op)
 {
 	unsigned int steps = op->r % 32 + 1, i;
