@@ -369,7 +369,6 @@ static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 	return expect_store(r, ret, op->a, op->b, entry);
 }
 
-
 /*
  * mas_preallocate(), then a change of mind: mas_destroy() must give back
  * every node, and the tree must not change.
@@ -679,7 +678,6 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 	return ret;
 }
 
-
 /*
  * mas_for_each() from a to b (at most c ranges) that changes some of the
  * ranges it finds through the same state (find_store_one()), each step
@@ -732,7 +730,6 @@ static bool find_rev_pause_bug(const struct ma_state *mas)
 #endif
 }
 
-/* mas_find_rev() from b down to a. */
 /*
  * After an entry that starts at 0 there is nothing below: the next step
  * must say so (a root entry's state changes to ma_root here on 6.12).
@@ -754,6 +751,7 @@ static bool find_rev_below_zero(struct maple_run *r, struct ma_state *mas,
 	return false;
 }
 
+/* mas_find_rev() from b down to a. */
 static bool op_find_rev(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, op->b, op->b);

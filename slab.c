@@ -29,7 +29,6 @@
 #define SLAB_REAL_FREE
 #endif
 
-
 /* Objects freed and not reused yet: a ring of up to QUARANTINE_MAX. */
 #define QUARANTINE_MIN	256	/* reuse only once this many wait */
 #define QUARANTINE_MAX	1024
