@@ -1,234 +1,171 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The reference model: a treap of disjoint ranges (see model.h). */
+/* The reference model: a sorted array of disjoint ranges (see model.h). */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include "model.h"
-
-struct model_node {
-	unsigned long first;
-	unsigned long last;
-	void *entry;
-	unsigned long prio;
-	struct model_node *left;
-	struct model_node *right;
-};
 
 void model_init(struct model *m)
 {
-	m->root = NULL;
-	m->spare = NULL;
+	m->v = NULL;
 	m->count = 0;
-	m->prio = 0x9e3779b97f4a7c15UL;
-}
-
-static void free_subtree(struct model *m, struct model_node *n)
-{
-	while (n) {
-		struct model_node *right = n->right;
-
-		free_subtree(m, n->left);
-		n->right = m->spare;
-		m->spare = n;
-		m->count--;
-		n = right;
-	}
+	m->room = 0;
+	m->hint = 0;
 }
 
 void model_destroy(struct model *m)
 {
-	struct model_node *n;
-
-	free_subtree(m, m->root);
-	m->root = NULL;
-	while ((n = m->spare)) {
-		m->spare = n->right;
-		free(n);
-	}
-}
-
-/* Left gets the nodes with first < key, right the others. */
-static void split(struct model_node *t, unsigned long key,
-		  struct model_node **left, struct model_node **right)
-{
-	if (!t) {
-		*left = *right = NULL;
-	} else if (t->first < key) {
-		split(t->right, key, &t->right, right);
-		*left = t;
-	} else {
-		split(t->left, key, left, &t->left);
-		*right = t;
-	}
-}
-
-/* Every node of a is before every node of b. */
-static struct model_node *merge(struct model_node *a, struct model_node *b)
-{
-	if (!a)
-		return b;
-	if (!b)
-		return a;
-	if (a->prio > b->prio) {
-		a->right = merge(a->right, b);
-		return a;
-	}
-	b->left = merge(a, b->left);
-	return b;
-}
-
-static struct model_node *new_node(struct model *m, unsigned long first,
-				   unsigned long last, void *entry)
-{
-	struct model_node *n = m->spare;
-
-	if (n)
-		m->spare = n->right;
-	else if (!(n = malloc(sizeof(*n))))
-		abort();
-	/* xorshift64: priorities need only be well spread. */
-	m->prio ^= m->prio << 13;
-	m->prio ^= m->prio >> 7;
-	m->prio ^= m->prio << 17;
-	n->first = first;
-	n->last = last;
-	n->entry = entry;
-	n->prio = m->prio;
-	n->left = n->right = NULL;
-	m->count++;
-	return n;
-}
-
-/* The node whose range holds index, or NULL. */
-static struct model_node *lookup(const struct model *m, unsigned long index)
-{
-	struct model_node *t = m->root;
-
-	while (t) {
-		if (index < t->first)
-			t = t->left;
-		else if (index > t->last)
-			t = t->right;
-		else
-			return t;
-	}
-	return NULL;
-}
-
-/* The node with the highest first in t, or NULL if t is empty. */
-static struct model_node *rightmost(struct model_node *t)
-{
-	while (t && t->right)
-		t = t->right;
-	return t;
+	free(m->v);
+	model_init(m);
 }
 
 /*
- * Two splits cut out the nodes that start inside [first, last]; only the
- * node before them (the last of a) and the last of them can reach past
- * first or past last, and they are trimmed, their tail past last kept as a
- * node of its own in front of c.
+ * The first range that ends at or after index, or count if none does:
+ * ranges are disjoint and sorted, so their lasts increase too.  Branch
+ * free: the answer is in [base, base + n] at every step.
+ */
+static unsigned long search(const struct model *m, unsigned long index)
+{
+	unsigned long base = 0, n = m->count, half;
+
+	while (n > 1) {
+		half = n / 2;
+		if (m->v[base + half - 1].last < index)
+			base += half;
+		n -= half;
+	}
+	if (n && m->v[base].last < index)
+		base++;
+	return base;
+}
+
+/*
+ * search(), but first a look near the last store: the checks that follow
+ * a store read around its edges.  The hint is only a guess; the scan runs
+ * when the answer is known to lie in [lo, hi].
+ */
+static unsigned long upper(const struct model *m, unsigned long index)
+{
+	unsigned long lo = m->hint > 2 ? m->hint - 2 : 0, hi = lo + 6;
+
+	if (lo > m->count)
+		lo = m->count;
+	if (hi > m->count)
+		hi = m->count;
+	if ((lo && m->v[lo - 1].last >= index) ||
+	    (hi < m->count && m->v[hi].last < index))
+		return search(m, index);
+	while (lo < hi && m->v[lo].last < index)
+		lo++;
+	return lo;
+}
+
+static bool holds(const struct model *m, unsigned long i, unsigned long index)
+{
+	return i < m->count && m->v[i].first <= index;
+}
+
+static void set_range(struct model_range *r, unsigned long first,
+		      unsigned long last, void *entry)
+{
+	r->first = first;
+	r->last = last;
+	r->entry = entry;
+}
+
+/*
+ * The ranges [lo, end) overlap [first, last].  They give way to at most
+ * three: the head of the first that lies before first, the new range, and
+ * the tail of the last that lies past last.
  */
 void model_store(struct model *m, unsigned long first, unsigned long last,
 		 void *entry)
 {
-	struct model_node *a, *b, *mid, *c = NULL, *n, *tail = NULL;
+	unsigned long lo = upper(m, first), end = lo, k = 0;
+	struct model_range piece[3];
 
-	split(m->root, first, &a, &b);
-	n = rightmost(a);
-	if (n && n->last >= first) {
-		if (n->last > last)
-			tail = new_node(m, last + 1, n->last, n->entry);
-		n->last = first - 1;
-	}
-	if (last != ULONG_MAX)
-		split(b, last + 1, &mid, &c);
-	else
-		mid = b;
-	n = rightmost(mid);
-	if (n && n->last > last)
-		tail = new_node(m, last + 1, n->last, n->entry);
-	free_subtree(m, mid);
-	if (tail)
-		c = merge(tail, c);
+	/* Most stores overlap a few ranges: a scan beats a second search. */
+	while (end < m->count && m->v[end].first <= last)
+		end++;
+	if (lo < end && m->v[lo].first < first)
+		set_range(&piece[k++], m->v[lo].first, first - 1,
+			  m->v[lo].entry);
 	if (entry)
-		c = merge(new_node(m, first, last, entry), c);
-	m->root = merge(a, c);
-}
-
-static void set_range(struct model_range *r, const struct model_node *n)
-{
-	r->first = n->first;
-	r->last = n->last;
-	r->entry = n->entry;
+		set_range(&piece[k++], first, last, entry);
+	if (lo < end && m->v[end - 1].last > last)
+		set_range(&piece[k++], last + 1, m->v[end - 1].last,
+			  m->v[end - 1].entry);
+	if (m->count + k > m->room) {
+		m->room = m->room ? 2 * m->room : 64;
+		m->v = realloc(m->v, m->room * sizeof(*m->v));
+		if (!m->v)
+			abort();
+	}
+	memmove(&m->v[lo + k], &m->v[end], (m->count - end) * sizeof(*m->v));
+	memcpy(&m->v[lo], piece, k * sizeof(*piece));
+	m->count = m->count - (end - lo) + k;
+	m->hint = lo;
 }
 
 bool model_lookup(const struct model *m, unsigned long index,
 		  struct model_range *r)
 {
-	struct model_node *n = lookup(m, index);
+	unsigned long i = upper(m, index);
 
-	if (n)
-		set_range(r, n);
-	return n;
+	if (!holds(m, i, index))
+		return false;
+	*r = m->v[i];
+	return true;
 }
 
 bool model_find(const struct model *m, unsigned long index,
 		struct model_range *r)
 {
-	struct model_node *t = m->root, *best = NULL;
+	unsigned long i = upper(m, index);
 
-	while (t) {
-		if (t->last >= index) {
-			best = t;
-			t = t->left;
-		} else {
-			t = t->right;
-		}
-	}
-	if (best)
-		set_range(r, best);
-	return best;
+	if (i == m->count)
+		return false;
+	*r = m->v[i];
+	return true;
 }
 
 bool model_find_rev(const struct model *m, unsigned long index,
 		    struct model_range *r)
 {
-	struct model_node *t = m->root, *best = NULL;
+	unsigned long i = upper(m, index);
 
-	while (t) {
-		if (t->first <= index) {
-			best = t;
-			t = t->right;
-		} else {
-			t = t->left;
-		}
+	/* The one before ends below index. */
+	if (!holds(m, i, index)) {
+		if (!i)
+			return false;
+		i--;
 	}
-	if (best)
-		set_range(r, best);
-	return best;
+	*r = m->v[i];
+	return true;
+}
+
+/* The gap before range i (i may be count: the gap at the top). */
+static void gap_before(const struct model *m, unsigned long i,
+		       unsigned long *first, unsigned long *last)
+{
+	*first = i ? m->v[i - 1].last + 1 : 0;
+	*last = i < m->count ? m->v[i].first - 1 : ULONG_MAX;
 }
 
 bool model_gap(const struct model *m, unsigned long index,
 	       unsigned long *first, unsigned long *last)
 {
-	struct model_range r;
+	unsigned long i = upper(m, index);
 
-	if (lookup(m, index))
+	if (holds(m, i, index))
 		return false;
-	*first = 0;
-	*last = ULONG_MAX;
-	if (index && model_find_rev(m, index - 1, &r))
-		*first = r.last + 1;
-	if (model_find(m, index, &r))
-		*last = r.first - 1;
+	gap_before(m, i, first, last);
 	return true;
 }
 
 bool model_any(const struct model *m, unsigned long first, unsigned long last)
 {
-	struct model_range r;
-
-	return model_find(m, first, &r) && r.first <= last;
+	return holds(m, upper(m, first), last);
 }
 
 /* Whether size indices from start fit within max (size >= 1). */
@@ -237,68 +174,64 @@ static bool fits(unsigned long start, unsigned long size, unsigned long max)
 	return start <= max && size - 1 <= max - start;
 }
 
+/* Up from min; i is always upper(pos): pos is in range i or below it. */
 bool model_empty_area(const struct model *m, unsigned long min,
 		      unsigned long max, unsigned long size,
 		      unsigned long *start)
 {
-	unsigned long index = min, gfirst, glast;
-	struct model_range r;
+	unsigned long i, pos = min, gfirst, glast;
 
 	if (!size || min > max)
 		return false;
-	for (;;) {
-		if (model_gap(m, index, &gfirst, &glast)) {
-			if (!fits(index, size, max))
+	for (i = upper(m, min); ; i++) {
+		if (!holds(m, i, pos)) {
+			gap_before(m, i, &gfirst, &glast);
+			if (!fits(pos, size, max))
 				return false;
-			if (size - 1 <= glast - index) {
-				*start = index;
+			if (size - 1 <= glast - pos) {
+				*start = pos;
 				return true;
 			}
-			index = glast + 1;	/* a range starts here */
 		}
-		if (!model_find(m, index, &r) || r.last >= max)
+		/* The gap was too small, so range i is there. */
+		if (m->v[i].last >= max)
 			return false;
-		index = r.last + 1;
+		pos = m->v[i].last + 1;
 	}
 }
 
+/* Down from max; i is always upper(pos): pos is in range i or below it. */
 bool model_empty_area_rev(const struct model *m, unsigned long min,
 			  unsigned long max, unsigned long size,
 			  unsigned long *start)
 {
-	unsigned long index = max, gfirst, glast, lo;
-	struct model_range r;
+	unsigned long i, pos = max, gfirst, glast, lo;
 
 	if (!size || min > max)
 		return false;
+	i = upper(m, max);
 	for (;;) {
-		if (model_gap(m, index, &gfirst, &glast)) {
-			lo = gfirst > min ? gfirst : min;
-			/* the highest start in [lo, index] that fits */
-			if (index - lo >= size - 1) {
-				*start = index - (size - 1);
-				return true;
-			}
-			if (lo == min)
+		if (holds(m, i, pos)) {
+			if (m->v[i].first <= min)
 				return false;
-			index = gfirst - 1;	/* a range ends here */
+			pos = m->v[i].first - 1;
+			if (i && m->v[i - 1].last == pos)
+				i--;
+			continue;
 		}
-		if (!model_find_rev(m, index, &r) || r.first <= min)
+		gap_before(m, i, &gfirst, &glast);
+		lo = gfirst > min ? gfirst : min;
+		/* the highest start in [lo, pos] that fits */
+		if (pos - lo >= size - 1) {
+			*start = pos - (size - 1);
+			return true;
+		}
+		if (lo == min)
 			return false;
-		index = r.first - 1;
+		/* Range i - 1 ends at gfirst - 1. */
+		pos = gfirst - 1;
+		i--;
 	}
-}
-
-/* In order: recursion down the left, a loop down the right. */
-static unsigned long walk(const struct model_node *t, struct model_range *out,
-			  unsigned long i)
-{
-	while (t) {
-		i = walk(t->left, out, i);
-		set_range(&out[i++], t);
-		t = t->right;
-	}
-	return i;
 }
 
 struct model_range *model_ranges(const struct model *m, unsigned long *n)
@@ -307,6 +240,7 @@ struct model_range *model_ranges(const struct model *m, unsigned long *n)
 
 	if (!out)
 		abort();
-	*n = walk(m->root, out, 0);
+	memcpy(out, m->v, m->count * sizeof(*out));
+	*n = m->count;
 	return out;
 }

@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The reference model of a maple tree: disjoint ranges [first, last] -> entry
- * in a treap ordered by first.  It shares nothing with the maple tree; every
- * operation is a split, a merge or a walk down one path, so that it is
- * obviously right and O(log n).  NULL is "no entry": gaps are never stored.
+ * in one sorted array.  It shares nothing with the maple tree; every query
+ * is a binary search and every store replaces the ranges it overlaps with at
+ * most three, so that it is obviously right.  The trees a sequence grows
+ * hold tens to a few thousand ranges, where moving the array's tail costs
+ * less than the pointer chasing of a balanced tree.  NULL is "no entry":
+ * gaps are never stored.
  */
 #ifndef _MODEL_H
 #define _MODEL_H
 
 #include <stdbool.h>
-
-struct model_node;
 
 struct model_range {
 	unsigned long first;
@@ -19,10 +20,10 @@ struct model_range {
 };
 
 struct model {
-	struct model_node *root;
-	struct model_node *spare;	/* nodes to reuse, linked by right */
+	struct model_range *v;	/* the ranges, by first */
 	unsigned long count;	/* ranges stored */
-	unsigned long prio;	/* PRNG state for treap priorities */
+	unsigned long room;	/* slots of v */
+	unsigned long hint;	/* where the last store wrote */
 };
 
 void model_init(struct model *m);
