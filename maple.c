@@ -405,7 +405,7 @@ static bool op_mas_erase(struct maple_run *r, const struct test_op *op)
 }
 
 /* The model's slot at index: the range holding it, or the gap around it. */
-static void model_slot(const struct model *m, unsigned long index,
+static void model_slot(struct model *m, unsigned long index,
 		       struct model_range *slot)
 {
 	if (!model_lookup(m, index, slot)) {
@@ -808,7 +808,7 @@ step:
  * starts at or before max and holds an entry other than XA_ZERO_ENTRY,
  * which it takes for NULL.
  */
-static bool find_want(const struct model *m, unsigned long index,
+static bool find_want(struct model *m, unsigned long index,
 		      unsigned long max, struct model_range *want)
 {
 	while (index <= max && model_find(m, index, want) && want->first <= max) {
@@ -859,7 +859,7 @@ step:
  * (or, with ranges, slot: gaps count too) that starts at or before max /
  * ends at or after min.  False if there is none.
  */
-static bool step_want(const struct model *m, const struct model_range *cur,
+static bool step_want(struct model *m, const struct model_range *cur,
 		      bool fwd, bool ranges, unsigned long limit,
 		      struct model_range *want)
 {

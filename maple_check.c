@@ -10,7 +10,7 @@
 #include "maple_check.h"
 #include "test.h"
 
-bool check_load(struct maple_tree *mt, const struct model *m,
+bool check_load(struct maple_tree *mt, struct model *m,
 		unsigned long index)
 {
 	struct model_range want;
@@ -31,7 +31,7 @@ bool check_load(struct maple_tree *mt, const struct model *m,
 }
 
 /* The edges of a write and of its neighbours are where a wrong pivot shows. */
-bool check_edges(struct maple_tree *mt, const struct model *m,
+bool check_edges(struct maple_tree *mt, struct model *m,
 		 unsigned long first, unsigned long last)
 {
 	if (first && !check_load(mt, m, first - 1))
@@ -41,7 +41,7 @@ bool check_edges(struct maple_tree *mt, const struct model *m,
 	return last == ULONG_MAX || check_load(mt, m, last + 1);
 }
 
-bool check_whole(struct maple_tree *mt, const struct model *m)
+bool check_whole(struct maple_tree *mt, struct model *m)
 {
 	unsigned long n, i = 0;
 	struct model_range *want = model_ranges(m, &n);
@@ -93,7 +93,7 @@ out:
  * lies sends them the wrong way.
  */
 struct dump_read {
-	const struct model *m;
+	struct model *m;
 	int base;		/* 16 or 10: how mt_dump() prints indices */
 	unsigned long next;	/* the first index no leaf line has covered */
 	unsigned long lines;	/* leaf lines */
@@ -185,7 +185,7 @@ static void dump_line(const char *line, void *arg)
 	dump_leaf(d, first, last, rest, line);
 }
 
-bool check_dump(struct maple_tree *mt, const struct model *m, bool dec)
+bool check_dump(struct maple_tree *mt, struct model *m, bool dec)
 {
 	struct dump_read d = { .m = m, .base = dec ? 10 : 16 };
 	struct model_range r0;

@@ -9,18 +9,18 @@
 #include "model.h"
 
 /* mtree_load(index) against the model. */
-bool check_load(struct maple_tree *mt, const struct model *m,
+bool check_load(struct maple_tree *mt, struct model *m,
 		unsigned long index);
 
 /* After a write to [first, last]: its ends and its neighbours' ends. */
-bool check_edges(struct maple_tree *mt, const struct model *m,
+bool check_edges(struct maple_tree *mt, struct model *m,
 		 unsigned long first, unsigned long last);
 
 /* The whole tree, range by range, against the model; then mt_validate(). */
-bool check_whole(struct maple_tree *mt, const struct model *m);
+bool check_whole(struct maple_tree *mt, struct model *m);
 
 /* mt_dump() (dec or hex, where the tree has both) read back against the model. */
-bool check_dump(struct maple_tree *mt, const struct model *m, bool dec);
+bool check_dump(struct maple_tree *mt, struct model *m, bool dec);
 
 #ifdef HAVE_MAS_DUMP
 /* mas_wr_dump(wr) and mas_dump(wr->mas) read back against their fields. */

@@ -24,7 +24,7 @@ void model_destroy(struct model *m)
  * ranges are disjoint and sorted, so their lasts increase too.  Branch
  * free: the answer is in [base, base + n] at every step.
  */
-static unsigned long search(const struct model *m, unsigned long index)
+static unsigned long search(struct model *m, unsigned long index)
 {
 	unsigned long base = 0, n = m->count, half;
 
@@ -40,27 +40,33 @@ static unsigned long search(const struct model *m, unsigned long index)
 }
 
 /*
- * search(), but first a look near the last store: the checks that follow
- * a store read around its edges.  The hint is only a guess; the scan runs
- * when the answer is known to lie in [lo, hi].
+ * search(), but first a look near the last answer or store: the checks
+ * after a store read around its edges, and iterations go range by range.
+ * The hint is only a guess; the scan runs when the answer is known to lie
+ * in [lo, hi].
  */
-static unsigned long upper(const struct model *m, unsigned long index)
+static unsigned long upper(struct model *m, unsigned long index)
 {
-	unsigned long lo = m->hint > 2 ? m->hint - 2 : 0, hi = lo + 6;
+	/* Atomic: the rcu suite's readers query the model together. */
+	unsigned long hint = __atomic_load_n(&m->hint, __ATOMIC_RELAXED);
+	unsigned long lo = hint > 2 ? hint - 2 : 0, hi = lo + 6;
 
 	if (lo > m->count)
 		lo = m->count;
 	if (hi > m->count)
 		hi = m->count;
 	if ((lo && m->v[lo - 1].last >= index) ||
-	    (hi < m->count && m->v[hi].last < index))
-		return search(m, index);
-	while (lo < hi && m->v[lo].last < index)
-		lo++;
+	    (hi < m->count && m->v[hi].last < index)) {
+		lo = search(m, index);
+	} else {
+		while (lo < hi && m->v[lo].last < index)
+			lo++;
+	}
+	__atomic_store_n(&m->hint, lo, __ATOMIC_RELAXED);
 	return lo;
 }
 
-static bool holds(const struct model *m, unsigned long i, unsigned long index)
+static bool holds(struct model *m, unsigned long i, unsigned long index)
 {
 	return i < m->count && m->v[i].first <= index;
 }
@@ -104,10 +110,10 @@ void model_store(struct model *m, unsigned long first, unsigned long last,
 	memmove(&m->v[lo + k], &m->v[end], (m->count - end) * sizeof(*m->v));
 	memcpy(&m->v[lo], piece, k * sizeof(*piece));
 	m->count = m->count - (end - lo) + k;
-	m->hint = lo;
+	__atomic_store_n(&m->hint, lo, __ATOMIC_RELAXED);
 }
 
-bool model_lookup(const struct model *m, unsigned long index,
+bool model_lookup(struct model *m, unsigned long index,
 		  struct model_range *r)
 {
 	unsigned long i = upper(m, index);
@@ -118,7 +124,7 @@ bool model_lookup(const struct model *m, unsigned long index,
 	return true;
 }
 
-bool model_find(const struct model *m, unsigned long index,
+bool model_find(struct model *m, unsigned long index,
 		struct model_range *r)
 {
 	unsigned long i = upper(m, index);
@@ -129,7 +135,7 @@ bool model_find(const struct model *m, unsigned long index,
 	return true;
 }
 
-bool model_find_rev(const struct model *m, unsigned long index,
+bool model_find_rev(struct model *m, unsigned long index,
 		    struct model_range *r)
 {
 	unsigned long i = upper(m, index);
@@ -145,14 +151,14 @@ bool model_find_rev(const struct model *m, unsigned long index,
 }
 
 /* The gap before range i (i may be count: the gap at the top). */
-static void gap_before(const struct model *m, unsigned long i,
+static void gap_before(struct model *m, unsigned long i,
 		       unsigned long *first, unsigned long *last)
 {
 	*first = i ? m->v[i - 1].last + 1 : 0;
 	*last = i < m->count ? m->v[i].first - 1 : ULONG_MAX;
 }
 
-bool model_gap(const struct model *m, unsigned long index,
+bool model_gap(struct model *m, unsigned long index,
 	       unsigned long *first, unsigned long *last)
 {
 	unsigned long i = upper(m, index);
@@ -163,7 +169,7 @@ bool model_gap(const struct model *m, unsigned long index,
 	return true;
 }
 
-bool model_any(const struct model *m, unsigned long first, unsigned long last)
+bool model_any(struct model *m, unsigned long first, unsigned long last)
 {
 	return holds(m, upper(m, first), last);
 }
@@ -175,7 +181,7 @@ static bool fits(unsigned long start, unsigned long size, unsigned long max)
 }
 
 /* Up from min; i is always upper(pos): pos is in range i or below it. */
-bool model_empty_area(const struct model *m, unsigned long min,
+bool model_empty_area(struct model *m, unsigned long min,
 		      unsigned long max, unsigned long size,
 		      unsigned long *start)
 {
@@ -201,7 +207,7 @@ bool model_empty_area(const struct model *m, unsigned long min,
 }
 
 /* Down from max; i is always upper(pos): pos is in range i or below it. */
-bool model_empty_area_rev(const struct model *m, unsigned long min,
+bool model_empty_area_rev(struct model *m, unsigned long min,
 			  unsigned long max, unsigned long size,
 			  unsigned long *start)
 {
@@ -234,7 +240,7 @@ bool model_empty_area_rev(const struct model *m, unsigned long min,
 	}
 }
 
-struct model_range *model_ranges(const struct model *m, unsigned long *n)
+struct model_range *model_ranges(struct model *m, unsigned long *n)
 {
 	struct model_range *out = malloc((m->count + 1) * sizeof(*out));
 

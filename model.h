@@ -3,7 +3,8 @@
  * The reference model of a maple tree: disjoint ranges [first, last] -> entry
  * in one sorted array.  It shares nothing with the maple tree; every query
  * is a binary search and every store replaces the ranges it overlaps with at
- * most three, so that it is obviously right.  The trees a sequence grows
+ * most three, so that it is obviously right.  Queries change only the
+ * hint, a guess where the next one will look.  The trees a sequence grows
  * hold tens to a few thousand ranges, where moving the array's tail costs
  * less than the pointer chasing of a balanced tree.  NULL is "no entry":
  * gaps are never stored.
@@ -23,7 +24,7 @@ struct model {
 	struct model_range *v;	/* the ranges, by first */
 	unsigned long count;	/* ranges stored */
 	unsigned long room;	/* slots of v */
-	unsigned long hint;	/* where the last store wrote */
+	unsigned long hint;	/* where the last query or store was */
 };
 
 void model_init(struct model *m);
@@ -35,33 +36,33 @@ void model_store(struct model *m, unsigned long first, unsigned long last,
 		 void *entry);
 
 /* The range holding index, or false if index is in a gap. */
-bool model_lookup(const struct model *m, unsigned long index,
+bool model_lookup(struct model *m, unsigned long index,
 		  struct model_range *r);
 
 /* The first range that ends at or after index (holding it, or after it). */
-bool model_find(const struct model *m, unsigned long index,
+bool model_find(struct model *m, unsigned long index,
 		struct model_range *r);
 
 /* The last range that starts at or before index (holding it, or before it). */
-bool model_find_rev(const struct model *m, unsigned long index,
+bool model_find_rev(struct model *m, unsigned long index,
 		    struct model_range *r);
 
 /* The gap (maximal run of indices with no entry) holding index, if any. */
-bool model_gap(const struct model *m, unsigned long index,
+bool model_gap(struct model *m, unsigned long index,
 	       unsigned long *first, unsigned long *last);
 
 /* The lowest / highest start of size free indices within [min, max]. */
-bool model_empty_area(const struct model *m, unsigned long min,
+bool model_empty_area(struct model *m, unsigned long min,
 		      unsigned long max, unsigned long size,
 		      unsigned long *start);
-bool model_empty_area_rev(const struct model *m, unsigned long min,
+bool model_empty_area_rev(struct model *m, unsigned long min,
 			  unsigned long max, unsigned long size,
 			  unsigned long *start);
 
 /* Whether any index in [first, last] holds an entry. */
-bool model_any(const struct model *m, unsigned long first, unsigned long last);
+bool model_any(struct model *m, unsigned long first, unsigned long last);
 
 /* The ranges in order: *n is the number of them; free() the array. */
-struct model_range *model_ranges(const struct model *m, unsigned long *n);
+struct model_range *model_ranges(struct model *m, unsigned long *n);
 
 #endif

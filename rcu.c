@@ -119,7 +119,7 @@ struct rcu_run {
 	unsigned long epoch;		/* atomic: 2j - 1 during op j, 2j after */
 	bool stop;			/* atomic: readers return */
 	unsigned int started;		/* atomic: readers running */
-	pthread_mutex_t hist_lock;	/* the model, model_version, hist[] */
+	pthread_rwlock_t hist_lock;	/* the model, model_version, hist[] */
 	unsigned long model_version;	/* the last op the model has */
 	struct rec hist[HIST];
 	struct reader *readers;
@@ -152,7 +152,7 @@ static bool failed(void)
 /* ---- History: what the writer did, for the readers' checks ---- */
 
 /* The model's ranges within [first, last], clipped to it. */
-static struct model_range *collect(const struct model *m, unsigned long first,
+static struct model_range *collect(struct model *m, unsigned long first,
 				   unsigned long last, unsigned long *n)
 {
 	struct model_range *v = NULL, cur;
@@ -195,7 +195,7 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 {
 	struct rec *h = &r->hist[r->op_nr % HIST];
 
-	pthread_mutex_lock(&r->hist_lock);
+	pthread_rwlock_wrlock(&r->hist_lock);
 	free(h->undo);
 	h->op = r->op_nr;
 	/* Atomic: readers peek at them without the lock (reader_index()). */
@@ -205,7 +205,7 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 	h->undo = first <= last ? collect(&r->model, first, last, &h->nundo) : NULL;
 	if (first > last)
 		h->nundo = 0;
-	pthread_mutex_unlock(&r->hist_lock);
+	pthread_rwlock_unlock(&r->hist_lock);
 }
 
 static void hist_free(struct rcu_run *r)
@@ -346,9 +346,9 @@ static bool check_read(struct rcu_run *r, struct reader *rd, const char *what,
 	void *was = NULL;
 
 	if (!bad) {
-		pthread_mutex_lock(&r->hist_lock);
+		pthread_rwlock_rdlock(&r->hist_lock);
 		v = judge(r, index, entry, lo, hi, &was);
-		pthread_mutex_unlock(&r->hist_lock);
+		pthread_rwlock_unlock(&r->hist_lock);
 	}
 	if (v == V_UNJUDGED) {
 		if (rd)
@@ -395,11 +395,11 @@ static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
 	else if (has_prev && first <= prev_last && xa_to_value(entry) <= prev_lo)
 		why = "the range overlaps the one before it, yet its op ran before the previous step began";
 	if (!why && entry && !bad_entry(entry, hi)) {
-		pthread_mutex_lock(&r->hist_lock);
+		pthread_rwlock_rdlock(&r->hist_lock);
 		h = hist_rec(r, k);
 		if (h && (first < h->first || last > h->last))
 			why = "the range is not inside the one its op stored";
-		pthread_mutex_unlock(&r->hist_lock);
+		pthread_rwlock_unlock(&r->hist_lock);
 	}
 	if (!why)
 		return true;
@@ -628,11 +628,11 @@ static bool check_around(struct rcu_run *r, unsigned long first,
 static void model_write(struct rcu_run *r, unsigned long first,
 			unsigned long last, void *entry)
 {
-	pthread_mutex_lock(&r->hist_lock);
+	pthread_rwlock_wrlock(&r->hist_lock);
 	if (first <= last)
 		model_store(&r->model, first, last, entry);
 	r->model_version = r->op_nr;
-	pthread_mutex_unlock(&r->hist_lock);
+	pthread_rwlock_unlock(&r->hist_lock);
 }
 
 static void op_done(struct rcu_run *r)
@@ -869,8 +869,15 @@ static void rcu_describe(const struct test_op *op, char *buf, size_t len)
 
 static void start(struct rcu_run *r, bool replay)
 {
+	pthread_rwlockattr_t attr;
+
 	memset(r, 0, sizeof(*r));
-	pthread_mutex_init(&r->hist_lock, NULL);
+	/* Readers share it; a writer waiting for it must not starve. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr,
+				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&r->hist_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	rng_seed(&r->rng, ctx->seed);
 	model_init(&r->model);
 	r->nr_readers = opts.readers;
