@@ -93,6 +93,7 @@ struct rec {
 	void *entry;			/* the value written there */
 	struct model_range *undo;	/* the model's ranges in it, before */
 	unsigned long nundo;
+	unsigned long room;		/* of undo, kept for the slot's next op */
 };
 
 struct reader {
@@ -151,30 +152,30 @@ static bool failed(void)
 
 /* ---- History: what the writer did, for the readers' checks ---- */
 
-/* The model's ranges within [first, last], clipped to it. */
-static struct model_range *collect(struct model *m, unsigned long first,
-				   unsigned long last, unsigned long *n)
+/* The model's ranges within [first, last], clipped to it, into h->undo. */
+static void collect(struct model *m, struct rec *h, unsigned long first,
+		    unsigned long last)
 {
-	struct model_range *v = NULL, cur;
-	unsigned long nr = 0, room = 0, index = first;
+	unsigned long nr = 0, index = first;
+	struct model_range cur;
 
-	while (model_find(m, index, &cur) && cur.first <= last) {
-		if (nr == room) {
-			room = room ? 2 * room : 4;
-			v = realloc(v, room * sizeof(*v));
-			if (!v)
+	while (first <= last && model_find(m, index, &cur) &&
+	       cur.first <= last) {
+		if (nr == h->room) {
+			h->room = h->room ? 2 * h->room : 4;
+			h->undo = realloc(h->undo, h->room * sizeof(*h->undo));
+			if (!h->undo)
 				abort();
 		}
-		v[nr].first = max(cur.first, first);
-		v[nr].last = min(cur.last, last);
-		v[nr].entry = cur.entry;
+		h->undo[nr].first = max(cur.first, first);
+		h->undo[nr].last = min(cur.last, last);
+		h->undo[nr].entry = cur.entry;
 		nr++;
 		if (cur.last >= last)
 			break;
 		index = cur.last + 1;
 	}
-	*n = nr;
-	return v;
+	h->nundo = nr;
 }
 
 /* Op j's slot, or NULL if the history no longer (or not yet) holds it. */
@@ -196,15 +197,12 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 	struct rec *h = &r->hist[r->op_nr % HIST];
 
 	pthread_rwlock_wrlock(&r->hist_lock);
-	free(h->undo);
 	h->op = r->op_nr;
 	/* Atomic: readers peek at them without the lock (reader_index()). */
 	__atomic_store_n(&h->first, first, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->last, last, __ATOMIC_RELAXED);
 	h->entry = entry;
-	h->undo = first <= last ? collect(&r->model, first, last, &h->nundo) : NULL;
-	if (first > last)
-		h->nundo = 0;
+	collect(&r->model, h, first, last);
 	pthread_rwlock_unlock(&r->hist_lock);
 }
 
@@ -215,6 +213,7 @@ static void hist_free(struct rcu_run *r)
 	for (i = 0; i < HIST; i++) {
 		free(r->hist[i].undo);
 		r->hist[i].undo = NULL;
+		r->hist[i].room = 0;
 		r->hist[i].op = 0;
 	}
 }

@@ -50,6 +50,16 @@ enum vop_type {
 	NR_VOPS
 };
 
+/* What check_vma_pages() last found a VMA starting at a page to be. */
+struct vma_seen {
+	unsigned long end;
+	unsigned long flags;
+	unsigned long pgoff;
+	unsigned long anon;
+	unsigned int file;
+	struct vma_attrs attrs;
+};
+
 struct vma_run {
 	struct mm_struct mm;
 	struct vma_model model;
@@ -64,6 +74,7 @@ struct vma_run {
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
 	/* Page p and the one before shared a VMA before this op. */
+	struct vma_seen *seen;	/* by first page: check_vma_pages() */
 	bool *joined;
 	/* vma_adjust_trans_huge() would split huge pages at page p. */
 	bool *thp_split;
@@ -252,26 +263,53 @@ static void add_merge_pt(struct vma_run *r, unsigned long page,
 		r->merge_pts[r->nr_merge_pts++] = pt;
 }
 
+/* What vm_stat_account() keeps for n pages with these flags. */
+static void add_stats(struct mm_struct *out, unsigned long flags,
+		      unsigned long n)
+{
+	out->total_vm += n;
+	if (flags & VM_LOCKED)
+		out->locked_vm += n;
+	if (is_exec_mapping(flags))
+		out->exec_vm += n;
+	else if (is_stack_mapping(flags))
+		out->stack_vm += n;
+	else if (is_data_mapping(flags))
+		out->data_vm += n;
+}
+
 /* What vm_stat_account() would have kept for the model's pages. */
 static void model_stats(struct vma_run *r, struct mm_struct *out)
 {
-	unsigned long i;
+	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < r->nr_pages; i++) {
-		const struct vma_page *p = &r->model.pages[i];
+	for (i = 0; i < r->model.nr_by_flags; i++)
+		add_stats(out, r->model.by_flags[i].flags,
+			  r->model.by_flags[i].pages);
+}
 
-		if (!p->mapped)
-			continue;
-		out->total_vm++;
-		out->locked_vm += !!(p->flags & VM_LOCKED);
-		if (is_exec_mapping(p->flags))
-			out->exec_vm++;
-		else if (is_stack_mapping(p->flags))
-			out->stack_vm++;
-		else if (is_data_mapping(p->flags))
-			out->data_vm++;
-	}
+/*
+ * The model's counts per flags against a pass over its pages: they are
+ * kept op by op, and the stats checks of every op rest on them.
+ */
+static bool check_model_counts(struct vma_run *r)
+{
+	struct mm_struct want, got;
+	unsigned long i;
+
+	memset(&want, 0, sizeof(want));
+	for (i = 0; i < r->nr_pages; i++)
+		if (r->model.pages[i].mapped)
+			add_stats(&want, r->model.pages[i].flags, 1);
+	model_stats(r, &got);
+	ASSERT_EQ(got.total_vm, want.total_vm);
+	ASSERT_EQ(r->model.mapped, want.total_vm);
+	ASSERT_EQ(got.locked_vm, want.locked_vm);
+	ASSERT_EQ(got.exec_vm, want.exec_vm);
+	ASSERT_EQ(got.stack_vm, want.stack_vm);
+	ASSERT_EQ(got.data_vm, want.data_vm);
+	return true;
 }
 
 static void set_mm_stats(struct vma_run *r)
@@ -395,32 +433,49 @@ static bool check_vma_page(struct vm_area_struct *vma, const struct vma_page *p,
 	return true;
 }
 
+static bool seen_equal(const struct vma_seen *a, const struct vma_seen *b)
+{
+	return a->end == b->end && a->flags == b->flags &&
+	       a->pgoff == b->pgoff && a->anon == b->anon &&
+	       a->file == b->file && a->attrs.name == b->attrs.name &&
+	       a->attrs.pol == b->attrs.pol && a->attrs.uffd == b->attrs.uffd;
+}
+
 /*
  * Every page of the VMA must be mapped in the model with the VMA's
  * attributes.  The loop compares with values taken from the VMA once (it
  * runs over every page after every op); a page that differs gets the
- * field-by-field report.
+ * field-by-field report.  A VMA found as it was the last time, over pages
+ * that no op wrote since, would be found right again: it is not walked.
  */
 static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 {
 	unsigned long first = page_of(vma->vm_start), n = vma_pages(vma);
-	unsigned long i, anon = vma->anon_vma ? vma->anon_vma->id : 0;
-	unsigned long flags = vma->vm_flags & ~VM_SOFTDIRTY;
-	unsigned int file = file_nr(vma);
-	unsigned long seen = 0;
-	struct vma_attrs a;
+	unsigned long i, seen = 0;
+	struct vma_seen now = {
+		.end = vma->vm_end,
+		.flags = vma->vm_flags & ~VM_SOFTDIRTY,
+		.pgoff = vma->vm_pgoff,
+		.anon = vma->anon_vma ? vma->anon_vma->id : 0,
+		.file = file_nr(vma),
+	};
 
-	attrs_of(vma, &a);
+	attrs_of(vma, &now.attrs);
 	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
 	ASSERT_TRUE(first + n <= r->nr_pages);
+	if (seen_equal(&r->seen[first], &now) &&
+	    !vma_model_changed(&r->model, first, n))
+		return true;
 	for (i = 0; i < n; i++) {
 		struct vma_page *p = &r->model.pages[first + i];
-		unsigned long pgoff = vma->vm_pgoff + i;
+		unsigned long pgoff = now.pgoff + i;
 
-		if ((!p->mapped || p->flags != flags || p->file != file ||
-		     p->pgoff != pgoff || p->attrs.name != a.name ||
-		     p->attrs.pol != a.pol || p->attrs.uffd != a.uffd) &&
-		    !check_vma_page(vma, p, first + i, pgoff, &a))
+		if ((!p->mapped || p->flags != now.flags ||
+		     p->file != now.file || p->pgoff != pgoff ||
+		     p->attrs.name != now.attrs.name ||
+		     p->attrs.pol != now.attrs.pol ||
+		     p->attrs.uffd != now.attrs.uffd) &&
+		    !check_vma_page(vma, p, first + i, pgoff, &now.attrs))
 			return false;
 		if (p->anon) {
 			if (seen && seen != p->anon)
@@ -430,10 +485,11 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 			seen = p->anon;
 		}
 		/* From now on the pages have the VMA's (checked below). */
-		p->anon = anon;
+		p->anon = now.anon;
 	}
 	/* The VMA's anon_vma is the one its pages had, or none had one. */
-	ASSERT_EQ(anon, seen);
+	ASSERT_EQ(now.anon, seen);
+	r->seen[first] = now;
 	return true;
 }
 
@@ -502,22 +558,22 @@ static bool check_anon_vmas(struct vma_run *r)
 /* Files: one reference and one i_mmap entry per VMA, plus the suite's own. */
 static bool check_files(struct vma_run *r)
 {
+	long users[NR_FILES + 1] = { 0 }, writable[NR_FILES + 1] = { 0 };
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	struct vm_area_struct *vma;
 	unsigned int f;
 
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		f = file_nr(vma);
+		ASSERT_TRUE(f <= NR_FILES);
+		users[f]++;
+		writable[f] += vma_is_shared_maywrite(vma);
+	}
 	for (f = 1; f <= NR_FILES; f++) {
-		MA_STATE(mas, &r->mm.mm_mt, 0, 0);
-		struct vm_area_struct *vma;
-		long users = 0, writable = 0;
-
-		mas_for_each(&mas, vma, ULONG_MAX) {
-			if (file_nr(vma) != f)
-				continue;
-			users++;
-			writable += vma_is_shared_maywrite(vma);
-		}
-		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), users + 1);
-		ASSERT_EQ(r->files[f].mapping.nr_vmas, users);
-		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable), writable);
+		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), users[f] + 1);
+		ASSERT_EQ(r->files[f].mapping.nr_vmas, users[f]);
+		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable),
+			  writable[f]);
 	}
 	return true;
 }
@@ -582,6 +638,9 @@ static bool check_mm(struct vma_run *r)
 	if (!check_anon_vmas(r) || !check_files(r) || !check_merged(r))
 		return false;
 	vapi_validate_mm(&r->mm);
+	/* Every VMA matched its pages: they are the base of the next check. */
+	if (!ctx->failed)
+		vma_model_settled(&r->model);
 	return !ctx->failed;
 }
 
@@ -2057,7 +2116,8 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	vma_model_init(&r->model, r->nr_pages);
 	r->joined = calloc(r->nr_pages + 1, sizeof(*r->joined));
 	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
-	if (!r->joined || !r->thp_split)
+	r->seen = calloc(r->nr_pages, sizeof(*r->seen));
+	if (!r->joined || !r->thp_split || !r->seen)
 		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
@@ -2200,7 +2260,8 @@ static void unseal_all(struct vma_run *r)
 	mas_for_each(&mas, vma, ULONG_MAX)
 		vma->vm_flags &= ~VM_SEALED;
 	for (i = 0; i < r->nr_pages; i++)
-		r->model.pages[i].flags &= ~VM_SEALED;
+		vma_model_set_flags(&r->model, i, 1,
+				    r->model.pages[i].flags & ~VM_SEALED);
 }
 
 /*
@@ -2241,6 +2302,7 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	slab_faults.kernel_pct = 0;
 	slab_faults.nowait_pct = 0;
 	slab_faults.nth = 0;
+	ok = ok && check_model_counts(r);
 	if (ok && (ctx->config & CONFIG_EXIT_MMAP)) {
 		ok = exit_mm(r);
 	} else if (ok) {
@@ -2261,6 +2323,8 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	vma_model_destroy(&r->model);
 	free(r->joined);
 	free(r->thp_split);
+	free(r->seen);
+	r->seen = NULL;
 	r->joined = r->thp_split = NULL;
 	return ok;
 }

@@ -40,21 +40,116 @@
 
 void vma_model_init(struct vma_model *m, unsigned long nr_pages)
 {
+	memset(m, 0, sizeof(*m));
 	m->nr_pages = nr_pages;
 	m->pages = calloc(nr_pages, sizeof(*m->pages));
 	if (!m->pages)
 		abort();
+	m->all_changed = true;
 }
 
 void vma_model_destroy(struct vma_model *m)
 {
 	free(m->pages);
-	m->pages = NULL;
+	free(m->by_flags);
+	memset(m, 0, sizeof(*m));
+}
+
+static void reserve_flags(struct vma_model *m, unsigned int n)
+{
+	if (n <= m->room_by_flags)
+		return;
+	m->room_by_flags = n > 2 * m->room_by_flags ? n : 2 * m->room_by_flags;
+	m->by_flags = realloc(m->by_flags,
+			      m->room_by_flags * sizeof(*m->by_flags));
+	if (!m->by_flags)
+		abort();
 }
 
 void vma_model_copy(struct vma_model *dst, const struct vma_model *src)
 {
 	memcpy(dst->pages, src->pages, src->nr_pages * sizeof(*src->pages));
+	dst->mapped = src->mapped;
+	reserve_flags(dst, src->nr_by_flags);
+	memcpy(dst->by_flags, src->by_flags,
+	       src->nr_by_flags * sizeof(*src->by_flags));
+	dst->nr_by_flags = src->nr_by_flags;
+	dst->all_changed = true;
+}
+
+static void note_change(struct vma_model *m, unsigned long first,
+			unsigned long n)
+{
+	if (m->nr_changed == VMA_MODEL_CHANGES) {
+		m->all_changed = true;
+		return;
+	}
+	m->changed[m->nr_changed][0] = first;
+	m->changed[m->nr_changed][1] = first + n;
+	m->nr_changed++;
+}
+
+bool vma_model_changed(const struct vma_model *m, unsigned long first,
+		       unsigned long n)
+{
+	unsigned int i;
+
+	if (m->all_changed)
+		return true;
+	for (i = 0; i < m->nr_changed; i++)
+		if (first < m->changed[i][1] && m->changed[i][0] < first + n)
+			return true;
+	return false;
+}
+
+void vma_model_settled(struct vma_model *m)
+{
+	m->nr_changed = 0;
+	m->all_changed = false;
+}
+
+/* n more (or fewer) mapped pages with these flags. */
+static void count_flags(struct vma_model *m, unsigned long flags, long n)
+{
+	unsigned int i;
+
+	if (!n)
+		return;
+	m->mapped += n;
+	for (i = 0; i < m->nr_by_flags; i++)
+		if (m->by_flags[i].flags == flags)
+			break;
+	if (i == m->nr_by_flags) {
+		reserve_flags(m, i + 1);
+		m->by_flags[i].flags = flags;
+		m->by_flags[i].pages = 0;
+		m->nr_by_flags++;
+	}
+	m->by_flags[i].pages += n;
+	/* Keep only flags that pages have, so the table stays short. */
+	if (!m->by_flags[i].pages)
+		m->by_flags[i] = m->by_flags[--m->nr_by_flags];
+}
+
+/* The mapped pages of [first, first + n) leave the counts, run by run. */
+static void uncount(struct vma_model *m, unsigned long first, unsigned long n)
+{
+	unsigned long i, flags = 0;
+	long run = 0;
+
+	for (i = first; i < first + n; i++) {
+		const struct vma_page *p = &m->pages[i];
+
+		if (!p->mapped)
+			continue;
+		if (run && p->flags != flags) {
+			count_flags(m, flags, -run);
+			run = 0;
+		}
+		flags = p->flags;
+		run++;
+	}
+	count_flags(m, flags, -run);
 }
 
 void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
@@ -63,6 +158,9 @@ void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 {
 	unsigned long i;
 
+	note_change(m, first, n);
+	uncount(m, first, n);
+	count_flags(m, flags & ~VM_SOFTDIRTY, n);
 	for (i = 0; i < n; i++) {
 		struct vma_page *p = &m->pages[first + i];
 
@@ -78,14 +176,19 @@ void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 
 void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n)
 {
+	note_change(m, first, n);
+	uncount(m, first, n);
 	memset(&m->pages[first], 0, n * sizeof(*m->pages));
 }
 
 void vma_model_set_flags(struct vma_model *m, unsigned long first,
 			 unsigned long n, unsigned long flags)
 {
-	unsigned long i;
+	unsigned long i, mapped = vma_model_mapped(m, first, n);
 
+	note_change(m, first, n);
+	uncount(m, first, n);
+	count_flags(m, flags & ~VM_SOFTDIRTY, mapped);
 	for (i = first; i < first + n; i++)
 		if (m->pages[i].mapped)
 			m->pages[i].flags = flags & ~VM_SOFTDIRTY;
@@ -96,6 +199,7 @@ void vma_model_set_attrs(struct vma_model *m, unsigned long first,
 {
 	unsigned long i;
 
+	note_change(m, first, n);
 	for (i = first; i < first + n; i++)
 		if (m->pages[i].mapped)
 			m->pages[i].attrs = *attrs;
@@ -106,6 +210,7 @@ void vma_model_set_anon(struct vma_model *m, unsigned long first,
 {
 	unsigned long i;
 
+	note_change(m, first, n);
 	for (i = first; i < first + n; i++)
 		m->pages[i].anon = anon;
 }
@@ -115,6 +220,8 @@ unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
 {
 	unsigned long i, count = 0;
 
+	if (first == 0 && n == m->nr_pages)
+		return m->mapped;
 	for (i = first; i < first + n; i++)
 		count += m->pages[i].mapped;
 	return count;

@@ -20,18 +20,41 @@ struct vma_attrs {
 	unsigned char uffd;
 };
 
+/* 32 bytes, no padding: the checks walk every page after every op. */
 struct vma_page {
-	bool mapped;
 	unsigned long flags;	/* vm_flags */
-	unsigned int file;	/* 0: anonymous, else the suite's file number */
 	unsigned long pgoff;	/* file offset (anonymous: address >> PAGE_SHIFT) */
 	unsigned long anon;	/* anon_vma id, 0: none yet */
+	unsigned int file;	/* 0: anonymous, else the suite's file number */
+	bool mapped;
 	struct vma_attrs attrs;
 };
+
+/* How many mapped pages have these vm_flags. */
+struct vma_flag_pages {
+	unsigned long flags;
+	unsigned long pages;
+};
+
+/*
+ * Beside the pages, the number of mapped ones and their count per
+ * vm_flags, kept as the pages change: the mm's stats (total_vm, exec_vm
+ * ...) are functions of those, and a pass over every page for them before
+ * and after every op was a seventh of the suite's time.
+ */
+#define VMA_MODEL_CHANGES	8
 
 struct vma_model {
 	unsigned long nr_pages;
 	struct vma_page *pages;
+	unsigned long mapped;
+	struct vma_flag_pages *by_flags;
+	unsigned int nr_by_flags;
+	unsigned int room_by_flags;
+	/* The ranges written since vma_model_settled(); all, if too many. */
+	unsigned long changed[VMA_MODEL_CHANGES][2];
+	unsigned int nr_changed;
+	bool all_changed;
 };
 
 void vma_model_init(struct vma_model *m, unsigned long nr_pages);
@@ -50,6 +73,13 @@ void vma_model_set_anon(struct vma_model *m, unsigned long first,
 			unsigned long n, unsigned long anon);
 unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
 			       unsigned long n);
+/*
+ * Whether a page of [first, first + n) was written by the calls above since
+ * the last vma_model_settled() (and before the first one, every page was).
+ */
+bool vma_model_changed(const struct vma_model *m, unsigned long first,
+		       unsigned long n);
+void vma_model_settled(struct vma_model *m);
 /*
  * Whether the page at p may join the mapped page before it in one VMA, the
  * range an op brought in being on the right of p (incoming_right) or left.
