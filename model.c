@@ -49,7 +49,7 @@ static unsigned long upper(struct model *m, unsigned long index)
 {
 	/* Atomic: the rcu suite's readers query the model together. */
 	unsigned long hint = __atomic_load_n(&m->hint, __ATOMIC_RELAXED);
-	unsigned long lo = hint > 2 ? hint - 2 : 0, hi = lo + 6;
+	unsigned long lo = hint ? hint - 1 : 0, hi = lo + 4;
 
 	if (lo > m->count)
 		lo = m->count;
