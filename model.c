@@ -11,30 +11,60 @@ void model_init(struct model *m)
 	m->count = 0;
 	m->room = 0;
 	m->hint = 0;
+	m->old = NULL;
+	m->nr_old = 0;
 }
 
 void model_destroy(struct model *m)
 {
+	while (m->nr_old)
+		free(m->old[--m->nr_old]);
+	free(m->old);
 	free(m->v);
 	model_init(m);
 }
 
 /*
- * The first range that ends at or after index, or count if none does:
- * ranges are disjoint and sorted, so their lasts increase too.  Branch
- * free: the answer is in [base, base + n] at every step.
+ * An array outgrown is kept until model_destroy(): a reader in another
+ * thread (model_lookup()) may still be searching it.  The new one is
+ * published before count can exceed the old one's room, and readers read
+ * count first.
  */
-static unsigned long search(struct model *m, unsigned long index)
+void model_reserve(struct model *m, unsigned long n)
 {
-	unsigned long base = 0, n = m->count, half;
+	struct model_range *v;
+
+	if (n <= m->room)
+		return;
+	v = malloc(n * sizeof(*v));
+	m->old = realloc(m->old, (m->nr_old + 1) * sizeof(*m->old));
+	if (!v || !m->old)
+		abort();
+	if (m->count)
+		memcpy(v, m->v, m->count * sizeof(*v));
+	m->old[m->nr_old++] = m->v;
+	__atomic_store_n(&m->v, v, __ATOMIC_RELEASE);
+	m->room = n;
+}
+
+/*
+ * The first of the count ranges of v that ends at or after index, or
+ * count if none does: ranges are disjoint and sorted, so their lasts
+ * increase too.  Branch free: the answer is in [base, base + n] at every
+ * step.
+ */
+static unsigned long search(const struct model_range *v, unsigned long count,
+			    unsigned long index)
+{
+	unsigned long base = 0, n = count, half;
 
 	while (n > 1) {
 		half = n / 2;
-		if (m->v[base + half - 1].last < index)
+		if (v[base + half - 1].last < index)
 			base += half;
 		n -= half;
 	}
-	if (n && m->v[base].last < index)
+	if (n && v[base].last < index)
 		base++;
 	return base;
 }
@@ -45,25 +75,31 @@ static unsigned long search(struct model *m, unsigned long index)
  * The hint is only a guess; the scan runs when the answer is known to lie
  * in [lo, hi].
  */
-static unsigned long upper(struct model *m, unsigned long index)
+static unsigned long upper_in(struct model *m, const struct model_range *v,
+			      unsigned long count, unsigned long index)
 {
-	/* Atomic: the rcu suite's readers query the model together. */
 	unsigned long hint = __atomic_load_n(&m->hint, __ATOMIC_RELAXED);
 	unsigned long lo = hint ? hint - 1 : 0, hi = lo + 4;
 
-	if (lo > m->count)
-		lo = m->count;
-	if (hi > m->count)
-		hi = m->count;
-	if ((lo && m->v[lo - 1].last >= index) ||
-	    (hi < m->count && m->v[hi].last < index)) {
-		lo = search(m, index);
+	if (lo > count)
+		lo = count;
+	if (hi > count)
+		hi = count;
+	if ((lo && v[lo - 1].last >= index) ||
+	    (hi < count && v[hi].last < index)) {
+		lo = search(v, count, index);
 	} else {
-		while (lo < hi && m->v[lo].last < index)
+		while (lo < hi && v[lo].last < index)
 			lo++;
 	}
 	__atomic_store_n(&m->hint, lo, __ATOMIC_RELAXED);
 	return lo;
+}
+
+/* For the thread that stores: the model does not change under it. */
+static unsigned long upper(struct model *m, unsigned long index)
+{
+	return upper_in(m, m->v, m->count, index);
 }
 
 static bool holds(struct model *m, unsigned long i, unsigned long index)
@@ -101,26 +137,29 @@ void model_store(struct model *m, unsigned long first, unsigned long last,
 	if (lo < end && m->v[end - 1].last > last)
 		set_range(&piece[k++], last + 1, m->v[end - 1].last,
 			  m->v[end - 1].entry);
-	if (m->count + k > m->room) {
-		m->room = m->room ? 2 * m->room : 64;
-		m->v = realloc(m->v, m->room * sizeof(*m->v));
-		if (!m->v)
-			abort();
-	}
+	if (!m->room || m->count + k > m->room)
+		model_reserve(m, m->room ? 2 * m->room : 64);
 	memmove(&m->v[lo + k], &m->v[end], (m->count - end) * sizeof(*m->v));
 	memcpy(&m->v[lo], piece, k * sizeof(*piece));
-	m->count = m->count - (end - lo) + k;
+	__atomic_store_n(&m->count, m->count - (end - lo) + k, __ATOMIC_RELEASE);
 	__atomic_store_n(&m->hint, lo, __ATOMIC_RELAXED);
 }
 
+/*
+ * Safe while another thread stores: what a store in the middle gives may
+ * be garbage, but it is read from an array the model still owns, within
+ * the count published with it.
+ */
 bool model_lookup(struct model *m, unsigned long index,
 		  struct model_range *r)
 {
-	unsigned long i = upper(m, index);
+	unsigned long count = __atomic_load_n(&m->count, __ATOMIC_ACQUIRE);
+	const struct model_range *v = __atomic_load_n(&m->v, __ATOMIC_ACQUIRE);
+	unsigned long i = upper_in(m, v, count, index);
 
-	if (!holds(m, i, index))
+	if (i >= count || v[i].first > index)
 		return false;
-	*r = m->v[i];
+	*r = v[i];
 	return true;
 }
 
@@ -246,7 +285,8 @@ struct model_range *model_ranges(struct model *m, unsigned long *n)
 
 	if (!out)
 		abort();
-	memcpy(out, m->v, m->count * sizeof(*out));
+	if (m->count)
+		memcpy(out, m->v, m->count * sizeof(*out));
 	*n = m->count;
 	return out;
 }

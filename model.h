@@ -25,17 +25,27 @@ struct model {
 	unsigned long count;	/* ranges stored */
 	unsigned long room;	/* slots of v */
 	unsigned long hint;	/* where the last query or store was */
+	struct model_range **old;	/* arrays outgrown (model_reserve()) */
+	unsigned long nr_old;
 };
 
 void model_init(struct model *m);
 void model_destroy(struct model *m);
+
+/* Room for n ranges, in a new array if the model's is smaller. */
+void model_reserve(struct model *m, unsigned long n);
 
 /* Store entry over [first, last]; NULL erases.  Parts of ranges outside
  * [first, last] stay, with their entries. */
 void model_store(struct model *m, unsigned long first, unsigned long last,
 		 void *entry);
 
-/* The range holding index, or false if index is in a gap. */
+/*
+ * The range holding index, or false if index is in a gap.  The one query
+ * another thread may make while a store runs (the rcu suite's readers,
+ * which judge again if a store overlapped): it reads only memory the model
+ * owns.  The others are for the thread that stores.
+ */
 bool model_lookup(struct model *m, unsigned long index,
 		  struct model_range *r);
 

@@ -120,9 +120,11 @@ struct rcu_run {
 	unsigned long epoch;		/* atomic: 2j - 1 during op j, 2j after */
 	bool stop;			/* atomic: readers return */
 	unsigned int started;		/* atomic: readers running */
-	pthread_rwlock_t hist_lock;	/* the model, model_version, hist[] */
+	unsigned long hist_seq;		/* odd while the writer changes them: */
 	unsigned long model_version;	/* the last op the model has */
 	struct rec hist[HIST];
+	void **retired;			/* undo buffers outgrown, kept for readers */
+	unsigned long nr_retired;
 	struct reader *readers;
 	unsigned long writer_checks;
 	unsigned long reader_checks;	/* all readers', once they stopped */
@@ -152,21 +154,39 @@ static bool failed(void)
 
 /* ---- History: what the writer did, for the readers' checks ---- */
 
+/*
+ * A bigger undo buffer for h.  A reader may be reading the old one: it is
+ * freed only when the sequence ends, and the new one is published before
+ * nundo can exceed the old one's room (undo_value() reads nundo first).
+ */
+static void grow_undo(struct rcu_run *r, struct rec *h)
+{
+	unsigned long room = h->room ? 2 * h->room : 4;
+	struct model_range *undo = malloc(room * sizeof(*undo));
+
+	r->retired = realloc(r->retired,
+			     (r->nr_retired + 1) * sizeof(*r->retired));
+	if (!undo || !r->retired)
+		abort();
+	if (h->room)
+		memcpy(undo, h->undo, h->room * sizeof(*undo));
+	r->retired[r->nr_retired++] = h->undo;
+	__atomic_store_n(&h->undo, undo, __ATOMIC_RELEASE);
+	h->room = room;
+}
+
 /* The model's ranges within [first, last], clipped to it, into h->undo. */
-static void collect(struct model *m, struct rec *h, unsigned long first,
+static void collect(struct rcu_run *r, struct rec *h, unsigned long first,
 		    unsigned long last)
 {
+	struct model *m = &r->model;
 	unsigned long nr = 0, index = first;
 	struct model_range cur;
 
 	while (first <= last && model_find(m, index, &cur) &&
 	       cur.first <= last) {
-		if (nr == h->room) {
-			h->room = h->room ? 2 * h->room : 4;
-			h->undo = realloc(h->undo, h->room * sizeof(*h->undo));
-			if (!h->undo)
-				abort();
-		}
+		if (nr == h->room)
+			grow_undo(r, h);
 		h->undo[nr].first = max(cur.first, first);
 		h->undo[nr].last = min(cur.last, last);
 		h->undo[nr].entry = cur.entry;
@@ -175,7 +195,44 @@ static void collect(struct model *m, struct rec *h, unsigned long first,
 			break;
 		index = cur.last + 1;
 	}
-	h->nundo = nr;
+	__atomic_store_n(&h->nundo, nr, __ATOMIC_RELEASE);
+}
+
+/*
+ * The writer never waits for readers: it makes hist_seq odd while it
+ * changes the model, model_version or hist[], and readers judge again if
+ * it changed during their read section, as with the kernel's seqcount_t.
+ * What they read in the middle of a change may be garbage, but never
+ * memory that was freed (undo buffers and model arrays outgrown are kept
+ * until the sequence ends).
+ */
+static void hist_write_begin(struct rcu_run *r)
+{
+	__atomic_store_n(&r->hist_seq, r->hist_seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void hist_write_end(struct rcu_run *r)
+{
+	__atomic_store_n(&r->hist_seq, r->hist_seq + 1, __ATOMIC_RELEASE);
+}
+
+static unsigned long hist_read_begin(struct rcu_run *r)
+{
+	unsigned long seq;
+	unsigned int spins = 0;
+
+	/* The writer may be preempted in the middle of a change. */
+	while ((seq = __atomic_load_n(&r->hist_seq, __ATOMIC_ACQUIRE)) & 1)
+		if (++spins % 64 == 0)
+			sched_yield();
+	return seq;
+}
+
+static bool hist_read_retry(struct rcu_run *r, unsigned long seq)
+{
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&r->hist_seq, __ATOMIC_RELAXED) != seq;
 }
 
 /* Op j's slot, or NULL if the history no longer (or not yet) holds it. */
@@ -183,7 +240,7 @@ static struct rec *hist_rec(struct rcu_run *r, unsigned long j)
 {
 	struct rec *h = &r->hist[j % HIST];
 
-	return h->op == j ? h : NULL;
+	return __atomic_load_n(&h->op, __ATOMIC_RELAXED) == j ? h : NULL;
 }
 
 /*
@@ -196,14 +253,14 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 {
 	struct rec *h = &r->hist[r->op_nr % HIST];
 
-	pthread_rwlock_wrlock(&r->hist_lock);
-	h->op = r->op_nr;
-	/* Atomic: readers peek at them without the lock (reader_index()). */
+	hist_write_begin(r);
+	__atomic_store_n(&h->op, r->op_nr, __ATOMIC_RELAXED);
+	/* reader_index() also peeks at them, outside any read section. */
 	__atomic_store_n(&h->first, first, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->last, last, __ATOMIC_RELAXED);
-	h->entry = entry;
-	collect(&r->model, h, first, last);
-	pthread_rwlock_unlock(&r->hist_lock);
+	__atomic_store_n(&h->entry, entry, __ATOMIC_RELAXED);
+	collect(r, h, first, last);
+	hist_write_end(r);
 }
 
 static void hist_free(struct rcu_run *r)
@@ -216,29 +273,41 @@ static void hist_free(struct rcu_run *r)
 		r->hist[i].room = 0;
 		r->hist[i].op = 0;
 	}
+	while (r->nr_retired)
+		free(r->retired[--r->nr_retired]);
+	free(r->retired);
+	r->retired = NULL;
 }
 
 /* What the model held at index before op h: a binary search of its undo. */
-static void *undo_value(const struct rec *h, unsigned long index)
+static void *undo_value(struct rec *h, unsigned long index)
 {
-	unsigned long lo = 0, hi = h->nundo;
+	unsigned long n = __atomic_load_n(&h->nundo, __ATOMIC_ACQUIRE);
+	struct model_range *undo = __atomic_load_n(&h->undo, __ATOMIC_ACQUIRE);
+	unsigned long lo = 0, hi = n;
 
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (h->undo[mid].last < index)
+		if (undo[mid].last < index)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < h->nundo && h->undo[lo].first <= index)
-		return h->undo[lo].entry;
+	if (lo < n && undo[lo].first <= index)
+		return undo[lo].entry;
 	return NULL;
 }
 
-static bool covers(const struct rec *h, unsigned long index)
+static bool covers(struct rec *h, unsigned long index)
 {
-	return h->first <= index && index <= h->last;
+	return __atomic_load_n(&h->first, __ATOMIC_RELAXED) <= index &&
+	       index <= __atomic_load_n(&h->last, __ATOMIC_RELAXED);
+}
+
+static void *rec_entry(struct rec *h)
+{
+	return __atomic_load_n(&h->entry, __ATOMIC_RELAXED);
 }
 
 /* V_NEW: fine, and a value an op of the read's window stored: a race seen. */
@@ -247,19 +316,21 @@ enum verdict { V_OK, V_NEW, V_BAD, V_UNJUDGED };
 /*
  * Whether index may read as entry during ops (lo, hi]: the value it held
  * after op lo, or one that an op of the window stored there.  *then gets
- * the value after op lo, for the report.  Called with hist_lock held.
+ * the value after op lo, for the report.  Called in a read section
+ * (hist_read_begin()): what it returns counts only if no write overlapped.
  */
 static enum verdict judge(struct rcu_run *r, unsigned long index, void *entry,
 			  unsigned long lo, unsigned long hi, void **then)
 {
+	unsigned long j, version = __atomic_load_n(&r->model_version,
+						   __ATOMIC_RELAXED);
 	struct model_range cur;
-	unsigned long j;
 	bool found = false;
 	struct rec *h;
 
 	*then = NULL;
 	/* The value after op lo: the undo of the first later write there. */
-	for (j = lo + 1; j <= r->model_version; j++) {
+	for (j = lo + 1; j <= version; j++) {
 		h = hist_rec(r, j);
 		if (!h)
 			return V_UNJUDGED;
@@ -277,7 +348,7 @@ static enum verdict judge(struct rcu_run *r, unsigned long index, void *entry,
 		h = hist_rec(r, j);
 		if (!h)
 			return V_UNJUDGED;
-		if (covers(h, index) && h->entry == entry)
+		if (covers(h, index) && rec_entry(h) == entry)
 			return V_NEW;
 	}
 	return V_BAD;
@@ -345,9 +416,12 @@ static bool check_read(struct rcu_run *r, struct reader *rd, const char *what,
 	void *was = NULL;
 
 	if (!bad) {
-		pthread_rwlock_rdlock(&r->hist_lock);
-		v = judge(r, index, entry, lo, hi, &was);
-		pthread_rwlock_unlock(&r->hist_lock);
+		unsigned long seq;
+
+		do {
+			seq = hist_read_begin(r);
+			v = judge(r, index, entry, lo, hi, &was);
+		} while (hist_read_retry(r, seq));
 	}
 	if (v == V_UNJUDGED) {
 		if (rd)
@@ -394,11 +468,16 @@ static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
 	else if (has_prev && first <= prev_last && xa_to_value(entry) <= prev_lo)
 		why = "the range overlaps the one before it, yet its op ran before the previous step began";
 	if (!why && entry && !bad_entry(entry, hi)) {
-		pthread_rwlock_rdlock(&r->hist_lock);
-		h = hist_rec(r, k);
-		if (h && (first < h->first || last > h->last))
+		unsigned long seq;
+		bool inside;
+
+		do {
+			seq = hist_read_begin(r);
+			h = hist_rec(r, k);
+			inside = !h || (covers(h, first) && covers(h, last));
+		} while (hist_read_retry(r, seq));
+		if (!inside)
 			why = "the range is not inside the one its op stored";
-		pthread_rwlock_unlock(&r->hist_lock);
 	}
 	if (!why)
 		return true;
@@ -627,11 +706,11 @@ static bool check_around(struct rcu_run *r, unsigned long first,
 static void model_write(struct rcu_run *r, unsigned long first,
 			unsigned long last, void *entry)
 {
-	pthread_rwlock_wrlock(&r->hist_lock);
+	hist_write_begin(r);
 	if (first <= last)
 		model_store(&r->model, first, last, entry);
-	r->model_version = r->op_nr;
-	pthread_rwlock_unlock(&r->hist_lock);
+	__atomic_store_n(&r->model_version, r->op_nr, __ATOMIC_RELAXED);
+	hist_write_end(r);
 }
 
 static void op_done(struct rcu_run *r)
@@ -868,15 +947,7 @@ static void rcu_describe(const struct test_op *op, char *buf, size_t len)
 
 static void start(struct rcu_run *r, bool replay)
 {
-	pthread_rwlockattr_t attr;
-
 	memset(r, 0, sizeof(*r));
-	/* Readers share it; a writer waiting for it must not starve. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr,
-				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&r->hist_lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
 	rng_seed(&r->rng, ctx->seed);
 	model_init(&r->model);
 	r->nr_readers = opts.readers;
