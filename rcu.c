@@ -504,7 +504,8 @@ static unsigned int take(uint64_t *x, unsigned int n)
 static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 				  uint64_t *x)
 {
-	unsigned long j = epoch_read(r) / 2;
+	/* The newest op: the one running (recorded before it started), if any. */
+	unsigned long j = (epoch_read(r) + 1) / 2;
 	unsigned int pct = take(x, 100), back = take(x, 64), edge = take(x, 4);
 	unsigned long first, last;
 	struct rec *h;
@@ -513,8 +514,11 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 		/*
 		 * A recent write's range, read without the lock: a record
 		 * being rewritten gives a mixed range, which is as good a
-		 * place to read as any.
+		 * place to read as any.  A quarter go to the newest, where a
+		 * read races with the write.
 		 */
+		if (back < 16)
+			back = 0;
 		h = &r->hist[(j - back % min(j, 64UL)) % HIST];
 		first = __atomic_load_n(&h->first, __ATOMIC_RELAXED);
 		last = __atomic_load_n(&h->last, __ATOMIC_RELAXED);
