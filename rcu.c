@@ -576,6 +576,25 @@ static bool read_walk(struct rcu_run *r, struct reader *rd, unsigned long index)
 }
 
 /*
+ * A paused iteration waits for the writer to finish an op after epoch e
+ * before its next step, reading elsewhere meanwhile (a yield here cost
+ * more than the reads): at most 64 loads, then it goes on anyway.
+ */
+static bool wait_for_writer(struct rcu_run *r, struct reader *rd,
+			    unsigned long e)
+{
+	unsigned int i;
+
+	for (i = 0; i < 64 && epoch_read(r) < e + 2; i++) {
+		uint64_t x = rng_next(&rd->rng);
+
+		if (!read_load(r, rd, reader_index(r, rd, &x)))
+			return false;
+	}
+	return true;
+}
+
+/*
  * mas_find() from index, a few steps, pausing and leaving the read-side
  * section between steps so that the writer can replace the nodes.  Each
  * step is a read of its own: its range and entry are judged against the
@@ -608,8 +627,8 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd, unsigned long ind
 			break;
 		mas_pause(&mas);
 		rcu_read_unlock();
-		if (rng_percent(&rd->rng, 10))
-			sched_yield();
+		if (rng_percent(&rd->rng, 10) && !wait_for_writer(r, rd, e))
+			return false;
 		rcu_read_lock();
 	}
 	rcu_read_unlock();
