@@ -60,6 +60,9 @@ static unsigned long search(const struct model_range *v, unsigned long count,
 
 	while (n > 1) {
 		half = n / 2;
+		/* Both places the next step may look: misses overlap. */
+		__builtin_prefetch(&v[base + half / 2]);
+		__builtin_prefetch(&v[base + half + half / 2]);
 		if (v[base + half - 1].last < index)
 			base += half;
 		n -= half;
