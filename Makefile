@@ -136,7 +136,7 @@ $(obj)/fuzz-maple: $(src)/fuzz/fuzz_maple.c $(objs)
 # sees a tool's error as a failure of the sequence: ASAN and UBSAN abort
 # (a crash, with the reproducer); Valgrind makes the child exit 1 (a
 # failed check).  Valgrind follows forked children by itself.
-SAN_ARGS ?= --seed 1 --seqs 2 --ops 3000 --timeout 300
+SAN_ARGS ?= --seed 1 --seqs 4 --ops 20000 --timeout 300
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	      -fno-sanitize-recover=all
 SAN_ENV := ASAN_OPTIONS=abort_on_error=1:halt_on_error=1:print_stacktrace=1 \
