@@ -1332,6 +1332,8 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 		return expected_error(r, -ENOMEM, false);
 	}
 	vma->anon_vma = av;
+	/* A fault sets it under the page table lock, not the VMA's. */
+	vma->was_anon_vma = av;
 	av->num_active_vmas++;
 	vma_model_set_anon(&r->model, page_of(vma->vm_start), vma_pages(vma),
 			   av->id);
@@ -1845,7 +1847,11 @@ void vma_thp_split(unsigned long addr)
 		r->thp_split[page_of(addr)] = true;
 }
 
-/* Before an op: which page boundaries lie inside a VMA. */
+/*
+ * Before an op: which page boundaries lie inside a VMA, and what each VMA
+ * is (for check_vma_lock()).  The op runs in a new mmap_lock session:
+ * no VMA is write-locked when it starts.
+ */
 static void note_joined(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
@@ -1854,18 +1860,56 @@ static void note_joined(struct vma_run *r)
 
 	memset(r->joined, 0, r->nr_pages + 1);
 	memset(r->thp_split, 0, r->nr_pages + 1);
-	mas_for_each(&mas, vma, ULONG_MAX)
+	r->mm.mm_lock_seq++;
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		vma->was_start = vma->vm_start;
+		vma->was_end = vma->vm_end;
+		vma->was_pgoff = vma->vm_pgoff;
+		vma->was_anon_vma = vma->anon_vma;
 		for (p = page_of(vma->vm_start) + 1; p < page_of(vma->vm_end); p++)
 			r->joined[p] = true;
+	}
 }
 
 /*
- * A VMA boundary that an op made inside a VMA (a split, a merge that moved
- * a boundary, a shrink) may cut a transparent huge page in two: the
- * kernel must have called vma_adjust_trans_huge() for that address first,
- * or the huge PMD would map pages of two VMAs.
+ * A VMA that the op made, or whose range, offset or anon_vma it changed,
+ * must have been write-locked (vma_start_write()) first: a page fault
+ * under the per-VMA read lock would otherwise see it change under it.
+ * Trees without per-VMA locks (6.1) never take them.
  */
-static bool check_thp_splits(struct vma_run *r)
+static bool check_vma_lock(struct vm_area_struct *vma)
+{
+#ifdef HAVE_MM_VMA_C
+	bool made = !vma->was_end;
+
+	if (vma_write_locked(vma) ||
+	    (!made && vma->was_start == vma->vm_start &&
+	     vma->was_end == vma->vm_end && vma->was_pgoff == vma->vm_pgoff &&
+	     vma->was_anon_vma == vma->anon_vma))
+		return true;
+	if (made)
+		test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) was linked without vma_start_write()",
+			  vma->vm_start, vma->vm_end);
+	else
+		test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) pgoff %#lx anon_vma %lu was [%#lx, %#lx) pgoff %#lx anon_vma %lu: changed without vma_start_write()",
+			  vma->vm_start, vma->vm_end, vma->vm_pgoff,
+			  vma->anon_vma ? vma->anon_vma->id : 0,
+			  vma->was_start, vma->was_end, vma->was_pgoff,
+			  vma->was_anon_vma ? vma->was_anon_vma->id : 0);
+	return false;
+#else
+	return true;
+#endif
+}
+
+/*
+ * After an op, of each VMA: it was write-locked if the op made or changed
+ * it (check_vma_lock()); and a boundary that the op made inside a VMA (a
+ * split, a merge that moved a boundary, a shrink) may cut a transparent
+ * huge page in two: the kernel must have called vma_adjust_trans_huge()
+ * for that address first, or the huge PMD would map pages of two VMAs.
+ */
+static bool check_op_changes(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
 	struct vm_area_struct *vma;
@@ -1873,6 +1917,8 @@ static bool check_thp_splits(struct vma_run *r)
 	int i;
 
 	mas_for_each(&mas, vma, ULONG_MAX) {
+		if (!check_vma_lock(vma))
+			return false;
 		b[0] = page_of(vma->vm_start);
 		b[1] = page_of(vma->vm_end);
 		for (i = 0; i < 2; i++) {
@@ -2183,7 +2229,7 @@ static bool apply_op(struct vma_run *r)
 	/* A failed op obliged no merge: the model says what stayed. */
 	if (slab_faults.injected != r->injected)
 		r->nr_merge_pts = 0;
-	ok = ok && check_mm(r) && check_thp_splits(r);
+	ok = ok && check_mm(r) && check_op_changes(r);
 	if (opts.layout)
 		print_layout(r, ok);
 	return ok;
