@@ -170,11 +170,15 @@ static unsigned long page_of(unsigned long addr)
 	return (addr - VMA_BASE) >> PAGE_SHIFT;
 }
 
-/* Op flag bits: R, W, X, shared (files), locked, special, hugetlb (files). */
+/*
+ * Op flag bits: R, W, X, shared (files), locked, special, and hugetlb
+ * (files) or a stack (anonymous: VM_GROWSDOWN, with a guard gap below).
+ */
 #define FB_SHARED	0x08
 #define FB_LOCKED	0x10
 #define FB_SPECIAL	0x20
 #define FB_HUGETLB	0x40
+#define FB_GROWSDOWN	FB_HUGETLB
 
 static unsigned long flags_of(unsigned long bits, unsigned int file)
 {
@@ -190,6 +194,8 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 	/* Pages as big as small ones: only the paths that test it differ. */
 	if (file && (bits & FB_HUGETLB))
 		flags |= VM_HUGETLB;
+	if (!file && (bits & FB_GROWSDOWN))
+		flags |= VM_GROWSDOWN;
 	return flags;
 }
 
@@ -982,7 +988,7 @@ static bool change_attrs(const struct vma_change *ch,
 			 unsigned long end, struct vapi_attrs *a)
 {
 	unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL |
-			     VM_UFFD_MISSING | VM_HUGETLB;
+			     VM_UFFD_MISSING | VM_HUGETLB | VM_GROWSDOWN;
 
 	a->flags = vma->vm_flags;
 	a->name = vma->anon_name;
@@ -995,7 +1001,8 @@ static bool change_attrs(const struct vma_change *ch,
 			a->flags = vma->vm_flags | VM_SEALED;
 		else
 			a->flags = (vma->vm_flags & (keep | VM_SEALED)) |
-				flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL), 0);
+				flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL |
+						      FB_GROWSDOWN), 0);
 		break;
 	case VAPI_NAME:
 		/* prctl(PR_SET_VMA_ANON_NAME) names anonymous memory only. */
@@ -1583,18 +1590,45 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * The first VMA at or above page p, if it is a stack (VM_GROWSDOWN): the
+ * VMA just above a free run, whose guard gap the run must keep clear of.
+ */
+static struct vm_area_struct *stack_above(struct vma_run *r, unsigned long p)
+{
+	MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
+	struct vm_area_struct *vma = mas_find(&mas, ULONG_MAX);
+
+	return vma && (vma->vm_flags & VM_GROWSDOWN) ? vma : NULL;
+}
+
+/* Where a stack's guard gap starts, as a page of the space (0 if below). */
+static unsigned long guard_page(const struct vm_area_struct *stack)
+{
+	unsigned long start = stack->vm_start - stack_guard_gap;
+
+	return start < addr_of(0) || start > stack->vm_start ? 0 : page_of(start);
+}
+
+/*
  * What vm_unmapped_area() must answer, from the model: the lowest (or
  * highest) run of free pages in [low, high) that holds length plus the
  * worst-case alignment, aligned inside it as the kernel aligns; -ENOMEM if
- * none.  No VMA here grows down or up, so no stack guard gap applies.
+ * none.  A stack (VM_GROWSDOWN) keeps stack_guard_gap below it free:
+ * top-down, a run that reaches into the guard is searched again below the
+ * guard; bottom-up, an area that would end in the guard (judged, as the
+ * kernel judges it, by the worst-case length from the aligned start)
+ * sends the search on above the stack.  *narrowed says whether such a
+ * search again had a window too small for the worst-case length.
  */
 static unsigned long model_unmapped_area(struct vma_run *r,
-					 const struct vm_unmapped_area_info *info)
+					 const struct vm_unmapped_area_info *info,
+					 bool *narrowed)
 {
 	unsigned long need = info->length + info->align_mask;
 	unsigned long lo = page_of(info->low_limit), hi = page_of(info->high_limit);
 	unsigned long p, q, gap;
 	bool down = info->flags & VM_UNMAPPED_AREA_TOPDOWN;
+	struct vm_area_struct *stack;
 
 	for (p = down ? hi : lo; down ? p > lo : p < hi; ) {
 		/* The free run that ends at (down) or starts at (up) p. */
@@ -1603,6 +1637,13 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 			while (q > lo && !r->model.pages[q - 1].mapped)
 				q--;
 			if (((p - q) << PAGE_SHIFT) >= need) {
+				stack = stack_above(r, p);
+				if (stack && guard_page(stack) < p) {
+					hi = max(guard_page(stack), lo);
+					*narrowed |= ((hi - lo) << PAGE_SHIFT) < need;
+					p = hi;
+					continue;
+				}
 				gap = addr_of(p) - info->length;
 				return gap - ((gap - info->align_offset) & info->align_mask);
 			}
@@ -1613,7 +1654,12 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 				q++;
 			if (((q - p) << PAGE_SHIFT) >= need) {
 				gap = addr_of(p);
-				return gap + ((info->align_offset - gap) & info->align_mask);
+				gap += (info->align_offset - gap) & info->align_mask;
+				stack = stack_above(r, q);
+				if (!stack || vm_start_gap(stack) >= gap + need - 1)
+					return gap;
+				q = page_of(stack->vm_end);
+				*narrowed |= q + (need >> PAGE_SHIFT) > hi;
 			}
 			while (q < hi && r->model.pages[q].mapped)
 				q++;
@@ -1633,6 +1679,7 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 {
 	struct vm_unmapped_area_info info = { 0 };
 	unsigned long first, n, got, want;
+	bool narrowed = false;
 
 	op_range(r, op, &first, &n);
 	info.flags = op->c & 1 ? VM_UNMAPPED_AREA_TOPDOWN : 0;
@@ -1645,16 +1692,19 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	/*
 	 * A known 6.1 bug (see the maple suite): mas_empty_area(_rev) does not
 	 * check that the window holds the size, and answers with an area
-	 * outside it.  Not run unless --known-bugs.
+	 * outside it.  Not run unless --known-bugs; nor where a stack's guard
+	 * gap makes the kernel search again in a window too small.
 	 */
-	if (!opts.known_bugs && info.high_limit - info.low_limit <
-	    info.length + info.align_mask) {
+	want = model_unmapped_area(r, &info, &narrowed);
+	if (!opts.known_bugs && (narrowed || info.high_limit - info.low_limit <
+				 info.length + info.align_mask)) {
 		r->result = -ENOMEM;
 		return true;
 	}
+#else
+	want = model_unmapped_area(r, &info, &narrowed);
 #endif
 	got = vm_unmapped_area(&info);
-	want = model_unmapped_area(r, &info);
 	r->result = got;
 	if (got != want)
 		test_fail(__FILE__, __LINE__, "vm_unmapped_area(%s, length %#lx, [%#lx, %#lx), align %#lx + %#lx) = %#lx, expected %#lx",
@@ -1964,13 +2014,15 @@ static bool vma_has_op(unsigned int type);
 
 /*
  * ctx->config: address space size in pages, the GFP_KERNEL fail rate,
- * whether the generator makes mseal ops, and the map_count limit
- * (CONFIG_MAP_LIMIT_SHIFT, above).
+ * whether the generator makes mseal ops, the map_count limit
+ * (CONFIG_MAP_LIMIT_SHIFT, above), and the stacks' guard gap (1-4 pages,
+ * as the stack_guard_gap= boot option would set it).
  */
 #define CONFIG_FAIL_SHIFT	16
 #define CONFIG_SEALS		(1UL << 24)
 #define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
 #define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
+#define CONFIG_GUARD_SHIFT	40	/* 2 bits: stack_guard_gap - 1, pages */
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -1984,12 +2036,13 @@ static bool is_attr_op(unsigned int type)
 
 static void vma_describe(const struct test_op *op, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail, max_map_count %d]",
+	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail, max_map_count %d, stack guard %lu pages]",
 		 vma_op_name(op->type) ? vma_op_name(op->type) : "?",
 		 op->a, op->b, op->c, (unsigned long long)op->r,
 		 ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1),
 		 (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff,
-		 map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT);
+		 map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT,
+		 1 + ((ctx->config >> CONFIG_GUARD_SHIFT) & 3));
 }
 
 /* A page near the edge of a mapping half the time: where splits happen. */
@@ -2126,6 +2179,8 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	 * older configs unused: their replays still run as recorded).
 	 */
 	sysctl_max_map_count = map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT;
+	stack_guard_gap = (1 + ((ctx->config >> CONFIG_GUARD_SHIFT) & 3)) <<
+			  PAGE_SHIFT;
 	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = cfg_pct;
@@ -2168,6 +2223,7 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	/* Half end as a process does, the others unmap all they mapped. */
 	if (rng_percent(&pick, 50))
 		ctx->config |= CONFIG_EXIT_MMAP;
+	ctx->config |= (unsigned long)rng_below(&pick, 4) << CONFIG_GUARD_SHIFT;
 	init_run(r, seed);
 }
 
