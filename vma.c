@@ -2066,6 +2066,103 @@ static unsigned long sealed_pages(struct vma_run *r)
 	return n;
 }
 
+/* The op bits that give a VMA's flags again (flags_of()). */
+static unsigned long bits_of(const struct vm_area_struct *vma)
+{
+	unsigned long f = vma->vm_flags, bits = f & VM_ACCESS_FLAGS;
+
+	if (f & VM_LOCKED)
+		bits |= FB_LOCKED;
+	if (f & VM_SHARED)
+		bits |= FB_SHARED;
+	if (f & (VM_HUGETLB | VM_GROWSDOWN))
+		bits |= FB_HUGETLB;
+	return bits | file_nr(vma) << 8;
+}
+
+/*
+ * A VMA from page p on (a few VMAs at most) with a neighbour right below
+ * it; better, one right above too, mapped as the one below, so that
+ * making the VMA like the one below merges all three; best, with one of
+ * the two faulted in and the other not, so that the merge must carry an
+ * anon_vma over (dup_anon_vma()).
+ */
+static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
+				      struct vm_area_struct **pprev)
+{
+	struct vm_area_struct *vma, *prev, *next, *found = NULL;
+	int i, score, best = 0;
+
+	for (i = 0; i < 16 && p < r->nr_pages && best < 3; i++) {
+		vma = mtree_load(&r->mm.mm_mt, addr_of(p));
+		if (!vma) {
+			p++;
+			continue;
+		}
+		p = page_of(vma->vm_end);
+		prev = mtree_load(&r->mm.mm_mt, vma->vm_start - 1);
+		if (!prev)
+			continue;
+		next = mtree_load(&r->mm.mm_mt, vma->vm_end);
+		score = 1;
+		if (next && next->vm_flags == prev->vm_flags &&
+		    next->vm_file == prev->vm_file)
+			score = !next->anon_vma == !prev->anon_vma ? 2 : 3;
+		if (score > best) {
+			best = score;
+			found = vma;
+			*pprev = prev;
+		}
+	}
+	return found;
+}
+
+/*
+ * Make an mprotect or a map fit its neighbours, where merges with both
+ * happen (vma_merge_existing_range()'s merge_both, vma_merge_new_range()
+ * filling a hole), with the anon_vma dup and the removal of next that go
+ * with them: mprotect a whole VMA to the flags of the VMA before it, or
+ * map a whole hole as the VMA before it is mapped (its file at offsets
+ * that run on).  A random page says where to look.
+ */
+static void gen_fit(struct vma_run *r, struct test_op *op)
+{
+	unsigned long p = rng_below(&r->rng, r->nr_pages);
+	MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
+	struct vm_area_struct *vma, *prev = NULL, *next;
+	unsigned long pgoff;
+
+	if (op->type == VOP_MPROTECT) {
+		vma = fit_vma(r, p, &prev);
+		if (!vma)
+			return;
+		op->a = page_of(vma->vm_start);
+		op->b = vma_pages(vma);
+		op->c = bits_of(prev) & (VM_ACCESS_FLAGS | FB_LOCKED);
+		return;
+	}
+	if (mas_walk(&mas))
+		return;
+	/* The hole around p: from the VMA before it to the one after. */
+	prev = mas_prev(&mas, 0);
+	mas_set(&mas, addr_of(p));
+	next = mas_find(&mas, ULONG_MAX);
+	if (!prev || (prev->vm_flags & VM_SPECIAL))
+		return;
+	op->a = page_of(prev->vm_end);
+	op->b = (next ? page_of(next->vm_start) : r->nr_pages) - op->a;
+	op->c = bits_of(prev) | (op->c & (MAP_HOOK_FAIL | MAP_HOOK_FLAGS));
+	/* The offset that runs on from prev's, if map_pgoff() can give it. */
+	op->r &= ~3ULL;
+	pgoff = prev->vm_pgoff + vma_pages(prev);
+	if (file_nr(prev) && pgoff == op->a + 1) {
+		op->c |= MAP_NEAR_PGOFF;
+		op->r |= 2;
+	} else if (file_nr(prev) && pgoff + 1 == op->a) {
+		op->c |= MAP_NEAR_PGOFF;
+	}
+}
+
 static void gen_op(struct vma_run *r, struct test_op *op)
 {
 	unsigned int total = 0, pick, t;
@@ -2142,6 +2239,9 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	/* Which range at TASK_SIZE's edge, evenly (op_unmap()). */
 	if (t == VOP_UNMAP && (op->c & UNMAP_TASK_SIZE))
 		op->r = rng_below(&r->rng, 7);
+	if ((t == VOP_MPROTECT || t == VOP_MAP || t == VOP_MMAP_REGION) &&
+	    rng_percent(&r->rng, 15))
+		gen_fit(r, op);
 }
 
 static void init_run(struct vma_run *r, uint64_t seed)
