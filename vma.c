@@ -2023,6 +2023,7 @@ static bool vma_has_op(unsigned int type);
 #define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
 #define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
 #define CONFIG_GUARD_SHIFT	40	/* 2 bits: stack_guard_gap - 1, pages */
+#define CONFIG_OP_NTH		(1UL << 27)	/* each op fails one allocation */
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -2324,6 +2325,14 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	if (rng_percent(&pick, 50))
 		ctx->config |= CONFIG_EXIT_MMAP;
 	ctx->config |= (unsigned long)rng_below(&pick, 4) << CONFIG_GUARD_SHIFT;
+	/*
+	 * Some fail one allocation of each op, the first to the sixth: the
+	 * error paths after an op's first steps succeeded (an anon_vma
+	 * cloned, a VMA split or gathered, then no maple node), which
+	 * random failures reach only when two fall right.
+	 */
+	if (fail && rng_percent(&pick, 20))
+		ctx->config |= CONFIG_OP_NTH;
 	init_run(r, seed);
 }
 
@@ -2380,6 +2389,11 @@ static bool apply_op(struct vma_run *r)
 	}
 	r->result = 0;
 	r->refused = false;
+	/* Which allocation of the op fails: a function of the op alone. */
+	if ((ctx->config & CONFIG_OP_NTH) && !opts.fail_nth) {
+		slab_faults.count = 0;
+		slab_faults.nth = 1 + (r->op.a ^ r->op.b ^ r->op.r) % 6;
+	}
 	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	/* A failed op obliged no merge: the model says what stayed. */
