@@ -2217,7 +2217,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
 			0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0);
 		op->c |= rng_below(&r->rng, NR_FILES + 1) << 8;
-		if (rng_percent(&r->rng, 5))
+		/* Hugetlb files; stacks, a quarter of the anonymous maps. */
+		if (rng_percent(&r->rng, MAP_FILE(op->c) ? 5 : 25))
 			op->c |= FB_HUGETLB;
 		if (rng_percent(&r->rng, 10))
 			op->c |= MAP_NEAR_PGOFF;
