@@ -715,11 +715,8 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define rlimit(r)		(~0UL)
 #define rlimit_max(r)		(~0UL)
 
-static inline int security_vm_enough_memory_mm(struct mm_struct *mm,
-					       long pages)
-{
-	return 0;
-}
+/* Always enough; the stub records what was charged (vma_stubs.c). */
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
 
 /* 6.12's flag setters; 6.1 writes vm_flags directly. */
 static inline void vm_flags_init(struct vm_area_struct *vma, vm_flags_t flags)

@@ -267,6 +267,12 @@ void vm_unacct_memory(long pages)
 	vma_record.unacct_pages += pages;
 }
 
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
+{
+	vma_record.acct_pages += pages;
+	return 0;
+}
+
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
 {
 	tlb->mm = mm;
