@@ -2417,8 +2417,11 @@ static bool apply_op(struct vma_run *r)
 	}
 	r->result = 0;
 	r->refused = false;
-	/* Which allocation of the op fails: a function of the op alone. */
-	if ((ctx->config & CONFIG_OP_NTH) && !opts.fail_nth) {
+	/*
+	 * Which allocation of the op fails: a function of the op alone.  Not
+	 * under --layout, which compares trees that allocate differently.
+	 */
+	if ((ctx->config & CONFIG_OP_NTH) && !opts.fail_nth && !opts.layout) {
 		slab_faults.count = 0;
 		slab_faults.nth = 1 + (r->op.a ^ r->op.b ^ r->op.r) % 6;
 	}
