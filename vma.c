@@ -181,11 +181,15 @@ static unsigned long page_of(unsigned long addr)
 	return (addr - VMA_BASE) >> PAGE_SHIFT;
 }
 
-/* Op flag bits: R, W, X, shared (files), locked, special, hugetlb (files). */
+/*
+ * Op flag bits: R, W, X, shared (files), locked, special, and hugetlb
+ * (files) or a stack (anonymous: VM_GROWSDOWN, with a guard gap below).
+ */
 #define FB_SHARED	0x08
 #define FB_LOCKED	0x10
 #define FB_SPECIAL	0x20
 #define FB_HUGETLB	0x40
+#define FB_GROWSDOWN	FB_HUGETLB
 
 static unsigned long flags_of(unsigned long bits, unsigned int file)
 {
@@ -201,6 +205,8 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 	/* Pages as big as small ones: only the paths that test it differ. */
 	if (file && (bits & FB_HUGETLB))
 		flags |= VM_HUGETLB;
+	if (!file && (bits & FB_GROWSDOWN))
+		flags |= VM_GROWSDOWN;
 	return flags;
 }
 
@@ -1041,7 +1047,7 @@ static bool change_attrs(const struct vma_change *ch,
 			 unsigned long end, struct vapi_attrs *a)
 {
 	unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL |
-			     VM_UFFD_MISSING | VM_HUGETLB;
+			     VM_UFFD_MISSING | VM_HUGETLB | VM_GROWSDOWN;
 
 	a->flags = vma->vm_flags;
 	a->name = vma->anon_name;
@@ -1054,7 +1060,8 @@ static bool change_attrs(const struct vma_change *ch,
 			a->flags = vma->vm_flags | VM_SEALED;
 		else
 			a->flags = (vma->vm_flags & (keep | VM_SEALED)) |
-				flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL), 0);
+				flags_of(ch->bits & ~(FB_SHARED | FB_SPECIAL |
+						      FB_GROWSDOWN), 0);
 		break;
 	case VAPI_NAME:
 		/* prctl(PR_SET_VMA_ANON_NAME) names anonymous memory only. */
@@ -1391,6 +1398,8 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 		return expected_error(r, -ENOMEM, false);
 	}
 	vma->anon_vma = av;
+	/* A fault sets it under the page table lock, not the VMA's. */
+	vma->was_anon_vma = av;
 	av->num_active_vmas++;
 	vma_model_set_anon(&r->model, page_of(vma->vm_start), vma_pages(vma),
 			   av->id);
@@ -1606,6 +1615,26 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * A known 6.1 bug (scripts/probe): do_brk_flags() extending the VMA below
+ * returns -ENOMEM when mas_preallocate() fails without giving back the
+ * memory it charged.  Not held against it unless --known-bugs.
+ */
+static bool brk_unacct_bug(struct vma_run *r, unsigned long first, int err)
+{
+#ifdef HAVE_BUG_BRK_PREALLOC_UNACCT
+	struct vm_area_struct *below;
+
+	if (opts.known_bugs || err != -ENOMEM || !first || vma_record.unacct_pages)
+		return false;
+	below = mtree_load(&r->mm.mm_mt, addr_of(first - 1));
+	return below && (below->vm_flags & ~VM_SOFTDIRTY) ==
+		(VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT);
+#else
+	return false;
+#endif
+}
+
+/*
  * brk() growing the heap: do_brk_flags() on free pages [a, a + b), which
  * extends the VMA just below when it may (the op's only merge: brk never
  * merges with the VMA above), else links a new anonymous VMA.
@@ -1626,9 +1655,16 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	/* do_brk_flags() refuses only above the limit, not at it. */
 	refuse = map_limit() && count_vmas(r) > sysctl_max_map_count;
 	vmas = refuse ? count_vmas(r) : 0;
+	vma_record.acct_pages = 0;
+	vma_record.unacct_pages = 0;
 	err = vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT);
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
+	/* The memory it charged stays charged only if the brk was made. */
+	if (vma_record.unacct_pages != (err ? vma_record.acct_pages : 0) &&
+	    !brk_unacct_bug(r, first, err))
+		test_fail(__FILE__, __LINE__, "brk of %lu pages returned %d: charged %lu pages, gave back %lu",
+			  n, err, vma_record.acct_pages, vma_record.unacct_pages);
 	if (err)
 		return expected_error(r, err, false);
 	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
@@ -1640,18 +1676,45 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * The first VMA at or above page p, if it is a stack (VM_GROWSDOWN): the
+ * VMA just above a free run, whose guard gap the run must keep clear of.
+ */
+static struct vm_area_struct *stack_above(struct vma_run *r, unsigned long p)
+{
+	MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
+	struct vm_area_struct *vma = mas_find(&mas, ULONG_MAX);
+
+	return vma && (vma->vm_flags & VM_GROWSDOWN) ? vma : NULL;
+}
+
+/* Where a stack's guard gap starts, as a page of the space (0 if below). */
+static unsigned long guard_page(const struct vm_area_struct *stack)
+{
+	unsigned long start = stack->vm_start - stack_guard_gap;
+
+	return start < addr_of(0) || start > stack->vm_start ? 0 : page_of(start);
+}
+
+/*
  * What vm_unmapped_area() must answer, from the model: the lowest (or
  * highest) run of free pages in [low, high) that holds length plus the
  * worst-case alignment, aligned inside it as the kernel aligns; -ENOMEM if
- * none.  No VMA here grows down or up, so no stack guard gap applies.
+ * none.  A stack (VM_GROWSDOWN) keeps stack_guard_gap below it free:
+ * top-down, a run that reaches into the guard is searched again below the
+ * guard; bottom-up, an area that would end in the guard (judged, as the
+ * kernel judges it, by the worst-case length from the aligned start)
+ * sends the search on above the stack.  *narrowed says whether such a
+ * search again had a window too small for the worst-case length.
  */
 static unsigned long model_unmapped_area(struct vma_run *r,
-					 const struct vm_unmapped_area_info *info)
+					 const struct vm_unmapped_area_info *info,
+					 bool *narrowed)
 {
 	unsigned long need = info->length + info->align_mask;
 	unsigned long lo = page_of(info->low_limit), hi = page_of(info->high_limit);
 	unsigned long p, q, gap;
 	bool down = info->flags & VM_UNMAPPED_AREA_TOPDOWN;
+	struct vm_area_struct *stack;
 
 	for (p = down ? hi : lo; down ? p > lo : p < hi; ) {
 		/* The free run that ends at (down) or starts at (up) p. */
@@ -1660,6 +1723,13 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 			while (q > lo && !r->model.pages[q - 1].mapped)
 				q--;
 			if (((p - q) << PAGE_SHIFT) >= need) {
+				stack = stack_above(r, p);
+				if (stack && guard_page(stack) < p) {
+					hi = max(guard_page(stack), lo);
+					*narrowed |= ((hi - lo) << PAGE_SHIFT) < need;
+					p = hi;
+					continue;
+				}
 				gap = addr_of(p) - info->length;
 				return gap - ((gap - info->align_offset) & info->align_mask);
 			}
@@ -1670,7 +1740,12 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 				q++;
 			if (((q - p) << PAGE_SHIFT) >= need) {
 				gap = addr_of(p);
-				return gap + ((info->align_offset - gap) & info->align_mask);
+				gap += (info->align_offset - gap) & info->align_mask;
+				stack = stack_above(r, q);
+				if (!stack || vm_start_gap(stack) >= gap + need - 1)
+					return gap;
+				q = page_of(stack->vm_end);
+				*narrowed |= q + (need >> PAGE_SHIFT) > hi;
 			}
 			while (q < hi && r->model.pages[q].mapped)
 				q++;
@@ -1690,6 +1765,7 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 {
 	struct vm_unmapped_area_info info = { 0 };
 	unsigned long first, n, got, want;
+	bool narrowed = false;
 
 	op_range(r, op, &first, &n);
 	info.flags = op->c & 1 ? VM_UNMAPPED_AREA_TOPDOWN : 0;
@@ -1702,16 +1778,19 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	/*
 	 * A known 6.1 bug (see the maple suite): mas_empty_area(_rev) does not
 	 * check that the window holds the size, and answers with an area
-	 * outside it.  Not run unless --known-bugs.
+	 * outside it.  Not run unless --known-bugs; nor where a stack's guard
+	 * gap makes the kernel search again in a window too small.
 	 */
-	if (!opts.known_bugs && info.high_limit - info.low_limit <
-	    info.length + info.align_mask) {
+	want = model_unmapped_area(r, &info, &narrowed);
+	if (!opts.known_bugs && (narrowed || info.high_limit - info.low_limit <
+				 info.length + info.align_mask)) {
 		r->result = -ENOMEM;
 		return true;
 	}
+#else
+	want = model_unmapped_area(r, &info, &narrowed);
 #endif
 	got = vm_unmapped_area(&info);
-	want = model_unmapped_area(r, &info);
 	r->result = got;
 	if (got != want)
 		test_fail(__FILE__, __LINE__, "vm_unmapped_area(%s, length %#lx, [%#lx, %#lx), align %#lx + %#lx) = %#lx, expected %#lx",
@@ -1904,7 +1983,11 @@ void vma_thp_split(unsigned long addr)
 		r->thp_split[page_of(addr)] = true;
 }
 
-/* Before an op: which page boundaries lie inside a VMA. */
+/*
+ * Before an op: which page boundaries lie inside a VMA, and what each VMA
+ * is (for check_vma_lock()).  The op runs in a new mmap_lock session:
+ * no VMA is write-locked when it starts.
+ */
 static void note_joined(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
@@ -1913,18 +1996,56 @@ static void note_joined(struct vma_run *r)
 
 	memset(r->joined, 0, r->nr_pages + 1);
 	memset(r->thp_split, 0, r->nr_pages + 1);
-	mas_for_each(&mas, vma, ULONG_MAX)
+	r->mm.mm_lock_seq++;
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		vma->was_start = vma->vm_start;
+		vma->was_end = vma->vm_end;
+		vma->was_pgoff = vma->vm_pgoff;
+		vma->was_anon_vma = vma->anon_vma;
 		for (p = page_of(vma->vm_start) + 1; p < page_of(vma->vm_end); p++)
 			r->joined[p] = true;
+	}
 }
 
 /*
- * A VMA boundary that an op made inside a VMA (a split, a merge that moved
- * a boundary, a shrink) may cut a transparent huge page in two: the
- * kernel must have called vma_adjust_trans_huge() for that address first,
- * or the huge PMD would map pages of two VMAs.
+ * A VMA that the op made, or whose range, offset or anon_vma it changed,
+ * must have been write-locked (vma_start_write()) first: a page fault
+ * under the per-VMA read lock would otherwise see it change under it.
+ * Trees without per-VMA locks (6.1) never take them.
  */
-static bool check_thp_splits(struct vma_run *r)
+static bool check_vma_lock(struct vm_area_struct *vma)
+{
+#ifdef HAVE_MM_VMA_C
+	bool made = !vma->was_end;
+
+	if (vma_write_locked(vma) ||
+	    (!made && vma->was_start == vma->vm_start &&
+	     vma->was_end == vma->vm_end && vma->was_pgoff == vma->vm_pgoff &&
+	     vma->was_anon_vma == vma->anon_vma))
+		return true;
+	if (made)
+		test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) was linked without vma_start_write()",
+			  vma->vm_start, vma->vm_end);
+	else
+		test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) pgoff %#lx anon_vma %lu was [%#lx, %#lx) pgoff %#lx anon_vma %lu: changed without vma_start_write()",
+			  vma->vm_start, vma->vm_end, vma->vm_pgoff,
+			  vma->anon_vma ? vma->anon_vma->id : 0,
+			  vma->was_start, vma->was_end, vma->was_pgoff,
+			  vma->was_anon_vma ? vma->was_anon_vma->id : 0);
+	return false;
+#else
+	return true;
+#endif
+}
+
+/*
+ * After an op, of each VMA: it was write-locked if the op made or changed
+ * it (check_vma_lock()); and a boundary that the op made inside a VMA (a
+ * split, a merge that moved a boundary, a shrink) may cut a transparent
+ * huge page in two: the kernel must have called vma_adjust_trans_huge()
+ * for that address first, or the huge PMD would map pages of two VMAs.
+ */
+static bool check_op_changes(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
 	struct vm_area_struct *vma;
@@ -1932,6 +2053,8 @@ static bool check_thp_splits(struct vma_run *r)
 	int i;
 
 	mas_for_each(&mas, vma, ULONG_MAX) {
+		if (!check_vma_lock(vma))
+			return false;
 		b[0] = page_of(vma->vm_start);
 		b[1] = page_of(vma->vm_end);
 		for (i = 0; i < 2; i++) {
@@ -1977,13 +2100,16 @@ static bool vma_has_op(unsigned int type);
 
 /*
  * ctx->config: address space size in pages, the GFP_KERNEL fail rate,
- * whether the generator makes mseal ops, and the map_count limit
- * (CONFIG_MAP_LIMIT_SHIFT, above).
+ * whether the generator makes mseal ops, the map_count limit
+ * (CONFIG_MAP_LIMIT_SHIFT, above), and the stacks' guard gap (1-4 pages,
+ * as the stack_guard_gap= boot option would set it).
  */
 #define CONFIG_FAIL_SHIFT	16
 #define CONFIG_SEALS		(1UL << 24)
 #define CONFIG_RATE		(1UL << 25)	/* the fail rate applies */
 #define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
+#define CONFIG_GUARD_SHIFT	40	/* 2 bits: stack_guard_gap - 1, pages */
+#define CONFIG_OP_NTH		(1UL << 27)	/* each op fails one allocation */
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -1997,12 +2123,13 @@ static bool is_attr_op(unsigned int type)
 
 static void vma_describe(const struct test_op *op, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail, max_map_count %d]",
+	snprintf(buf, len, "%s a=%#lx b=%#lx c=%#lx r=%#llx [%lu pages, %lu%% allocations fail, max_map_count %d, stack guard %lu pages]",
 		 vma_op_name(op->type) ? vma_op_name(op->type) : "?",
 		 op->a, op->b, op->c, (unsigned long long)op->r,
 		 ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1),
 		 (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff,
-		 map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT);
+		 map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT,
+		 1 + ((ctx->config >> CONFIG_GUARD_SHIFT) & 3));
 }
 
 /* A page near the edge of a mapping half the time: where splits happen. */
@@ -2024,6 +2151,103 @@ static unsigned long sealed_pages(struct vma_run *r)
 	for (i = 0; i < r->nr_pages; i++)
 		n += !!(r->model.pages[i].flags & VM_SEALED);
 	return n;
+}
+
+/* The op bits that give a VMA's flags again (flags_of()). */
+static unsigned long bits_of(const struct vm_area_struct *vma)
+{
+	unsigned long f = vma->vm_flags, bits = f & VM_ACCESS_FLAGS;
+
+	if (f & VM_LOCKED)
+		bits |= FB_LOCKED;
+	if (f & VM_SHARED)
+		bits |= FB_SHARED;
+	if (f & (VM_HUGETLB | VM_GROWSDOWN))
+		bits |= FB_HUGETLB;
+	return bits | file_nr(vma) << 8;
+}
+
+/*
+ * A VMA from page p on (a few VMAs at most) with a neighbour right below
+ * it; better, one right above too, mapped as the one below, so that
+ * making the VMA like the one below merges all three; best, with one of
+ * the two faulted in and the other not, so that the merge must carry an
+ * anon_vma over (dup_anon_vma()).
+ */
+static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
+				      struct vm_area_struct **pprev)
+{
+	struct vm_area_struct *vma, *prev, *next, *found = NULL;
+	int i, score, best = 0;
+
+	for (i = 0; i < 16 && p < r->nr_pages && best < 3; i++) {
+		vma = mtree_load(&r->mm.mm_mt, addr_of(p));
+		if (!vma) {
+			p++;
+			continue;
+		}
+		p = page_of(vma->vm_end);
+		prev = mtree_load(&r->mm.mm_mt, vma->vm_start - 1);
+		if (!prev)
+			continue;
+		next = mtree_load(&r->mm.mm_mt, vma->vm_end);
+		score = 1;
+		if (next && next->vm_flags == prev->vm_flags &&
+		    next->vm_file == prev->vm_file)
+			score = !next->anon_vma == !prev->anon_vma ? 2 : 3;
+		if (score > best) {
+			best = score;
+			found = vma;
+			*pprev = prev;
+		}
+	}
+	return found;
+}
+
+/*
+ * Make an mprotect or a map fit its neighbours, where merges with both
+ * happen (vma_merge_existing_range()'s merge_both, vma_merge_new_range()
+ * filling a hole), with the anon_vma dup and the removal of next that go
+ * with them: mprotect a whole VMA to the flags of the VMA before it, or
+ * map a whole hole as the VMA before it is mapped (its file at offsets
+ * that run on).  A random page says where to look.
+ */
+static void gen_fit(struct vma_run *r, struct test_op *op)
+{
+	unsigned long p = rng_below(&r->rng, r->nr_pages);
+	MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
+	struct vm_area_struct *vma, *prev = NULL, *next;
+	unsigned long pgoff;
+
+	if (op->type == VOP_MPROTECT) {
+		vma = fit_vma(r, p, &prev);
+		if (!vma)
+			return;
+		op->a = page_of(vma->vm_start);
+		op->b = vma_pages(vma);
+		op->c = bits_of(prev) & (VM_ACCESS_FLAGS | FB_LOCKED);
+		return;
+	}
+	if (mas_walk(&mas))
+		return;
+	/* The hole around p: from the VMA before it to the one after. */
+	prev = mas_prev(&mas, 0);
+	mas_set(&mas, addr_of(p));
+	next = mas_find(&mas, ULONG_MAX);
+	if (!prev || (prev->vm_flags & VM_SPECIAL))
+		return;
+	op->a = page_of(prev->vm_end);
+	op->b = (next ? page_of(next->vm_start) : r->nr_pages) - op->a;
+	op->c = bits_of(prev) | (op->c & (MAP_HOOK_FAIL | MAP_HOOK_FLAGS));
+	/* The offset that runs on from prev's, if map_pgoff() can give it. */
+	op->r &= ~3ULL;
+	pgoff = prev->vm_pgoff + vma_pages(prev);
+	if (file_nr(prev) && pgoff == op->a + 1) {
+		op->c |= MAP_NEAR_PGOFF;
+		op->r |= 2;
+	} else if (file_nr(prev) && pgoff + 1 == op->a) {
+		op->c |= MAP_NEAR_PGOFF;
+	}
 }
 
 static void gen_op(struct vma_run *r, struct test_op *op)
@@ -2079,7 +2303,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c = rng_below(&r->rng, 4) == 0 ? rng_below(&r->rng, 0x40) :
 			0x3 | (rng_percent(&r->rng, 20) ? FB_LOCKED : 0);
 		op->c |= rng_below(&r->rng, NR_FILES + 1) << 8;
-		if (rng_percent(&r->rng, 5))
+		/* Hugetlb files; stacks, a quarter of the anonymous maps. */
+		if (rng_percent(&r->rng, MAP_FILE(op->c) ? 5 : 25))
 			op->c |= FB_HUGETLB;
 		if (rng_percent(&r->rng, 10))
 			op->c |= MAP_NEAR_PGOFF;
@@ -2102,6 +2327,9 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	/* Which range at TASK_SIZE's edge, evenly (op_unmap()). */
 	if (t == VOP_UNMAP && (op->c & UNMAP_TASK_SIZE))
 		op->r = rng_below(&r->rng, 7);
+	if ((t == VOP_MPROTECT || t == VOP_MAP || t == VOP_MMAP_REGION) &&
+	    rng_percent(&r->rng, 15))
+		gen_fit(r, op);
 }
 
 static void init_run(struct vma_run *r, uint64_t seed)
@@ -2140,6 +2368,8 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	 * older configs unused: their replays still run as recorded).
 	 */
 	sysctl_max_map_count = map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT;
+	stack_guard_gap = (1 + ((ctx->config >> CONFIG_GUARD_SHIFT) & 3)) <<
+			  PAGE_SHIFT;
 	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = cfg_pct;
@@ -2182,6 +2412,15 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	/* Half end as a process does, the others unmap all they mapped. */
 	if (rng_percent(&pick, 50))
 		ctx->config |= CONFIG_EXIT_MMAP;
+	ctx->config |= (unsigned long)rng_below(&pick, 4) << CONFIG_GUARD_SHIFT;
+	/*
+	 * Some fail one allocation of each op, the first to the sixth: the
+	 * error paths after an op's first steps succeeded (an anon_vma
+	 * cloned, a VMA split or gathered, then no maple node), which
+	 * random failures reach only when two fall right.
+	 */
+	if (fail && rng_percent(&pick, 20))
+		ctx->config |= CONFIG_OP_NTH;
 	init_run(r, seed);
 }
 
@@ -2238,12 +2477,20 @@ static bool apply_op(struct vma_run *r)
 	}
 	r->result = 0;
 	r->refused = false;
+	/*
+	 * Which allocation of the op fails: a function of the op alone.  Not
+	 * under --layout, which compares trees that allocate differently.
+	 */
+	if ((ctx->config & CONFIG_OP_NTH) && !opts.fail_nth && !opts.layout) {
+		slab_faults.count = 0;
+		slab_faults.nth = 1 + (r->op.a ^ r->op.b ^ r->op.r) % 6;
+	}
 	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	/* A failed op obliged no merge: the model says what stayed. */
 	if (slab_faults.injected != r->injected)
 		r->nr_merge_pts = 0;
-	ok = ok && check_mm(r) && check_thp_splits(r);
+	ok = ok && check_mm(r) && check_op_changes(r);
 	if (opts.layout)
 		print_layout(r, ok);
 	return ok;

@@ -238,6 +238,8 @@ struct mm_struct {
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
+	/* Per-VMA locks: a VMA is write-locked while its vm_lock_seq equals it. */
+	int mm_lock_seq;
 };
 
 struct vm_area_struct;
@@ -270,8 +272,12 @@ struct vm_area_struct {
 	struct vm_userfaultfd_ctx vm_userfaultfd_ctx;
 	struct anon_vma_name *anon_name;
 	bool detached;
+	int vm_lock_seq;	/* vma_start_write(): the mm's mm_lock_seq */
 	int in_i_mmap;		/* times in its mapping's i_mmap: 0 or 1 */
 	unsigned long magic;	/* VMA_MAGIC_LIVE until freed */
+	/* The suite's: what the VMA was before the op (note_joined()). */
+	unsigned long was_start, was_end, was_pgoff;
+	struct anon_vma *was_anon_vma;
 };
 
 struct vma_iterator {
@@ -431,8 +437,32 @@ static inline bool is_vm_hugetlb_page(struct vm_area_struct *v)
 	return v->vm_flags & VM_HUGETLB;
 }
 
+/*
+ * Per-VMA locks as 6.4 and later have them, less the lock itself: a VMA is
+ * write-locked until the mm's mmap_lock is next released, which the suite
+ * does between ops (mm_lock_seq moves on).  Page faults under the VMA's
+ * read lock must never see a VMA change that was not write-locked first.
+ */
+static inline void vma_start_write(struct vm_area_struct *vma)
+{
+	vma->vm_lock_seq = vma->vm_mm->mm_lock_seq;
+}
+
+static inline bool vma_write_locked(const struct vm_area_struct *vma)
+{
+	return vma->vm_lock_seq == vma->vm_mm->mm_lock_seq;
+}
+
+static inline void vma_assert_write_locked(struct vm_area_struct *vma)
+{
+	WARN_ON(!vma_write_locked(vma));
+}
+
+/* A VMA leaves the tree write-locked, as the kernel asserts. */
 static inline void vma_mark_detached(struct vm_area_struct *v, bool detached)
 {
+	if (detached)
+		vma_assert_write_locked(v);
 	v->detached = detached;
 }
 
@@ -454,9 +484,6 @@ static inline void vma_close(struct vm_area_struct *v)
 }
 #endif
 
-/* Per-VMA locks, mmap_lock: nothing runs concurrently with the suite. */
-static inline void vma_start_write(struct vm_area_struct *vma) { }
-static inline void vma_assert_write_locked(struct vm_area_struct *vma) { }
 /*
  * The mmap_lock's state: the suite holds it for writing, but munmap may
  * be asked to downgrade and drop it (do_vmi_munmap()'s unlock); whoever
@@ -688,11 +715,8 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define rlimit(r)		(~0UL)
 #define rlimit_max(r)		(~0UL)
 
-static inline int security_vm_enough_memory_mm(struct mm_struct *mm,
-					       long pages)
-{
-	return 0;
-}
+/* Always enough; the stub records what was charged (vma_stubs.c). */
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
 
 /* 6.12's flag setters; 6.1 writes vm_flags directly. */
 static inline void vm_flags_init(struct vm_area_struct *vma, vm_flags_t flags)

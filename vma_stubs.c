@@ -50,6 +50,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	memset(vma, 0, sizeof(*vma));
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	vma->vm_lock_seq = -1;
 	vma->magic = VMA_MAGIC_LIVE;
 	return vma;
 }
@@ -67,6 +68,9 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	INIT_LIST_HEAD(&new->anon_vma_chain);
 	new->in_i_mmap = 0;
 	new->detached = false;
+	/* Its own lock, not taken; and not in the tree when the op began. */
+	new->vm_lock_seq = -1;
+	new->was_end = 0;
 	new->magic = VMA_MAGIC_LIVE;
 	return new;
 }
@@ -261,6 +265,12 @@ void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 void vm_unacct_memory(long pages)
 {
 	vma_record.unacct_pages += pages;
+}
+
+int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
+{
+	vma_record.acct_pages += pages;
+	return 0;
 }
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)

@@ -13,6 +13,7 @@ struct vma_record {
 	unsigned long pages_zapped;	/* pages unmap_vmas() was asked to zap */
 	unsigned long pgtables_freed;	/* VMAs free_pgtables() tore down */
 	unsigned long unacct_pages;	/* vm_unacct_memory() gave back */
+	unsigned long acct_pages;	/* security_vm_enough_memory_mm() charged */
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
 };
