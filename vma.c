@@ -75,7 +75,8 @@ struct vma_run {
 	bool refused;			/* the map_count limit refused a split */
 	/* Page p and the one before shared a VMA before this op. */
 	struct vma_seen *seen;	/* by first page: check_vma_pages() */
-	bool *joined;
+	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
+	unsigned long nr_former;
 	/* vma_adjust_trans_huge() would split huge pages at page p. */
 	bool *thp_split;
 	/* Page boundaries where this op obliges the kernel to merge. */
@@ -1984,27 +1985,47 @@ void vma_thp_split(unsigned long addr)
 }
 
 /*
- * Before an op: which page boundaries lie inside a VMA, and what each VMA
- * is (for check_vma_lock()).  The op runs in a new mmap_lock session:
- * no VMA is write-locked when it starts.
+ * Before an op: where the VMAs are (as page ranges, in order), and what
+ * each VMA is (for check_vma_lock()).  The op runs in a new mmap_lock
+ * session: no VMA is write-locked when it starts.
  */
 static void note_joined(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
 	struct vm_area_struct *vma;
-	unsigned long p;
 
-	memset(r->joined, 0, r->nr_pages + 1);
 	memset(r->thp_split, 0, r->nr_pages + 1);
 	r->mm.mm_lock_seq++;
+	r->nr_former = 0;
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		vma->was_start = vma->vm_start;
 		vma->was_end = vma->vm_end;
 		vma->was_pgoff = vma->vm_pgoff;
 		vma->was_anon_vma = vma->anon_vma;
-		for (p = page_of(vma->vm_start) + 1; p < page_of(vma->vm_end); p++)
-			r->joined[p] = true;
+		/* check_mm() fails a VMA outside the pages; keep in bounds. */
+		if (r->nr_former == r->nr_pages)
+			continue;
+		r->former[r->nr_former][0] = page_of(vma->vm_start);
+		r->former[r->nr_former][1] = page_of(vma->vm_end);
+		r->nr_former++;
 	}
+}
+
+/* Whether page boundary p lay strictly inside a VMA before the op. */
+static bool was_joined(struct vma_run *r, unsigned long p)
+{
+	unsigned long lo = 0, hi = r->nr_former;
+
+	/* The first VMA that ended after p. */
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (r->former[mid][1] <= p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nr_former && r->former[lo][0] < p;
 }
 
 /*
@@ -2058,7 +2079,7 @@ static bool check_op_changes(struct vma_run *r)
 		b[0] = page_of(vma->vm_start);
 		b[1] = page_of(vma->vm_end);
 		for (i = 0; i < 2; i++) {
-			if (!r->joined[b[i]] || r->thp_split[b[i]])
+			if (r->thp_split[b[i]] || !was_joined(r, b[i]))
 				continue;
 			test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx): its boundary %#lx was inside a VMA before the op, and vma_adjust_trans_huge() was not asked to split there",
 				  vma->vm_start, vma->vm_end, addr_of(b[i]));
@@ -2342,10 +2363,11 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	if (!r->nr_pages || r->nr_pages > 4096)
 		r->nr_pages = 64;
 	vma_model_init(&r->model, r->nr_pages);
-	r->joined = calloc(r->nr_pages + 1, sizeof(*r->joined));
+	/* A VMA is a page at least: at most nr_pages of them. */
+	r->former = calloc(r->nr_pages, sizeof(*r->former));
 	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
 	r->seen = calloc(r->nr_pages, sizeof(*r->seen));
-	if (!r->joined || !r->thp_split || !r->seen)
+	if (!r->former || !r->thp_split || !r->seen)
 		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
@@ -2568,11 +2590,12 @@ static bool end_sequence(struct vma_run *r, bool ok)
 		ASSERT_EQ(slab_live("maple_node"), 0);
 	}
 	vma_model_destroy(&r->model);
-	free(r->joined);
+	free(r->former);
 	free(r->thp_split);
 	free(r->seen);
 	r->seen = NULL;
-	r->joined = r->thp_split = NULL;
+	r->former = NULL;
+	r->thp_split = NULL;
 	return ok;
 }
 
