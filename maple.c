@@ -351,6 +351,13 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
  * mas_preallocate() then mas_store_prealloc(), as the VMA code writes.  Its
  * GFP_KERNEL allocation may sleep: the VMA code holds mmap_lock, a sleeping
  * lock; here the tree's spinlock is taken for the store only.
+ *
+ * One in eight (bits 16-18 of r clear) first preallocates for another
+ * write on the same state, [a, a] or [a, ULONG_MAX] by bit 19, as
+ * mmap_region() did before a merge changed its mind: the second
+ * mas_preallocate() must top the state up to what [a, b] needs (a state
+ * that keeps its nodes and its "preallocated" flag must not refuse to
+ * allocate more), and the store must give back what it did not use.
  */
 static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 {
@@ -358,6 +365,12 @@ static bool op_mas_prealloc(struct maple_run *r, const struct test_op *op)
 	MA_STATE(mas, r->mt, op->a, op->b);
 	int ret;
 
+	if (!((op->r >> 16) & 7)) {
+		mas_set_range(&mas, op->a, op->r & (1 << 19) ? ULONG_MAX : op->a);
+		/* A failure leaves the state as new: go on either way. */
+		mas_preallocate(&mas, entry, GFP_KERNEL);
+		mas_set_range(&mas, op->a, op->b);
+	}
 	ret = mas_preallocate(&mas, entry, GFP_KERNEL);
 	if (!ret) {
 		mtree_lock(r->mt);
