@@ -1423,18 +1423,34 @@ static bool check_first(struct maple_run *r, const struct test_op *op,
 	return true;
 }
 
-/* mas_empty_area() and mas_empty_area_rev(): a gap of c indices in [a, b]. */
+/*
+ * mas_empty_area() and mas_empty_area_rev(): a gap of c indices in [a, b].
+ * With bit 0 of r, the area found is then filled through the state the
+ * search left, as 6.12's mtree_alloc_range() does (6.1's has a path of its
+ * own): the search must leave the state fit for a write.
+ */
 static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 {
 	bool rev = op->type == MOP_EMPTY_AREA_REV;
+	void *entry = mk_entry(r->op_nr);
 	MA_STATE(mas, r->mt, 0, 0);
-	int ret;
+	unsigned long index, last;
+	int ret, sret = 0;
 
 	mtree_lock(r->mt);
 	if (rev)
 		ret = mas_empty_area_rev(&mas, op->a, op->b, op->c);
 	else
 		ret = mas_empty_area(&mas, op->a, op->b, op->c);
+	index = mas.index;
+	last = mas.last;
+	if (!ret && (op->r & 1)) {
+		do {
+			mas_store(&mas, entry);
+		} while (mas_nomem(&mas, GFP_KERNEL));
+		sret = xa_err(mas.node);
+		mas_destroy(&mas);
+	}
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
@@ -1442,7 +1458,11 @@ static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 		ASSERT_EQ(ret, -EINVAL);
 		return check_index(r, op->a);
 	}
-	return check_first(r, op, rev, ret, mas.index, mas.last);
+	if (!check_first(r, op, rev, ret, index, last))
+		return false;
+	if (ret || !(op->r & 1))
+		return true;
+	return expect_store(r, sret, index, last, entry);
 }
 
 /* The known bug of a search again from offset 0 or 1 (scripts/probe). */
