@@ -2124,7 +2124,12 @@ static enum mop_type pick_type(struct maple_run *r)
 	    rng_percent(&r->rng, 30))
 		return rng_percent(&r->rng, 50) ? MOP_BULK : MOP_BULK_TRIM;
 #ifdef HAVE_MTREE_DUP
-	if (rng_below(&r->rng, 1500) == 0)
+	/*
+	 * A dup also destroys the old tree: the destroy walk sees the tree's
+	 * shape of the moment (a full node of nodes, say), which the
+	 * destroys at the end of a sequence or after MOP_DESTROY seldom do.
+	 */
+	if (rng_below(&r->rng, 300) == 0)
 		return MOP_DUP;
 #endif
 	/*
