@@ -164,13 +164,18 @@ static void grow_undo(struct rcu_run *r, struct rec *h)
 	unsigned long room = h->room ? 2 * h->room : 4;
 	struct model_range *undo = malloc(room * sizeof(*undo));
 
-	r->retired = realloc(r->retired,
-			     (r->nr_retired + 1) * sizeof(*r->retired));
-	if (!undo || !r->retired)
+	if (!undo)
 		abort();
-	if (h->room)
+	if (h->room) {
 		memcpy(undo, h->undo, h->room * sizeof(*undo));
-	r->retired[r->nr_retired++] = h->undo;
+		if (r->nr_retired % 64 == 0) {
+			r->retired = realloc(r->retired, (r->nr_retired + 64) *
+					     sizeof(*r->retired));
+			if (!r->retired)
+				abort();
+		}
+		r->retired[r->nr_retired++] = h->undo;
+	}
 	__atomic_store_n(&h->undo, undo, __ATOMIC_RELEASE);
 	h->room = room;
 }
