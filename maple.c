@@ -1475,7 +1475,9 @@ static bool check_step_from_area(struct maple_run *r, struct ma_state *mas,
  * mas_empty_area() and mas_empty_area_rev(): a gap of c indices in [a, b].
  * With bit 0 of r, the area found is then filled through the state the
  * search left, as 6.12's mtree_alloc_range() does (6.1's has a path of its
- * own): the search must leave the state fit for a write.
+ * own): the search must leave the state fit for a write.  Without it, bits
+ * 8-9 of r at 1 or 2 step once back or on from that state
+ * (check_step_from_area()).
  */
 static bool op_empty_area(struct maple_run *r, const struct test_op *op)
 {
