@@ -1079,6 +1079,37 @@ static bool prev_root_bug(struct maple_run *r)
 }
 
 /*
+ * What a step (step()) from the slot cur gave against the model's want
+ * (NULL: nothing).
+ */
+static bool check_stepped(const struct ma_state *mas, void *entry, bool fwd,
+			  bool ranges, unsigned long limit,
+			  const struct model_range *cur,
+			  const struct model_range *want)
+{
+	char e[32], g[32];
+
+	if (!want && entry) {
+		test_fail(__FILE__, __LINE__,
+			  "%s%s from [%#lx, %#lx] (limit %#lx): expected nothing, got [%#lx, %#lx]",
+			  fwd ? "mas_next" : "mas_prev", ranges ? "_range" : "",
+			  cur->first, cur->last, limit, mas->index, mas->last);
+		return false;
+	}
+	if (want && (entry != want->entry || mas->index != want->first ||
+		     mas->last != want->last)) {
+		test_fail(__FILE__, __LINE__,
+			  "%s%s from [%#lx, %#lx] (limit %#lx): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+			  fwd ? "mas_next" : "mas_prev", ranges ? "_range" : "",
+			  cur->first, cur->last, limit, want->first, want->last,
+			  fmt_entry(e, sizeof(e), want->entry), mas->index,
+			  mas->last, fmt_entry(g, sizeof(g), entry));
+		return false;
+	}
+	return true;
+}
+
+/*
  * mas_walk() to a, then up to 64 steps of mas_next() / mas_prev() (and
  * mas_next_range() / mas_prev_range() where the tree has them, which stop
  * at gaps too) up to max b and down to min c, each compared with the
@@ -1117,24 +1148,8 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 			continue;
 		}
 		more = step_want(&r->model, &cur, fwd, ranges, limit, &want);
-		if (!more && entry) {
-			test_fail(__FILE__, __LINE__,
-				  "%s%s from [%#lx, %#lx] (limit %#lx): expected nothing, got [%#lx, %#lx]",
-				  fwd ? "mas_next" : "mas_prev", ranges ? "_range" : "",
-				  cur.first, cur.last, limit, mas.index, mas.last);
-			ok = false;
-		} else if (more && (entry != want.entry || mas.index != want.first ||
-				    mas.last != want.last)) {
-			char e[32], g[32];
-
-			test_fail(__FILE__, __LINE__,
-				  "%s%s from [%#lx, %#lx] (limit %#lx): expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-				  fwd ? "mas_next" : "mas_prev", ranges ? "_range" : "",
-				  cur.first, cur.last, limit, want.first, want.last,
-				  fmt_entry(e, sizeof(e), want.entry), mas.index,
-				  mas.last, fmt_entry(g, sizeof(g), entry));
-			ok = false;
-		}
+		ok = check_stepped(&mas, entry, fwd, ranges, limit, &cur,
+				   more ? &want : NULL);
 		if (!ok || !more)
 			break;
 		cur = want;
@@ -1436,39 +1451,22 @@ static bool check_first(struct maple_run *r, const struct test_op *op,
 static bool check_step_from_area(struct maple_run *r, struct ma_state *mas,
 				 bool fwd, unsigned long index, void *entry)
 {
+	unsigned long limit = fwd ? ULONG_MAX : 0;
 	struct model_range cur, want;
-	char e[32], g[32];
 	bool more;
 
 	model_slot(&r->model, index, &cur);
-	more = step_want(&r->model, &cur, fwd, false, fwd ? ULONG_MAX : 0,
-			 &want);
-	if (!more && entry) {
-		test_fail(__FILE__, __LINE__,
-			  "%s after a search found %#lx in the gap [%#lx, %#lx]: expected nothing, got [%#lx, %#lx] %s",
-			  fwd ? "mas_next" : "mas_prev", index, cur.first,
-			  cur.last, mas->index, mas->last,
-			  fmt_entry(g, sizeof(g), entry));
-		return false;
-	}
+	more = step_want(&r->model, &cur, fwd, false, limit, &want);
 	/*
 	 * mas_prev() takes the range before as ending below mas->index,
 	 * which a search set to the area, not to the gap's start: the
 	 * kernel reports that end (README, known kernel bugs), let through
 	 * unless --known-bugs.
 	 */
-	if (more && (entry != want.entry || mas->index != want.first ||
-		     (mas->last != want.last &&
-		      (fwd || opts.known_bugs || mas->last != index - 1)))) {
-		test_fail(__FILE__, __LINE__,
-			  "%s after a search found %#lx in the gap [%#lx, %#lx]: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-			  fwd ? "mas_next" : "mas_prev", index, cur.first,
-			  cur.last, want.first, want.last,
-			  fmt_entry(e, sizeof(e), want.entry), mas->index,
-			  mas->last, fmt_entry(g, sizeof(g), entry));
-		return false;
-	}
-	return true;
+	if (more && !fwd && !opts.known_bugs && mas->last == index - 1)
+		want.last = index - 1;
+	return check_stepped(mas, entry, fwd, false, limit, &cur,
+			     more ? &want : NULL);
 }
 
 /*
