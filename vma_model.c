@@ -131,10 +131,14 @@ static void count_flags(struct vma_model *m, unsigned long flags, long n)
 		m->by_flags[i] = m->by_flags[--m->nr_by_flags];
 }
 
-/* The mapped pages of [first, first + n) leave the counts, run by run. */
-static void uncount(struct vma_model *m, unsigned long first, unsigned long n)
+/*
+ * The mapped pages of [first, first + n) leave the counts, run by run;
+ * how many there were.
+ */
+static unsigned long uncount(struct vma_model *m, unsigned long first,
+			     unsigned long n)
 {
-	unsigned long i, flags = 0;
+	unsigned long i, flags = 0, mapped = 0;
 	long run = 0;
 
 	for (i = first; i < first + n; i++) {
@@ -148,8 +152,10 @@ static void uncount(struct vma_model *m, unsigned long first, unsigned long n)
 		}
 		flags = p->flags;
 		run++;
+		mapped++;
 	}
 	count_flags(m, flags, -run);
+	return mapped;
 }
 
 void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
@@ -184,11 +190,10 @@ void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n)
 void vma_model_set_flags(struct vma_model *m, unsigned long first,
 			 unsigned long n, unsigned long flags)
 {
-	unsigned long i, mapped = vma_model_mapped(m, first, n);
+	unsigned long i;
 
 	note_change(m, first, n);
-	uncount(m, first, n);
-	count_flags(m, flags & ~VM_SOFTDIRTY, mapped);
+	count_flags(m, flags & ~VM_SOFTDIRTY, uncount(m, first, n));
 	for (i = first; i < first + n; i++)
 		if (m->pages[i].mapped)
 			m->pages[i].flags = flags & ~VM_SOFTDIRTY;
