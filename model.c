@@ -78,11 +78,10 @@ static unsigned long search(const struct model_range *v, unsigned long count,
  * The hint is only a guess; the scan runs when the answer is known to lie
  * in [lo, hi].
  */
-static unsigned long upper_in(struct model *m, const struct model_range *v,
+static unsigned long upper_in(unsigned long *hint, const struct model_range *v,
 			      unsigned long count, unsigned long index)
 {
-	unsigned long hint = __atomic_load_n(&m->hint, __ATOMIC_RELAXED);
-	unsigned long lo = hint ? hint - 1 : 0, hi = lo + 4;
+	unsigned long lo = *hint ? *hint - 1 : 0, hi = lo + 4;
 
 	if (lo > count)
 		lo = count;
@@ -95,14 +94,14 @@ static unsigned long upper_in(struct model *m, const struct model_range *v,
 		while (lo < hi && v[lo].last < index)
 			lo++;
 	}
-	__atomic_store_n(&m->hint, lo, __ATOMIC_RELAXED);
+	*hint = lo;
 	return lo;
 }
 
 /* For the thread that stores: the model does not change under it. */
 static unsigned long upper(struct model *m, unsigned long index)
 {
-	return upper_in(m, m->v, m->count, index);
+	return upper_in(&m->hint, m->v, m->count, index);
 }
 
 static bool holds(struct model *m, unsigned long i, unsigned long index)
@@ -145,25 +144,31 @@ void model_store(struct model *m, unsigned long first, unsigned long last,
 	memmove(&m->v[lo + k], &m->v[end], (m->count - end) * sizeof(*m->v));
 	memcpy(&m->v[lo], piece, k * sizeof(*piece));
 	__atomic_store_n(&m->count, m->count - (end - lo) + k, __ATOMIC_RELEASE);
-	__atomic_store_n(&m->hint, lo, __ATOMIC_RELAXED);
+	m->hint = lo;
 }
 
 /*
  * Safe while another thread stores: what a store in the middle gives may
  * be garbage, but it is read from an array the model still owns, within
- * the count published with it.
+ * the count published with it.  The hint is the caller's.
  */
-bool model_lookup(struct model *m, unsigned long index,
-		  struct model_range *r)
+bool model_lookup_at(struct model *m, unsigned long *hint,
+		     unsigned long index, struct model_range *r)
 {
 	unsigned long count = __atomic_load_n(&m->count, __ATOMIC_ACQUIRE);
 	const struct model_range *v = __atomic_load_n(&m->v, __ATOMIC_ACQUIRE);
-	unsigned long i = upper_in(m, v, count, index);
+	unsigned long i = upper_in(hint, v, count, index);
 
 	if (i >= count || v[i].first > index)
 		return false;
 	*r = v[i];
 	return true;
+}
+
+bool model_lookup(struct model *m, unsigned long index,
+		  struct model_range *r)
+{
+	return model_lookup_at(m, &m->hint, index, r);
 }
 
 bool model_find(struct model *m, unsigned long index,

@@ -24,7 +24,7 @@ struct model {
 	struct model_range *v;	/* the ranges, by first */
 	unsigned long count;	/* ranges stored */
 	unsigned long room;	/* slots of v */
-	unsigned long hint;	/* where the last query or store was */
+	unsigned long hint;	/* where the storing thread last looked */
 	struct model_range **old;	/* arrays outgrown (model_reserve()) */
 	unsigned long nr_old;
 };
@@ -40,14 +40,20 @@ void model_reserve(struct model *m, unsigned long n);
 void model_store(struct model *m, unsigned long first, unsigned long last,
 		 void *entry);
 
-/*
- * The range holding index, or false if index is in a gap.  The one query
- * another thread may make while a store runs (the rcu suite's readers,
- * which judge again if a store overlapped): it reads only memory the model
- * owns.  The others are for the thread that stores.
- */
+/* The range holding index, or false if index is in a gap. */
 bool model_lookup(struct model *m, unsigned long index,
 		  struct model_range *r);
+
+/*
+ * model_lookup() with the caller's own hint (0 at first): the one query
+ * another thread may make while a store runs (the rcu suite's readers,
+ * which judge again if a store overlapped).  It reads only memory the
+ * model owns and writes only *hint, so that readers neither bounce the
+ * model's cache line nor spoil the storing thread's hint.  The other
+ * queries are for the thread that stores.
+ */
+bool model_lookup_at(struct model *m, unsigned long *hint,
+		     unsigned long index, struct model_range *r);
 
 /* The first range that ends at or after index (holding it, or after it). */
 bool model_find(struct model *m, unsigned long index,

@@ -103,6 +103,7 @@ struct reader {
 	unsigned long checks;		/* reads judged */
 	unsigned long unjudged;		/* reads older than the history */
 	unsigned long raced;		/* reads that saw a write of their window */
+	unsigned long hint;		/* its own, for model_lookup_at() */
 };
 
 struct rcu_run {
@@ -324,8 +325,9 @@ enum verdict { V_OK, V_NEW, V_BAD, V_UNJUDGED };
  * the value after op lo, for the report.  Called in a read section
  * (hist_read_begin()): what it returns counts only if no write overlapped.
  */
-static enum verdict judge(struct rcu_run *r, unsigned long index, void *entry,
-			  unsigned long lo, unsigned long hi, void **then)
+static enum verdict judge(struct rcu_run *r, unsigned long *hint,
+			  unsigned long index, void *entry, unsigned long lo,
+			  unsigned long hi, void **then)
 {
 	unsigned long j, version = __atomic_load_n(&r->model_version,
 						   __ATOMIC_RELAXED);
@@ -345,7 +347,7 @@ static enum verdict judge(struct rcu_run *r, unsigned long index, void *entry,
 			break;
 		}
 	}
-	if (!found && model_lookup(&r->model, index, &cur))
+	if (!found && model_lookup_at(&r->model, hint, index, &cur))
 		*then = cur.entry;
 	if (entry == *then)
 		return V_OK;
@@ -425,7 +427,8 @@ static bool check_read(struct rcu_run *r, struct reader *rd, const char *what,
 
 		do {
 			seq = hist_read_begin(r);
-			v = judge(r, index, entry, lo, hi, &was);
+			v = judge(r, rd ? &rd->hint : &r->model.hint, index,
+				  entry, lo, hi, &was);
 		} while (hist_read_retry(r, seq));
 	}
 	if (v == V_UNJUDGED) {
