@@ -50,16 +50,6 @@ enum vop_type {
 	NR_VOPS
 };
 
-/* What check_vma_pages() last found a VMA starting at a page to be. */
-struct vma_seen {
-	unsigned long end;
-	unsigned long flags;
-	unsigned long pgoff;
-	unsigned long anon;
-	unsigned int file;
-	struct vma_attrs attrs;
-};
-
 struct vma_run {
 	struct mm_struct mm;
 	struct vma_model model;
@@ -74,7 +64,7 @@ struct vma_run {
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
 	/* Page p and the one before shared a VMA before this op. */
-	struct vma_seen *seen;	/* by first page: check_vma_pages() */
+	unsigned long checks;	/* check_mm() calls begun */
 	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
 	unsigned long nr_former;
 	/* vma_adjust_trans_huge() would split huge pages at page p. */
@@ -442,24 +432,70 @@ static bool check_vma_page(struct vm_area_struct *vma, const struct vma_page *p,
 
 static bool seen_equal(const struct vma_seen *a, const struct vma_seen *b)
 {
-	return a->end == b->end && a->flags == b->flags &&
+	return a->start == b->start && a->end == b->end && a->flags == b->flags &&
 	       a->pgoff == b->pgoff && a->anon == b->anon &&
 	       a->file == b->file && a->attrs.name == b->attrs.name &&
 	       a->attrs.pol == b->attrs.pol && a->attrs.uffd == b->attrs.uffd;
 }
 
 /*
+ * Pages [from, to) of the VMA whose first page is first, as now says it is:
+ * each mapped with its attributes, and with one anon_vma (*anon, 0 until a
+ * page has one) among those that have one.
+ */
+static bool check_pages(struct vma_run *r, struct vm_area_struct *vma,
+			const struct vma_seen *now, unsigned long first,
+			unsigned long from, unsigned long to,
+			unsigned long *anon)
+{
+	unsigned long i;
+
+	for (i = from; i < to; i++) {
+		struct vma_page *p = &r->model.pages[i];
+		unsigned long pgoff = now->pgoff + (i - first);
+
+		if ((!p->mapped || p->flags != now->flags ||
+		     p->file != now->file || p->pgoff != pgoff ||
+		     p->attrs.name != now->attrs.name ||
+		     p->attrs.pol != now->attrs.pol ||
+		     p->attrs.uffd != now->attrs.uffd) &&
+		    !check_vma_page(vma, p, i, pgoff, &now->attrs))
+			return false;
+		if (p->anon) {
+			if (*anon && *anon != p->anon)
+				test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) spans anon_vmas %lu and %lu",
+					  vma->vm_start, vma->vm_end, *anon, p->anon);
+			ASSERT_TRUE(!*anon || *anon == p->anon);
+			*anon = p->anon;
+		}
+		/* From now on the pages have the VMA's (checked below). */
+		p->anon = now->anon;
+	}
+	return true;
+}
+
+/*
  * Every page of the VMA must be mapped in the model with the VMA's
  * attributes.  The loop compares with values taken from the VMA once (it
  * runs over every page after every op); a page that differs gets the
- * field-by-field report.  A VMA found as it was the last time, over pages
- * that no op wrote since, would be found right again: it is not walked.
+ * field-by-field report.
+ *
+ * A VMA found as it was at the last check_mm() (or after that began) had
+ * all its pages right then, and they took its anon_vma: of its pages,
+ * only those an op wrote since that check settled the model need a look,
+ * and the anon_vma they must agree with is the VMA's.  An older memo
+ * proves nothing: the pages may have changed since, and a VMA come back
+ * to what it once was without an op that wrote them.
  */
 static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 {
 	unsigned long first = page_of(vma->vm_start), n = vma_pages(vma);
-	unsigned long i, seen = 0;
+	const struct vma_model *m = &r->model;
+	unsigned long anon = 0;
+	unsigned int i;
 	struct vma_seen now = {
+		.gen = r->checks,
+		.start = vma->vm_start,
 		.end = vma->vm_end,
 		.flags = vma->vm_flags & ~VM_SOFTDIRTY,
 		.pgoff = vma->vm_pgoff,
@@ -470,33 +506,20 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	attrs_of(vma, &now.attrs);
 	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
 	ASSERT_TRUE(first + n <= r->nr_pages);
-	if (seen_equal(&r->seen[first], &now) &&
-	    !vma_model_changed(&r->model, first, n))
-		return true;
-	for (i = 0; i < n; i++) {
-		struct vma_page *p = &r->model.pages[first + i];
-		unsigned long pgoff = now.pgoff + i;
-
-		if ((!p->mapped || p->flags != now.flags ||
-		     p->file != now.file || p->pgoff != pgoff ||
-		     p->attrs.name != now.attrs.name ||
-		     p->attrs.pol != now.attrs.pol ||
-		     p->attrs.uffd != now.attrs.uffd) &&
-		    !check_vma_page(vma, p, first + i, pgoff, &now.attrs))
-			return false;
-		if (p->anon) {
-			if (seen && seen != p->anon)
-				test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) spans anon_vmas %lu and %lu",
-					  vma->vm_start, vma->vm_end, seen, p->anon);
-			ASSERT_TRUE(!seen || seen == p->anon);
-			seen = p->anon;
-		}
-		/* From now on the pages have the VMA's (checked below). */
-		p->anon = now.anon;
+	if (vma->seen.gen + 1 >= r->checks && !m->all_changed &&
+	    seen_equal(&vma->seen, &now)) {
+		anon = now.anon;
+		for (i = 0; i < m->nr_changed; i++)
+			if (!check_pages(r, vma, &now, first,
+					 max(first, m->changed[i][0]),
+					 min(first + n, m->changed[i][1]), &anon))
+				return false;
+	} else if (!check_pages(r, vma, &now, first, first, first + n, &anon)) {
+		return false;
 	}
 	/* The VMA's anon_vma is the one its pages had, or none had one. */
-	ASSERT_EQ(now.anon, seen);
-	r->seen[first] = now;
+	ASSERT_EQ(now.anon, anon);
+	vma->seen = now;
 	return true;
 }
 
@@ -620,6 +643,7 @@ static bool check_mm(struct vma_run *r)
 	unsigned long pages = 0, last_end = 0;
 	long vmas = 0, close_vmas = 0;
 
+	r->checks++;
 	ASSERT_EQ(vma_locks_held, 0);
 	ASSERT_EQ(vma_record.tlb_active, 0);
 	/* Only munmap(unlock) may drop it, and the suite takes it again. */
@@ -2076,6 +2100,10 @@ static bool check_op_changes(struct vma_run *r)
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		if (!check_vma_lock(vma))
 			return false;
+		/* A VMA's own boundaries were never inside a VMA. */
+		if (vma->was_start == vma->vm_start &&
+		    vma->was_end == vma->vm_end)
+			continue;
 		b[0] = page_of(vma->vm_start);
 		b[1] = page_of(vma->vm_end);
 		for (i = 0; i < 2; i++) {
@@ -2366,8 +2394,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	/* A VMA is a page at least: at most nr_pages of them. */
 	r->former = calloc(r->nr_pages, sizeof(*r->former));
 	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
-	r->seen = calloc(r->nr_pages, sizeof(*r->seen));
-	if (!r->former || !r->thp_split || !r->seen)
+	if (!r->former || !r->thp_split)
 		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
@@ -2592,8 +2619,6 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	vma_model_destroy(&r->model);
 	free(r->former);
 	free(r->thp_split);
-	free(r->seen);
-	r->seen = NULL;
 	r->former = NULL;
 	r->thp_split = NULL;
 	return ok;

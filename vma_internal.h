@@ -23,6 +23,23 @@
 #include <linux/rcupdate.h>
 #include <linux/maple_tree.h>
 #include <linux/xarray.h>
+#include "vma_model.h"
+
+/*
+ * What check_vma_pages() (vma.c) last found a VMA to be, and when: the
+ * check_mm() that was running then, or the last one begun.  Kept in the
+ * VMA, whose lines the check has just read; vm_area_dup() copies it, and
+ * the copy's range tells it apart.
+ */
+struct vma_seen {
+	unsigned long gen;
+	unsigned long start, end;
+	unsigned long flags;
+	unsigned long pgoff;
+	unsigned long anon;
+	unsigned int file;
+	struct vma_attrs attrs;
+};
 
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
@@ -278,6 +295,7 @@ struct vm_area_struct {
 	/* The suite's: what the VMA was before the op (note_joined()). */
 	unsigned long was_start, was_end, was_pgoff;
 	struct anon_vma *was_anon_vma;
+	struct vma_seen seen;	/* the suite's: check_vma_pages() */
 };
 
 struct vma_iterator {

@@ -89,19 +89,6 @@ static void note_change(struct vma_model *m, unsigned long first,
 	m->nr_changed++;
 }
 
-bool vma_model_changed(const struct vma_model *m, unsigned long first,
-		       unsigned long n)
-{
-	unsigned int i;
-
-	if (m->all_changed)
-		return true;
-	for (i = 0; i < m->nr_changed; i++)
-		if (first < m->changed[i][1] && m->changed[i][0] < first + n)
-			return true;
-	return false;
-}
-
 void vma_model_settled(struct vma_model *m)
 {
 	m->nr_changed = 0;

@@ -51,7 +51,11 @@ struct vma_model {
 	struct vma_flag_pages *by_flags;
 	unsigned int nr_by_flags;
 	unsigned int room_by_flags;
-	/* The ranges written since vma_model_settled(); all, if too many. */
+	/*
+	 * The page ranges [changed[i][0], changed[i][1]) written since the
+	 * last vma_model_settled(); all_changed if there were too many, or
+	 * before the first one.
+	 */
 	unsigned long changed[VMA_MODEL_CHANGES][2];
 	unsigned int nr_changed;
 	bool all_changed;
@@ -73,12 +77,7 @@ void vma_model_set_anon(struct vma_model *m, unsigned long first,
 			unsigned long n, unsigned long anon);
 unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
 			       unsigned long n);
-/*
- * Whether a page of [first, first + n) was written by the calls above since
- * the last vma_model_settled() (and before the first one, every page was).
- */
-bool vma_model_changed(const struct vma_model *m, unsigned long first,
-		       unsigned long n);
+/* From now on, changed[] lists the pages the calls above write. */
 void vma_model_settled(struct vma_model *m);
 /*
  * Whether the page at p may join the mapped page before it in one VMA, the
