@@ -39,7 +39,7 @@ KERNEL_CFLAGS := -D__KERNEL__ -Wno-sign-compare -Wno-missing-field-initializers 
 		 -Wno-unused-but-set-variable -Wno-unused-function \
 		 -Wno-type-limits -fno-strict-aliasing
 
-harness_objs := harness.o runner.o replay.o kernel.o slab.o model.o
+harness_objs := harness.o runner.o replay.o kernel.o slab.o model.o call_rcu.o
 maple_objs   := maple.o maple_check.o maple_tree.o rcu.o
 vma_objs     := vma.o vma_model.o vma_stubs.o vma_kernel.o vma_api.o
 objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs) $(vma_objs))

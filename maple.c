@@ -1855,7 +1855,7 @@ static bool op_alloc_cyclic(struct maple_run *r, const struct test_op *op)
  */
 static bool check_no_nodes(struct maple_run *r)
 {
-	/* A grace period costs milliseconds: wait only for what is left. */
+	/* A grace period costs a membarrier(): wait only for what is left. */
 	if (slab_live("maple_node") && ((r->flags & MT_FLAGS_USE_RCU) || r->ever_rcu))
 		rcu_barrier();
 	if (slab_live("maple_node")) {
@@ -1876,14 +1876,6 @@ static bool op_destroy(struct maple_run *r, const struct test_op *op)
 	if (!r->check)
 		return true;
 	ASSERT_TRUE(mtree_empty(r->mt));
-	/*
-	 * A tree that was ever in RCU mode frees through call_rcu(): waiting
-	 * for that here (milliseconds) would be most of a sequence's time;
-	 * the check at the end of the sequence, after one rcu_barrier(),
-	 * still counts every node of every tree.
-	 */
-	if ((r->flags & MT_FLAGS_USE_RCU) || r->ever_rcu)
-		return true;
 	return check_no_nodes(r);
 }
 

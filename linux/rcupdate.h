@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * RCU over liburcu's memb flavour.  Every thread that reads must be
- * registered (rcu_register_thread()); the harness registers its threads.
+ * RCU over liburcu's memb flavour: its read-side sections and grace
+ * periods.  Every thread that reads must be registered
+ * (rcu_register_thread()); the harness registers its threads.
  */
 #ifndef _STUB_LINUX_RCUPDATE_H
 #define _STUB_LINUX_RCUPDATE_H
@@ -13,8 +14,11 @@
 #define rcu_read_lock()		urcu_memb_read_lock()
 #define rcu_read_unlock()	urcu_memb_read_unlock()
 #define synchronize_rcu()	urcu_memb_synchronize_rcu()
-#define call_rcu(head, func)	urcu_memb_call_rcu(head, func)
-#define rcu_barrier()		urcu_memb_barrier()
+/* Our own callback thread (call_rcu.c), without liburcu's 10 ms naps. */
+void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *));
+void harness_rcu_barrier(void);
+#define call_rcu(head, func)	harness_call_rcu(head, func)
+#define rcu_barrier()		harness_rcu_barrier()
 #define rcu_register_thread()	urcu_memb_register_thread()
 #define rcu_unregister_thread()	urcu_memb_unregister_thread()
 
