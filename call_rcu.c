@@ -106,7 +106,7 @@ static void __attribute__((constructor)) init_call_rcu(void)
 }
 
 /* Called with q.lock held. */
-static void start_thread(void)
+static void start_callback_thread(void)
 {
 	pthread_t t;
 
@@ -126,7 +126,7 @@ void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 	head->next.next = NULL;
 	pthread_mutex_lock(&q.lock);
 	if (!q.running)
-		start_thread();
+		start_callback_thread();
 	*q.tail = &head->next;
 	q.tail = &head->next.next;
 	q.queued++;
