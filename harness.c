@@ -327,10 +327,20 @@ static const struct suite *find_suite(const char *name)
 	return NULL;
 }
 
+/* "5000 ops", or "5000 or 20000 ops" when lengths mix. */
+static const char *lengths(const struct suite *s, char *buf, size_t len)
+{
+	if (opts.ops || !s->long_ops)
+		snprintf(buf, len, "%lu", opts.ops ? opts.ops : s->default_ops);
+	else
+		snprintf(buf, len, "%lu or %lu", s->default_ops, s->long_ops);
+	return buf;
+}
+
 static int run_suite(const struct suite *s, struct result *res)
 {
-	unsigned long ops = opts.ops ? opts.ops : s->default_ops;
 	struct pool p = { .first = opts.seed };
+	char len[64];
 	double start = now();
 	enum fail_kind kind;
 
@@ -347,14 +357,17 @@ static int run_suite(const struct suite *s, struct result *res)
 	p.count = opts.seqs ? opts.seqs : ~0UL;
 	if (opts.time || !opts.seqs)
 		p.until = start + (opts.time ? opts.time : s->default_time);
-	kind = run_pool(s, ops, opts.jobs, &p);
+	kind = run_pool(s, opts.ops, opts.jobs, &p);
 	if (kind != FAIL_NONE) {
 		report(s, kind, res);
+		/* With -j1, the ops it took to catch (scripts/catch-speed). */
+		say("  %lu ops run in all, in %lu sequences", p.ops, p.done);
 		save_replay(s, kind);
 		return EXIT_FAIL;
 	}
-	say("ok %s: %lu sequences of %lu ops, seeds %llu..%llu, %lu allocation failures survived, %.1fs",
-	    s->name, p.done, ops, (unsigned long long)opts.seed,
+	say("ok %s: %lu sequences of %s ops (%lu in all), seeds %llu..%llu, %lu allocation failures survived, %.1fs",
+	    s->name, p.done, lengths(s, len, sizeof(len)), p.ops,
+	    (unsigned long long)opts.seed,
 	    (unsigned long long)(opts.seed + p.done - 1), p.faults,
 	    now() - start);
 	return EXIT_PASS;
@@ -573,7 +586,10 @@ int main(int argc, char **argv)
 		printf("TAP version 13\n1..%zu\n", nr_chosen);
 	say("seed %llu (kernel %s)", (unsigned long long)opts.seed, KVER_STRING);
 	for (i = 0; i < nr_chosen; i++) {
-		unsigned long ops = opts.ops ? opts.ops : chosen[i]->default_ops;
+		const struct suite *s = chosen[i];
+		/* The longest sequence; --bench's fixed workload too. */
+		unsigned long ops = opts.ops ? opts.ops :
+			s->long_ops > s->default_ops ? s->long_ops : s->default_ops;
 		struct result *res = &results[i];
 		double start = now();
 

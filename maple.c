@@ -2786,7 +2786,8 @@ static const char *maple_op_name(unsigned int type)
 const struct suite maple_suite = {
 	.name = "maple",
 	.desc = "lib/maple_tree.c: random op sequences against a range model",
-	.default_ops = 20000,
+	.default_ops = 5000,
+	.long_ops = 20000,
 	.default_time = 35,
 	.op_name = maple_op_name,
 	.nr_op_types = NR_MOPS,

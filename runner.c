@@ -271,7 +271,9 @@ enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 				continue;
 			ctx = w[i].ctx;
 			ctx_reset(s->name, p->first + started++);
-			w[i].pid = start_child(s, ctx, nops, NULL, 0, false);
+			w[i].pid = start_child(s, ctx,
+					       suite_ops(s, ctx->seed, nops),
+					       NULL, 0, false);
 			w[i].started = now();
 			pfds[i] = (struct pollfd){ .fd = pidfd_open(w[i].pid),
 						   .events = POLLIN };

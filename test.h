@@ -241,6 +241,12 @@ struct suite {
 	const char *name;
 	const char *desc;
 	unsigned long default_ops;
+	/*
+	 * Without --ops, one sequence in LONG_EVERY (by its seed) runs this
+	 * many ops, if not 0: most bugs show at a tree configuration, which
+	 * short sequences try more of, and some only in tall trees.
+	 */
+	unsigned long long_ops;
 	unsigned int default_time;	/* seconds a default run gives it */
 	const char *(*op_name)(unsigned int type);
 	unsigned int nr_op_types;
@@ -257,6 +263,20 @@ struct suite {
 	/* Why this tree cannot run the suite; NULL if it can. */
 	const char *skip;
 };
+
+#define LONG_EVERY	4
+
+/* How many ops the sequence of this seed runs (--ops, or as above). */
+static inline unsigned long suite_ops(const struct suite *s, uint64_t seed,
+				      unsigned long ops)
+{
+	if (ops)
+		return ops;
+	/* The seed's high bits, Fibonacci-hashed: not its PRNG's draws. */
+	if (s->long_ops && ((seed * 0x9e3779b97f4a7c15ULL) >> 32) % LONG_EVERY == 0)
+		return s->long_ops;
+	return s->default_ops;
+}
 
 extern const struct suite maple_suite;
 extern const struct suite vma_suite;
