@@ -2697,7 +2697,8 @@ static void vma_bench(unsigned long ops)
 const struct suite vma_suite = {
 	.name = "vma",
 	.desc = "mm/vma.c: VMA ops against a page model",
-	.default_ops = 2000,
+	.default_ops = 500,
+	.long_ops = 2000,
 	.default_time = 15,
 	.op_name = vma_op_name,
 	.nr_op_types = NR_VOPS,
