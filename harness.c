@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"Run the kernel's maple tree (and VMA) code against a reference model.\n"
 		"\n"
 		"  --seed N    seed of the first sequence (default: random, printed)\n"
-		"  --ops N     ops per sequence (default: the suite's)\n"
+		"  --ops N     ops per sequence (default: the suite's lengths, by seed)\n"
 		"  --seqs N    sequences per suite (default: as many as fit the time)\n"
 		"  -j N        run N sequences in parallel (default and -j0: one per core)\n"
 		"  --time S    keep starting sequences for S seconds per suite\n"
