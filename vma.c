@@ -63,8 +63,7 @@ struct vma_run {
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
-	/* Page p and the one before shared a VMA before this op. */
-	unsigned long checks;	/* check_mm() calls begun */
+	unsigned long checks;		/* check_mm() calls begun */
 	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
 	unsigned long nr_former;
 	/* vma_adjust_trans_huge() would split huge pages at page p. */
