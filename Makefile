@@ -104,10 +104,11 @@ compare:
 
 # Coverage of the kernel files: a gcov build of its own, a fixed run, and
 # reports (HTML, a text summary, Cobertura XML) under coverage/.  The run
-# is a default run's worth of sequences per suite (about 1400, 1000 and 100
-# fit in its 35, 15 and 10 seconds), from a fixed seed, one per core: the
-# counts of the same sequences add up the same in any order (gcov locks
-# each .gcda file as it merges into it).
+# is a fixed number of sequences per suite, of the default lengths: about
+# 28M maple ops, 2M vma ops and 2M rcu ops (what a default run did when
+# maple sequences were 20000 ops and vma ones 2000), from a fixed seed, one
+# per core: the counts of the same sequences add up the same in any order
+# (gcov locks each .gcda file as it merges into it).
 COV_SEED ?= 1
 cov_run = $(obj)/coverage/build/maple --seed $(COV_SEED) -j0 --out $(obj)/coverage
 coverage:
@@ -115,8 +116,8 @@ coverage:
 		CFLAGS='-O0 -g --coverage -fprofile-update=atomic -DCOVERAGE' \
 		LDFLAGS=--coverage
 	$(Q)find $(obj)/coverage/build -name '*.gcda' -delete
-	$(cov_run) --seqs 1400 maple
-	$(cov_run) --seqs 1000 vma
+	$(cov_run) --seqs 3200 maple
+	$(cov_run) --seqs 2300 vma
 	$(cov_run) --seqs 100 rcu
 	$(Q)$(src)/scripts/coverage-report $(obj)/coverage
 
