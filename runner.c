@@ -215,13 +215,6 @@ static enum fail_kind run_child(const struct suite *s, unsigned long nops,
 	return classify(ctx, status);
 }
 
-enum fail_kind run_sequence(const struct suite *s, uint64_t seed,
-			    unsigned long nops)
-{
-	ctx_reset(s->name, seed);
-	return run_child(s, nops, NULL, 0, opts.timeout, false);
-}
-
 /* The sequences running in parallel, one context each. */
 struct worker {
 	pid_t pid;
@@ -242,7 +235,8 @@ static void progress(const struct suite *s, const struct pool *p, double start)
 
 /*
  * Run sequences from seed p->first on, jobs at a time, until p->count have
- * run or p->until has passed (0: no time limit).  Stops starting new ones
+ * run or p->until has passed (0: no time limit), each of nops ops (0: of
+ * the suite's length for its seed, suite_ops()).  Stops starting new ones
  * at the first failure; its context is left in ctx for the report.
  */
 enum fail_kind run_pool(const struct suite *s, unsigned long nops,

@@ -10,8 +10,6 @@ struct test_ctx *ctx_new(unsigned long max_ops);
 void ctx_alloc(unsigned long max_ops);
 void ctx_reset(const char *suite, uint64_t seed);
 
-enum fail_kind run_sequence(const struct suite *s, uint64_t seed,
-			    unsigned long nops);
 enum fail_kind run_replay(const struct suite *s, uint64_t seed,
 			  unsigned long config, const struct test_op *ops,
 			  unsigned long n, unsigned int timeout, bool quiet);
