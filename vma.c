@@ -65,6 +65,10 @@ struct vma_run {
 	bool refused;			/* the map_count limit refused a split */
 	unsigned long checks;		/* check_mm() calls begun */
 	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
+	/* The VMAs check_mm() walked, in order: the later checks' list. */
+	struct vm_area_struct **vmas;
+	unsigned long nr_vmas;
+	bool vmas_fresh;		/* no op since check_mm() passed */
 	unsigned long nr_former;
 	/* vma_adjust_trans_huge() would split huge pages at page p. */
 	bool *thp_split;
@@ -555,23 +559,20 @@ static bool check_vma_links(struct vma_run *r, struct vm_area_struct *vma)
  */
 static bool check_anon_vmas(struct vma_run *r)
 {
-	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
-	struct vm_area_struct *vma;
 	long anon_vmas = 0, chains = 0;
+	unsigned long i;
 
-	mas_for_each(&mas, vma, ULONG_MAX)
-		if (vma->anon_vma)
-			vma->anon_vma->users = 0;
-	mas_set(&mas, 0);
-	mas_for_each(&mas, vma, ULONG_MAX) {
-		if (!vma->anon_vma)
+	for (i = 0; i < r->nr_vmas; i++)
+		if (r->vmas[i]->anon_vma)
+			r->vmas[i]->anon_vma->users = 0;
+	for (i = 0; i < r->nr_vmas; i++) {
+		if (!r->vmas[i]->anon_vma)
 			continue;
 		chains++;
-		anon_vmas += vma->anon_vma->users++ == 0;
+		anon_vmas += r->vmas[i]->anon_vma->users++ == 0;
 	}
-	mas_set(&mas, 0);
-	mas_for_each(&mas, vma, ULONG_MAX) {
-		struct anon_vma *av = vma->anon_vma;
+	for (i = 0; i < r->nr_vmas; i++) {
+		struct anon_vma *av = r->vmas[i]->anon_vma;
 
 		if (!av)
 			continue;
@@ -588,15 +589,14 @@ static bool check_anon_vmas(struct vma_run *r)
 static bool check_files(struct vma_run *r)
 {
 	long users[NR_FILES + 1] = { 0 }, writable[NR_FILES + 1] = { 0 };
-	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
-	struct vm_area_struct *vma;
+	unsigned long i;
 	unsigned int f;
 
-	mas_for_each(&mas, vma, ULONG_MAX) {
-		f = file_nr(vma);
+	for (i = 0; i < r->nr_vmas; i++) {
+		f = file_nr(r->vmas[i]);
 		ASSERT_TRUE(f <= NR_FILES);
 		users[f]++;
-		writable[f] += vma_is_shared_maywrite(vma);
+		writable[f] += vma_is_shared_maywrite(r->vmas[i]);
 	}
 	for (f = 1; f <= NR_FILES; f++) {
 		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), users[f] + 1);
@@ -647,6 +647,8 @@ static bool check_mm(struct vma_run *r)
 	ASSERT_EQ(vma_record.tlb_active, 0);
 	/* Only munmap(unlock) may drop it, and the suite takes it again. */
 	ASSERT_EQ(vma_mmap_lock, MMAP_WRITE_LOCKED);
+	r->nr_vmas = 0;
+	r->vmas_fresh = false;
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		/* Each VMA sits at exactly its own range in mm_mt, in order. */
 		ASSERT_EQ(mas.index, vma->vm_start);
@@ -656,6 +658,8 @@ static bool check_mm(struct vma_run *r)
 		last_end = vma->vm_end;
 		if (!check_vma_links(r, vma) || !check_vma_pages(r, vma))
 			return false;
+		/* check_vma_pages() kept it inside the pages: there is room. */
+		r->vmas[vmas] = vma;
 		pages += vma_pages(vma);
 		vmas++;
 		close_vmas += vma->vm_ops == &close_ops;
@@ -665,12 +669,15 @@ static bool check_mm(struct vma_run *r)
 	ASSERT_EQ(r->mm.map_count, vmas);
 	ASSERT_EQ(slab_live("vm_area_struct"), vmas);
 	ASSERT_EQ(r->close_vmas, close_vmas);
+	r->nr_vmas = vmas;
 	if (!check_anon_vmas(r) || !check_files(r) || !check_merged(r))
 		return false;
 	vapi_validate_mm(&r->mm);
 	/* Every VMA matched its pages: they are the base of the next check. */
-	if (!ctx->failed)
+	if (!ctx->failed) {
 		vma_model_settled(&r->model);
+		r->vmas_fresh = true;
+	}
 	return !ctx->failed;
 }
 
@@ -2007,31 +2014,44 @@ void vma_thp_split(unsigned long addr)
 		r->thp_split[page_of(addr)] = true;
 }
 
+static void note_vma(struct vma_run *r, struct vm_area_struct *vma)
+{
+	vma->was_start = vma->vm_start;
+	vma->was_end = vma->vm_end;
+	vma->was_pgoff = vma->vm_pgoff;
+	vma->was_anon_vma = vma->anon_vma;
+	/* check_mm() fails a VMA outside the pages; keep in bounds. */
+	if (r->nr_former == r->nr_pages)
+		return;
+	r->former[r->nr_former][0] = page_of(vma->vm_start);
+	r->former[r->nr_former][1] = page_of(vma->vm_end);
+	r->nr_former++;
+}
+
 /*
  * Before an op: where the VMAs are (as page ranges, in order), and what
  * each VMA is (for check_vma_lock()).  The op runs in a new mmap_lock
- * session: no VMA is write-locked when it starts.
+ * session: no VMA is write-locked when it starts.  The VMAs are the list
+ * of the check_mm() that ended the last op, if it passed: nothing changes
+ * the mm between ops.
  */
 static void note_joined(struct vma_run *r)
 {
 	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
 	struct vm_area_struct *vma;
+	unsigned long i;
 
 	memset(r->thp_split, 0, r->nr_pages + 1);
 	r->mm.mm_lock_seq++;
 	r->nr_former = 0;
-	mas_for_each(&mas, vma, ULONG_MAX) {
-		vma->was_start = vma->vm_start;
-		vma->was_end = vma->vm_end;
-		vma->was_pgoff = vma->vm_pgoff;
-		vma->was_anon_vma = vma->anon_vma;
-		/* check_mm() fails a VMA outside the pages; keep in bounds. */
-		if (r->nr_former == r->nr_pages)
-			continue;
-		r->former[r->nr_former][0] = page_of(vma->vm_start);
-		r->former[r->nr_former][1] = page_of(vma->vm_end);
-		r->nr_former++;
+	if (r->vmas_fresh) {
+		for (i = 0; i < r->nr_vmas; i++)
+			note_vma(r, r->vmas[i]);
+	} else {
+		mas_for_each(&mas, vma, ULONG_MAX)
+			note_vma(r, vma);
 	}
+	r->vmas_fresh = false;
 }
 
 /* Whether page boundary p lay strictly inside a VMA before the op. */
@@ -2088,15 +2108,16 @@ static bool check_vma_lock(struct vm_area_struct *vma)
  * split, a merge that moved a boundary, a shrink) may cut a transparent
  * huge page in two: the kernel must have called vma_adjust_trans_huge()
  * for that address first, or the huge PMD would map pages of two VMAs.
+ * The VMAs are the ones check_mm() has just walked.
  */
 static bool check_op_changes(struct vma_run *r)
 {
-	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
 	struct vm_area_struct *vma;
-	unsigned long b[2];
+	unsigned long b[2], k;
 	int i;
 
-	mas_for_each(&mas, vma, ULONG_MAX) {
+	for (k = 0; k < r->nr_vmas; k++) {
+		vma = r->vmas[k];
 		if (!check_vma_lock(vma))
 			return false;
 		/* A VMA's own boundaries were never inside a VMA. */
@@ -2392,8 +2413,9 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	vma_model_init(&r->model, r->nr_pages);
 	/* A VMA is a page at least: at most nr_pages of them. */
 	r->former = calloc(r->nr_pages, sizeof(*r->former));
+	r->vmas = calloc(r->nr_pages, sizeof(*r->vmas));
 	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
-	if (!r->former || !r->thp_split)
+	if (!r->former || !r->vmas || !r->thp_split)
 		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
@@ -2617,8 +2639,10 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	}
 	vma_model_destroy(&r->model);
 	free(r->former);
+	free(r->vmas);
 	free(r->thp_split);
 	r->former = NULL;
+	r->vmas = NULL;
 	r->thp_split = NULL;
 	return ok;
 }
