@@ -14,7 +14,6 @@
  * that stored it.
  */
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <linux/kernel.h>
 #include <linux/maple_tree.h>
@@ -2735,7 +2734,6 @@ static void maple_bench(unsigned long nops)
 	double with = 0, alone = 0;
 	unsigned long nodes = slab_total("maple_node"), total = 0;
 	struct test_op *ops = calloc(nops, sizeof(*ops));
-	struct rusage ru;
 	uint64_t seed;
 
 	if (!ops)
@@ -2757,14 +2755,13 @@ static void maple_bench(unsigned long nops)
 	}
 	free(ops);
 	nodes = slab_total("maple_node") - nodes;
-	getrusage(RUSAGE_SELF, &ru);
 	printf("bench maple: %lu ops (8 seeds x %lu)\n", total, nops);
 	printf("  with model:   %10.0f ops/s\n", total / with);
 	printf("  kernel alone: %10.0f ops/s\n", total / alone);
 	printf("  model share:  %9.1f%% of the time (kernel %.1f%%)\n",
 	       100 * (with - alone) / with, 100 * alone / with);
 	printf("  nodes allocated per op: %.2f\n", nodes / (3.0 * total));
-	printf("  peak RSS: %ld KiB\n", ru.ru_maxrss);
+	printf("  peak RSS: %ld KiB\n", peak_rss_kib());
 }
 
 static void maple_list_ops(FILE *f)

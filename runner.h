@@ -6,6 +6,7 @@
 #include "test.h"
 
 double now(void);
+long peak_rss_kib(void);
 struct test_ctx *ctx_new(unsigned long max_ops);
 void ctx_alloc(unsigned long max_ops);
 void ctx_reset(const char *suite, uint64_t seed);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <generated/features.h>
 #include "test.h"
 
@@ -78,6 +79,48 @@ struct vma_run {
 };
 
 static struct vma_run run;
+
+/*
+ * --bench's kernel figure: the clock around each kernel call an op makes,
+ * apart from the model and the checks around it.  The ops need the model
+ * to run at all (it picks their VMAs and says what they must return), so
+ * they cannot be replayed without it as the maple suite's are.
+ */
+static bool timing;
+static uint64_t kernel_ns, kernel_calls;
+
+static uint64_t clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+#define KERNEL(call) ({						\
+	uint64_t __t = timing ? clock_ns() : 0;			\
+	__auto_type __v = (call);				\
+								\
+	if (timing) {						\
+		kernel_ns += clock_ns() - __t;			\
+		kernel_calls++;					\
+	}							\
+	__v;							\
+})
+
+/*
+ * What one clock read costs (about 60 ns on a VM): a timed call holds
+ * about one, and adds two to the run.
+ */
+static double clock_cost(void)
+{
+	uint64_t t = clock_ns();
+	int i;
+
+	for (i = 0; i < 100000; i++)
+		clock_ns();
+	return (clock_ns() - t) / 1e5 / 1e9;
+}
 
 /* ---- Files and their vm_ops ---- */
 
@@ -756,7 +799,7 @@ static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
 	if (how & UNMAP_TO_TOP)
 		len = TASK_SIZE - addr_of(first);
 
-	err = vapi_munmap(&r->mm, addr_of(first), len, unlock);
+	err = KERNEL(vapi_munmap(&r->mm, addr_of(first), len, unlock));
 	if (unlock && vma_mmap_lock != (err ? MMAP_WRITE_LOCKED : MMAP_UNLOCKED))
 		test_fail(__FILE__, __LINE__, "munmap(unlock) returned %d with mmap_lock %s",
 			  err, vma_mmap_lock == MMAP_WRITE_LOCKED ? "held" :
@@ -863,7 +906,7 @@ static bool unmap_bad_range(struct vma_run *r, const struct test_op *op,
 		want = task_size_range(op, first, n, &start, &len);
 	set_mm_stats(r);
 	vma_record.pages_zapped = 0;
-	err = vapi_munmap(&r->mm, start, len, false);
+	err = KERNEL(vapi_munmap(&r->mm, start, len, false));
 	r->result = err;
 	if (err != want)
 		test_fail(__FILE__, __LINE__, "munmap(%#lx, %#lx) returned %d, expected %d",
@@ -919,8 +962,8 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	err = unmap_range(r, first, n);
 	if (err)
 		return expected_error(r, err, true);
-	vma = vapi_map(&r->mm, start, end, flags, file_of(r, fnr),
-		       file_vm_ops(fnr), pgoff, &created);
+	vma = KERNEL(vapi_map(&r->mm, start, end, flags, file_of(r, fnr),
+			     file_vm_ops(fnr), pgoff, &created));
 	if (IS_ERR(vma))
 		return expected_error(r, PTR_ERR(vma), false);
 	if (created && vma->vm_ops == &close_ops)
@@ -1015,9 +1058,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	r->sealed = model_sealed(r, first, n);
 	refuse = unmap_refused(r, first, n);
 	vmas = refuse ? count_vmas(r) : 0;
-	vma = vapi_mmap_region(&r->mm, addr_of(first), addr_of(first + n),
-			       flags, file_of(r, fnr), file_vm_ops(fnr), pgoff,
-			       hook, &created, &gone);
+	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
+				      addr_of(first + n), flags,
+				      file_of(r, fnr), file_vm_ops(fnr),
+				      pgoff, hook, &created, &gone));
 	if (refuse && !check_refused(r, "MAP_FIXED inside one VMA", vmas, vmas,
 				     IS_ERR(vma) ? PTR_ERR(vma) : 0))
 		return false;
@@ -1213,7 +1257,7 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	}
 	refuse = modify_refused(r, vma, start, end, &a, &vmas, &after);
 	injected = slab_faults.injected;
-	vma = vapi_modify(vmi, *pprev, vma, start, end, ch->what, &a);
+	vma = KERNEL(vapi_modify(vmi, *pprev, vma, start, end, ch->what, &a));
 	/* An allocation failure may have stopped the first split instead. */
 	if (refuse && slab_faults.injected != injected &&
 	    count_vmas(r) == vmas)
@@ -1259,10 +1303,10 @@ static int modify_range(struct vma_run *r, unsigned long first,
 	VMA_ITERATOR(vmi, &r->mm, start);
 	int err = 0;
 
-	vma = vma_find(&vmi, end);
+	vma = KERNEL(vma_find(&vmi, end));
 	if (!vma)
 		return 0;
-	prev = vma_prev(&vmi);
+	prev = KERNEL(vma_prev(&vmi));
 	if (start > vma->vm_start)
 		prev = vma;
 	for_each_vma_range(vmi, vma, end) {
@@ -1394,7 +1438,8 @@ static unsigned long model_mergeable_anon(struct vma_run *r,
 static bool op_fault(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long page = op->a % r->nr_pages;
-	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(page));
+	struct vm_area_struct *vma = KERNEL(mtree_load(&r->mm.mm_mt,
+							addr_of(page)));
 	struct anon_vma *av;
 	bool fresh = false;
 
@@ -1408,7 +1453,7 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 		unsigned long want = model_mergeable_anon(r,
 				page_of(vma->vm_start), page_of(vma->vm_end));
 
-		av = find_mergeable_anon_vma(vma);
+		av = KERNEL(find_mergeable_anon_vma(vma));
 		if ((av ? av->id : 0) != want)
 			test_fail(__FILE__, __LINE__, "find_mergeable_anon_vma() of [%#lx, %#lx) found anon_vma %lu, expected %lu",
 				  vma->vm_start, vma->vm_end, av ? av->id : 0, want);
@@ -1493,9 +1538,9 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	}
 	if (!up && !down && !next)
 		return true;
-	err = vapi_expand(&r->mm, vma, addr_of(first - down),
-			  next ? next->vm_end : addr_of(last + up),
-			  vma->vm_pgoff - down, next);
+	err = KERNEL(vapi_expand(&r->mm, vma, addr_of(first - down),
+				 next ? next->vm_end : addr_of(last + up),
+				 vma->vm_pgoff - down, next));
 	if (err)
 		return expected_error(r, err, false);
 	vma_model_map(&r->model, first - down, down, vma->vm_flags, file_nr(vma),
@@ -1534,7 +1579,7 @@ static bool op_shrink(struct vma_run *r, const struct test_op *op)
 	} else {
 		end -= cut << PAGE_SHIFT;
 	}
-	err = vapi_shrink(&r->mm, vma, start, end, pgoff);
+	err = KERNEL(vapi_shrink(&r->mm, vma, start, end, pgoff));
 	if (err)
 		return expected_error(r, err, false);
 	if (op->c & 1)
@@ -1566,7 +1611,7 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 	fnr = file_nr(vma);
 	pgoff = vma->vm_pgoff + (last - first);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
-	if (!vapi_extend(&r->mm, vma, delta << PAGE_SHIFT)) {
+	if (!KERNEL(vapi_extend(&r->mm, vma, delta << PAGE_SHIFT))) {
 		/* Special VMAs never merge; else only memory fails. */
 		if (flags & VM_SPECIAL)
 			return true;
@@ -1608,9 +1653,9 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
 	if (!fnr && !anon)
 		pgoff = addr_of(dst) >> PAGE_SHIFT;
-	new = copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT,
-		       vma->vm_pgoff + (src - page_of(vma->vm_start)),
-		       &need_rmap_locks, keep);
+	new = KERNEL(copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT,
+			      vma->vm_pgoff + (src - page_of(vma->vm_start)),
+			      &need_rmap_locks, keep));
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
 	/*
@@ -1688,7 +1733,7 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	vmas = refuse ? count_vmas(r) : 0;
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
-	err = vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT);
+	err = KERNEL(vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT));
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
 	/* The memory it charged stays charged only if the brk was made. */
@@ -1821,7 +1866,7 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 #else
 	want = model_unmapped_area(r, &info, &narrowed);
 #endif
-	got = vm_unmapped_area(&info);
+	got = KERNEL(vm_unmapped_area(&info));
 	r->result = got;
 	if (got != want)
 		test_fail(__FILE__, __LINE__, "vm_unmapped_area(%s, length %#lx, [%#lx, %#lx), align %#lx + %#lx) = %#lx, expected %#lx",
@@ -1889,7 +1934,7 @@ static bool op_all_locks(struct vma_run *r, const struct test_op *op)
 	int err;
 
 	vma_signal_countdown = op->c;
-	err = mm_take_all_locks(&r->mm);
+	err = KERNEL(mm_take_all_locks(&r->mm));
 	vma_signal_countdown = 0;
 	if (err) {
 		ASSERT_EQ(err, -EINTR);
@@ -1898,7 +1943,7 @@ static bool op_all_locks(struct vma_run *r, const struct test_op *op)
 	}
 	if (!check_all_locks(r, true))
 		return false;
-	mm_drop_all_locks(&r->mm);
+	KERNEL((mm_drop_all_locks(&r->mm), 0));
 	return check_all_locks(r, false);
 }
 
@@ -2597,7 +2642,7 @@ static bool exit_mm(struct vma_run *r)
 
 	vma_record.pages_zapped = 0;
 	vma_record.unacct_pages = 0;
-	count = vapi_exit_mmap(&r->mm);
+	count = KERNEL(vapi_exit_mmap(&r->mm));
 	ASSERT_EQ(count, vmas);
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "exit_mmap zapped %lu pages, expected %lu",
@@ -2704,26 +2749,40 @@ static void vma_list_ops(FILE *f)
 			vma_has_op(t) ? "yes" : "no");
 }
 
-/* One sequence with every check, in this process: ops per second. */
 /*
- * Seeds 1..64, with the model and every check (the ops cannot run without
- * the model: it picks their addresses).  A vma sequence is short: one seed
- * was a space of a few dozen pages, too little to time.
+ * Seeds 1..64 with every check, in this process.  A vma sequence is short:
+ * one seed was a space of a few dozen pages, too little to time.
  */
 static void vma_bench(unsigned long ops)
 {
-	double start = now();
+	unsigned long nodes = slab_total("maple_node");
+	unsigned long vmas = slab_total("vm_area_struct");
+	double cost = clock_cost(), start = now(), alone;
+	unsigned long total = 64 * ops;
 	uint64_t seed;
 	bool ok = true;
 
+	timing = true;
+	kernel_ns = 0;
+	kernel_calls = 0;
 	for (seed = 1; seed <= 64; seed++) {
 		ctx_reset("vma", seed);
 		ok = vma_run_ops(ops) && ok;
 	}
-	start = now() - start;
-	printf("bench vma: %lu ops (64 seeds x %lu) in %.2fs, %.0f ops/s with the model%s\n",
-	       64 * ops, ops, start, 64 * ops / start,
+	timing = false;
+	start = now() - start - 2 * cost * kernel_calls;
+	alone = kernel_ns / 1e9 - cost * kernel_calls;
+	printf("bench vma: %lu ops (64 seeds x %lu)%s\n", total, ops,
 	       ok ? "" : " (a check failed: see --seed 1 --seqs 64)");
+	printf("  with model:   %10.0f ops/s\n", total / start);
+	printf("  kernel calls: %10.0f ops/s (the ops' own, %.2f calls per op, timed one by one)\n",
+	       total / alone, kernel_calls / (double)total);
+	printf("  model share:  %9.1f%% of the time (kernel %.1f%%)\n",
+	       100 * (start - alone) / start, 100 * alone / start);
+	printf("  allocated per op: %.2f maple nodes, %.2f VMAs\n",
+	       (slab_total("maple_node") - nodes) / (double)total,
+	       (slab_total("vm_area_struct") - vmas) / (double)total);
+	printf("  peak RSS: %ld KiB\n", peak_rss_kib());
 }
 
 const struct suite vma_suite = {
