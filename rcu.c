@@ -103,6 +103,7 @@ struct reader {
 	unsigned long checks;		/* reads judged */
 	unsigned long unjudged;		/* reads older than the history */
 	unsigned long raced;		/* reads that saw a write of their window */
+	unsigned long reads;		/* calls into the tree */
 	unsigned long hint;		/* its own, for model_lookup_at() */
 };
 
@@ -120,6 +121,7 @@ struct rcu_run {
 	/* Shared with the readers. */
 	unsigned long epoch;		/* atomic: 2j - 1 during op j, 2j after */
 	bool stop;			/* atomic: readers return */
+	bool bare;			/* --bench: kernel calls alone, no checks */
 	unsigned int started;		/* atomic: readers running */
 	unsigned long hist_seq;		/* odd while the writer changes them: */
 	unsigned long model_version;	/* the last op the model has */
@@ -129,9 +131,12 @@ struct rcu_run {
 	struct reader *readers;
 	unsigned long writer_checks;
 	unsigned long reader_checks;	/* all readers', once they stopped */
+	unsigned long reads;		/* all readers', once they stopped */
 };
 
 static struct rcu_run run;
+/* --bench's second pass: start() makes a run with bare readers. */
+static bool bare_run;
 
 static void *mk_entry(unsigned long op_nr)
 {
@@ -555,6 +560,7 @@ static bool read_load(struct rcu_run *r, struct reader *rd, unsigned long index)
 	void *entry = mtree_load(&r->tree, index);
 
 	e = epoch_read(r);
+	rd->reads++;
 	return check_read(r, rd, "mtree_load", index, entry, s, e);
 }
 
@@ -593,6 +599,7 @@ static bool read_walk(struct rcu_run *r, struct reader *rd, unsigned long index)
 	entry = mas_walk(&mas);
 	e = epoch_read(r);
 	rcu_read_unlock();
+	rd->reads++;
 	if (!check_read(r, rd, "mas_walk", index, entry, s, e))
 		return false;
 	/* A NULL walk's range is the gap the walk saw, in no op's range. */
@@ -647,6 +654,7 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd, unsigned long ind
 		s = epoch_read(r);
 		entry = mas_find(&mas, ULONG_MAX);
 		e = epoch_read(r);
+		rd->reads++;
 		if (!entry)
 			break;
 		if (!check_read(r, rd, "mas_find", mas.index, entry, s, e) ||
@@ -672,6 +680,8 @@ fail:
 	return false;
 }
 
+static void bare_read(struct rcu_run *r, struct reader *rd);
+
 static void *reader_main(void *arg)
 {
 	struct reader *rd = arg;
@@ -679,6 +689,8 @@ static void *reader_main(void *arg)
 
 	rcu_register_thread();
 	__atomic_add_fetch(&r->started, 1, __ATOMIC_RELEASE);
+	while (r->bare && !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
+		bare_read(r, rd);
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) && !failed()) {
 		uint64_t x = rng_next(&rd->rng);
 		unsigned int what = take(&x, 10);
@@ -730,6 +742,7 @@ static unsigned long stop_readers(struct rcu_run *r)
 	for (i = 0; i < r->nr_readers; i++) {
 		pthread_join(r->readers[i].thread, NULL);
 		checks += r->readers[i].checks;
+		r->reads += r->readers[i].reads;
 	}
 	return checks;
 }
@@ -1008,6 +1021,7 @@ static void start(struct rcu_run *r, bool replay)
 	rng_seed(&r->rng, ctx->seed);
 	model_init(&r->model);
 	r->nr_readers = opts.readers;
+	r->bare = bare_run;
 	if (replay) {
 		/* The suite is about RCU trees: a config without it gets it. */
 		r->flags = (ctx->config & MT_FLAGS_ALLOC_RANGE) | MT_FLAGS_USE_RCU;
@@ -1163,34 +1177,163 @@ static void rcu_list_ops(FILE *f)
 		fprintf(f, "  %-36s yes\n", rop_names[t]);
 }
 
-/* Reader checks per second, on one sequence per seed, with its checks. */
+/* ---- --bench ---- */
+
+/*
+ * A reader's reads, nothing judged: mtree_load(), mas_walk() or a few
+ * paused mas_find() steps, mixed and placed as the checked readers do.
+ */
+static void bare_read(struct rcu_run *r, struct reader *rd)
+{
+	uint64_t x = rng_next(&rd->rng);
+	unsigned int what = take(&x, 10), steps, i;
+	unsigned long index = reader_index(r, rd, &x);
+	MA_STATE(mas, &r->tree, index, index);
+
+	if (what < 4) {
+		mtree_load(&r->tree, index);
+		rd->reads++;
+		return;
+	}
+	rcu_read_lock();
+	if (what < 7) {
+		mas_walk(&mas);
+		rd->reads++;
+		steps = 0;
+	} else {
+		steps = rng_range(&rd->rng, 1, 64);
+	}
+	for (i = 0; i < steps; i++) {
+		rd->reads++;
+		if (!mas_find(&mas, ULONG_MAX) || mas.last == ULONG_MAX)
+			break;
+		mas_pause(&mas);
+		rcu_read_unlock();
+		rcu_read_lock();
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The writer's op on the tree alone: no model, undo or check.  Only the
+ * range it writes goes in its history record, where reader_index() looks.
+ */
+static void bare_op(struct rcu_run *r, const struct test_op *op)
+{
+	void *entry = op->type == ROP_STORE_NULL ? NULL : mk_entry(r->op_nr);
+	struct rec *h = &r->hist[r->op_nr % HIST];
+	MA_STATE(mas, &r->tree, op->a, op->a);
+	unsigned int i;
+
+	/* An erase's range is the model's: here, its index alone. */
+	__atomic_store_n(&h->first, op->type == ROP_STALE ? op->b : op->a,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&h->last, op->type == ROP_STALE ? op->c :
+			 op->type == ROP_ERASE ? op->a : op->b,
+			 __ATOMIC_RELAXED);
+	epoch_set(r, 2 * r->op_nr);
+	switch (op->type) {
+	case ROP_STORE:
+	case ROP_SPAN:
+	case ROP_STORE_NULL:
+		mtree_store_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
+		break;
+	case ROP_INSERT:
+		mtree_insert_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
+		break;
+	case ROP_MAS_STORE:
+		mas_set_range(&mas, op->a, op->b);
+		mtree_lock(&r->tree);
+		mas_store_gfp(&mas, entry, GFP_KERNEL);
+		mtree_unlock(&r->tree);
+		break;
+	case ROP_ERASE:
+		mtree_erase(&r->tree, op->a);
+		break;
+	case ROP_STALE:
+		if (op->r & STALE_NULL)
+			entry = NULL;
+		rcu_read_lock();
+		mas_walk(&mas);
+		mtree_store_range(&r->tree, op->b, op->c, entry,
+				  GFP_NOWAIT | __GFP_NOWARN);
+		for (i = 0; i <= op->r % 32; i++)
+			if (!mas_find(&mas, ULONG_MAX) || mas.last == ULONG_MAX)
+				break;
+		rcu_read_unlock();
+		break;
+	}
+}
+
+struct bench_pass {
+	double secs;
+	unsigned long reads;
+};
+
+/*
+ * Each seed's ops twice: generated, with the model, the readers' checks
+ * and every check; then replayed on the kernel alone (bare_op()), while
+ * the readers read and judge nothing.  The writer's ops are the same both
+ * times, so its times compare; the readers read as long as it runs, so
+ * their reads per second compare.
+ */
 static void rcu_bench(unsigned long nops)
 {
-	unsigned long checks = 0, ops = 0, seed;
-	double t, total = 0;
+	unsigned long nodes = slab_total("maple_node"), ops = 0, n, seed, i;
+	struct test_op *log = calloc(nops, sizeof(*log));
+	struct bench_pass with = { 0 }, alone = { 0 };
+	struct rcu_run *r = &run;
+	double t;
 
+	if (!log)
+		abort();
 	for (seed = 1; seed <= 4; seed++) {
-		struct rcu_run *r = &run;
-
 		ctx_reset("rcu", seed);
 		t = now();
 		start(r, false);
 		for (r->op_nr = 1; r->op_nr <= nops; r->op_nr++) {
 			gen_op(r, &r->op);
+			log[r->op_nr - 1] = r->op;
 			if (!apply_op(r))
 				break;
 		}
-		ops += r->op_nr - 1;
-		finish(r, true);
-		checks += r->reader_checks;
-		total += now() - t;
-		if (ctx->failed)
+		n = r->op_nr - 1;
+		if (!finish(r, true))
 			printf("bench rcu: seed %lu failed: %s\n", seed, ctx->msg);
+		with.secs += now() - t;
+		with.reads += r->reads;
+		ops += n;
+
+		ctx_reset("rcu", seed);
+		ctx->config = r->flags;
+		bare_run = true;
+		t = now();
+		start(r, true);
+		for (i = 0; i < n; i++) {
+			r->op_nr = i + 1;
+			bare_op(r, &log[i]);
+		}
+		stop_readers(r);
+		mtree_destroy(&r->tree);
+		rcu_barrier();
+		alone.secs += now() - t;
+		alone.reads += r->reads;
+		bare_run = false;
+		free(r->readers);
 	}
-	printf("bench rcu: %lu writer ops, %u readers, %.2fs\n", ops,
-	       opts.readers, total);
-	printf("  writer:        %10.0f ops/s\n", ops / total);
-	printf("  reader checks: %10.0f /s (%lu)\n", checks / total, checks);
+	free(log);
+	printf("bench rcu: %lu writer ops (4 seeds x %lu), %u readers\n", ops,
+	       nops, opts.readers);
+	printf("  with model:   writer %10.0f ops/s, readers %10.0f reads/s\n",
+	       ops / with.secs, with.reads / with.secs);
+	printf("  kernel alone: writer %10.0f ops/s, readers %10.0f reads/s\n",
+	       ops / alone.secs, alone.reads / alone.secs);
+	printf("  model share:  %9.1f%% of the writer's time, %.1f%% of the readers'\n",
+	       100 * (with.secs - alone.secs) / with.secs,
+	       100 * (1 - with.reads / with.secs / (alone.reads / alone.secs)));
+	printf("  nodes allocated per op: %.2f\n",
+	       (slab_total("maple_node") - nodes) / (2.0 * ops));
+	printf("  peak RSS: %ld KiB\n", peak_rss_kib());
 }
 
 const struct suite rcu_suite = {
