@@ -755,11 +755,12 @@ static unsigned long model_accounted(struct vma_run *r, unsigned long first,
 }
 
 /* The memory a munmap gave back: the VM_ACCOUNT pages it removed. */
-static bool check_unaccounted(struct vma_run *r, unsigned long want)
+static bool check_unaccounted(struct vma_run *r, const char *what,
+			      unsigned long want)
 {
 	if (vma_record.unacct_pages != want)
-		test_fail(__FILE__, __LINE__, "munmap unaccounted %lu pages, expected %lu",
-			  vma_record.unacct_pages, want);
+		test_fail(__FILE__, __LINE__, "%s unaccounted %lu pages, expected %lu",
+			  what, vma_record.unacct_pages, want);
 	return !ctx->failed;
 }
 
@@ -828,7 +829,7 @@ static int unmap_range_how(struct vma_run *r, unsigned long first,
 	if (err) {
 		/* A failed munmap accounts for nothing and zaps nothing. */
 		check_unmap_stats(r);
-		check_unaccounted(r, 0);
+		check_unaccounted(r, "munmap", 0);
 		if (vma_record.pages_zapped)
 			test_fail(__FILE__, __LINE__, "failed munmap zapped %lu pages",
 				  vma_record.pages_zapped);
@@ -839,7 +840,7 @@ static int unmap_range_how(struct vma_run *r, unsigned long first,
 			  addr_of(first), addr_of(first + n));
 	vma_model_unmap(&r->model, first, n);
 	check_unmap_stats(r);
-	check_unaccounted(r, accounted);
+	check_unaccounted(r, "munmap", accounted);
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "munmap zapped %lu pages, expected %lu",
 			  vma_record.pages_zapped, mapped);
@@ -1070,7 +1071,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		if (!check_unmap_stats(r))
 			return false;
 	}
-	if (!check_unaccounted(r, gone ? accounted : 0))
+	if (!check_unaccounted(r, "mmap_region", gone ? accounted : 0))
 		return false;
 	/* The old pages, and the new VMA's if its driver failed. */
 	if (IS_ERR(vma) && PTR_ERR(vma) == -ENODEV && hook == mmap_hook_fail)
@@ -2647,7 +2648,7 @@ static bool exit_mm(struct vma_run *r)
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "exit_mmap zapped %lu pages, expected %lu",
 			  vma_record.pages_zapped, mapped);
-	if (!check_unaccounted(r, accounted))
+	if (!check_unaccounted(r, "exit_mmap", accounted))
 		return false;
 	ASSERT_EQ(vma_record.tlb_active, 0);
 	ASSERT_EQ(r->close_vmas, 0);

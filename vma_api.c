@@ -12,6 +12,7 @@
 #include <generated/features.h>
 #ifdef HAVE_VMA_SUITE
 #include "vma_api.h"
+#include "slab_test.h"
 #include "test.h"
 
 /* What mm/mmap.c's extracted functions use that the harness has none of. */
@@ -341,38 +342,6 @@ bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
 #endif
 }
 
-/* 6.12's exit_mmap(), less what it does outside the VMAs. */
-int vapi_exit_mmap(struct mm_struct *mm)
-{
-	VMA_ITERATOR(vmi, mm, 0);
-	unsigned long nr_accounted = 0;
-	struct vm_area_struct *vma;
-	struct mmu_gather tlb;
-	int count = 0;
-
-	vma = vma_next(&vmi);
-	if (vma) {
-		tlb_gather_mmu(&tlb, mm);
-		unmap_vmas(&tlb, &vmi.mas, vma, 0, ULONG_MAX, ULONG_MAX, false);
-		mt_clear_in_rcu(&mm->mm_mt);
-		vma_iter_set(&vmi, vma->vm_end);
-		free_pgtables(&tlb, &vmi.mas, vma, FIRST_USER_ADDRESS,
-			      USER_PGTABLES_CEILING, true);
-		tlb_finish_mmu(&tlb);
-		vma_iter_set(&vmi, vma->vm_end);
-		do {
-			if (vma->vm_flags & VM_ACCOUNT)
-				nr_accounted += vma_pages(vma);
-			remove_vma(vma, /* unreachable = */ true);
-			count++;
-			vma = vma_next(&vmi);
-		} while (vma);
-	}
-	__mt_destroy(&mm->mm_mt);
-	vm_unacct_memory(nr_accounted);
-	return count;
-}
-
 void vapi_validate_mm(struct mm_struct *mm)
 {
 	validate_mm(mm);
@@ -599,39 +568,27 @@ int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	return do_brk_flags(&mas, brkvma, addr, len, 0);
 }
 
-/* 6.1's exit_mmap(), less what it does outside the VMAs. */
-int vapi_exit_mmap(struct mm_struct *mm)
-{
-	MA_STATE(mas, &mm->mm_mt, 0, 0);
-	unsigned long nr_accounted = 0;
-	struct vm_area_struct *vma;
-	struct mmu_gather tlb;
-	int count = 0;
-
-	vma = mas_find(&mas, ULONG_MAX);
-	if (vma) {
-		tlb_gather_mmu(&tlb, mm);
-		unmap_vmas(&tlb, &mm->mm_mt, vma, 0, ULONG_MAX);
-		mt_clear_in_rcu(&mm->mm_mt);
-		free_pgtables(&tlb, &mm->mm_mt, vma, FIRST_USER_ADDRESS,
-			      USER_PGTABLES_CEILING);
-		tlb_finish_mmu(&tlb);
-		do {
-			if (vma->vm_flags & VM_ACCOUNT)
-				nr_accounted += vma_pages(vma);
-			remove_vma(vma);
-			count++;
-		} while ((vma = mas_find(&mas, ULONG_MAX)) != NULL);
-	}
-	__mt_destroy(&mm->mm_mt);
-	vm_unacct_memory(nr_accounted);
-	return count;
-}
-
 void vapi_validate_mm(struct mm_struct *mm)
 {
 	validate_mm(mm);
 }
 
 #endif /* HAVE_MM_VMA_C */
+
+/*
+ * The kernel's exit_mmap(), entered as a process's end does: with no
+ * mmap_lock held (it takes the read lock, then the write lock).  Returns
+ * how many VMAs it freed.
+ */
+int vapi_exit_mmap(struct mm_struct *mm)
+{
+	long vmas = slab_live("vm_area_struct");
+
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+	vma_mmap_lock = MMAP_UNLOCKED;
+	exit_mmap(mm);
+	WARN_ON(vma_mmap_lock != MMAP_UNLOCKED);
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	return vmas - slab_live("vm_area_struct");
+}
 #endif /* HAVE_VMA_SUITE */

@@ -159,6 +159,7 @@ static inline bool __test_and_clear_bit(long nr, volatile unsigned long *addr)
 	return old;
 }
 #define test_and_set_bit	__test_and_set_bit
+#define set_bit(nr, addr)	((void)__test_and_set_bit(nr, addr))
 #define test_and_clear_bit	__test_and_clear_bit
 #define AS_MM_ALL_LOCKS		2
 
@@ -255,6 +256,7 @@ struct mm_struct {
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
+	unsigned long flags;		/* MMF_*: exit_mmap() sets one */
 	/* Per-VMA locks: a VMA is write-locked while its vm_lock_seq equals it. */
 	int mm_lock_seq;
 };
@@ -526,6 +528,19 @@ static inline void mmap_write_downgrade(struct mm_struct *mm)
 	vma_mmap_lock = MMAP_READ_LOCKED;
 }
 
+/* Only exit_mmap() takes it, from a process with no lock left. */
+static inline void mmap_read_lock(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_UNLOCKED);
+	vma_mmap_lock = MMAP_READ_LOCKED;
+}
+
+static inline void mmap_write_lock(struct mm_struct *mm)
+{
+	WARN_ON(vma_mmap_lock != MMAP_UNLOCKED);
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+}
+
 static inline void mmap_read_unlock(struct mm_struct *mm)
 {
 	WARN_ON(vma_mmap_lock != MMAP_READ_LOCKED);
@@ -599,6 +614,12 @@ void vm_unacct_memory(long pages);	/* recorded (vma_stubs.c) */
 static inline void update_hiwater_rss(struct mm_struct *mm) { }
 static inline void update_hiwater_vm(struct mm_struct *mm) { }
 static inline void lru_add_drain(void) { }
+/* exit_mmap()'s steps outside the VMAs. */
+#define MMF_OOM_SKIP	21
+static inline void mmu_notifier_release(struct mm_struct *mm) { }
+static inline void arch_exit_mmap(struct mm_struct *mm) { }
+static inline void flush_cache_mm(struct mm_struct *mm) { }
+static inline void trace_exit_mmap(struct mm_struct *mm) { }
 
 /* ---- Files ---- */
 
@@ -664,6 +685,7 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next);
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
 void tlb_finish_mmu(struct mmu_gather *tlb);
+#define tlb_gather_mmu_fullmm	tlb_gather_mmu
 #ifdef HAVE_MM_VMA_C
 void unmap_vmas(struct mmu_gather *tlb, struct ma_state *mas,
 		struct vm_area_struct *vma, unsigned long start_addr,
