@@ -434,6 +434,19 @@ static bool op_mas_walk(struct maple_run *r, const struct test_op *op)
 	void *entry;
 
 	rcu_read_lock();
+#ifdef HAVE_MAS_WALK_RESET
+	/*
+	 * With c, from the state a walk to b left active, its index set
+	 * directly, as lib/test_maple_tree.c's "mas_walk active -> active"
+	 * does: mas_walk() must not search only the node it stands on.  (6.1
+	 * walks on from that node: its callers reset the state first.)
+	 */
+	if (op->c) {
+		mas_set(&mas, op->b);
+		mas_walk(&mas);
+		mas.index = mas.last = op->a;
+	}
+#endif
 	entry = mas_walk(&mas);
 	rcu_read_unlock();
 	if (!r->check)
@@ -2407,8 +2420,15 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 	case MOP_ERASE:
 	case MOP_LOAD:
 	case MOP_MAS_ERASE:
+		op->a = gen_index(r, p);
+		break;
 	case MOP_MAS_WALK:
 		op->a = gen_index(r, p);
+#ifdef HAVE_MAS_WALK_RESET
+		op->c = op->r & 1;
+		if (op->c)
+			op->b = gen_index(r, p);
+#endif
 		break;
 	case MOP_FIND:
 	case MOP_MT_FIND:
