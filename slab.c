@@ -426,7 +426,7 @@ bool slab_should_fail(gfp_t gfp)
 			   f->nowait_pct;
 
 	/* The kernel promises __GFP_NOFAIL callers memory: never fail them. */
-	if (gfp & __GFP_NOFAIL)
+	if ((gfp & __GFP_NOFAIL) || f->paused)
 		return false;
 	if ((f->nth && ++f->count == f->nth) ||
 	    (pct && rng_percent(&f->rng, pct))) {

@@ -18,7 +18,8 @@ void slab_print_leaks(const char *cache, unsigned int max);
  * the start of the sequence.  nowait_pct: fail this share of allocations
  * that may not block (GFP_NOWAIT, GFP_ATOMIC), as the kernel may.
  * kernel_pct: fail this share of all others too, which the kernel allows
- * but rarely does.  rng makes the choices replayable.
+ * but rarely does.  rng makes the choices replayable.  paused: none fail
+ * (a suite steering clear of a known kernel bug).
  */
 struct slab_faults {
 	unsigned long nth;
@@ -28,6 +29,7 @@ struct slab_faults {
 	struct rng rng;
 	unsigned long injected;
 	unsigned long injected_blocking;	/* of the above, may-block ones */
+	bool paused;
 };
 extern struct slab_faults slab_faults;
 

@@ -12,6 +12,7 @@
 #include <generated/features.h>
 #ifdef HAVE_VMA_SUITE
 #include "vma_api.h"
+#include "vma_stubs.h"
 #include "slab_test.h"
 #include "test.h"
 
@@ -110,155 +111,6 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 	return link_new_vma(mm, &vmi, start, end, flags, file, ops, pgoff);
 }
 
-#ifdef HAVE_VMS_GATHER
-/*
- * The driver's mmap hook of a new file VMA, in mmap_region()'s place: on
- * failure, undo what the driver may have mapped; if it changed the flags,
- * try the merge again (the vma goes, the merged one is returned).
- */
-static struct vm_area_struct *mmap_hook(struct vma_merge_struct *vmg,
-					struct vm_area_struct *vma,
-					int (*hook)(struct vm_area_struct *vma))
-{
-	struct vma_iterator *vmi = vmg->vmi;
-	struct vm_area_struct *merge;
-	int err = hook(vma);
-
-	if (err) {
-		fput(vma->vm_file);
-		vma->vm_file = NULL;
-		vma_iter_set(vmi, vma->vm_end);
-		unmap_region(&vmi->mas, vma, vmg->prev, vmg->next);
-		return ERR_PTR(err);
-	}
-	vma_iter_config(vmi, vma->vm_start, vma->vm_end);
-	if (vma->vm_flags == vmg->flags || !vmg->prev)
-		return vma;
-	vmg->flags = vma->vm_flags;
-	merge = vma_merge_new_range(vmg);
-	if (merge) {
-		fput(vma->vm_file);
-		vm_area_free(vma);
-		return merge;
-	}
-	if (vmg_nomem(vmg)) {
-#ifdef HAVE_BUG_MERGE_NEW_RESET
-		/* The known bug left the iterator on prev (see vapi_map()). */
-		if (!opts.known_bugs)
-			vma_iter_config(vmi, vma->vm_start, vma->vm_end);
-#endif
-		mas_preallocate(&vmi->mas, vma, GFP_KERNEL | __GFP_NOFAIL);
-	}
-	return vma;
-}
-
-/* The new VMA of a MAP_FIXED mmap_region() that merged with nothing. */
-static struct vm_area_struct *mmap_new_vma(struct vma_merge_struct *vmg,
-					   const struct vm_operations_struct *ops,
-					   int (*hook)(struct vm_area_struct *vma),
-					   bool *created)
-{
-	struct vma_iterator *vmi = vmg->vmi;
-	struct vm_area_struct *vma = vm_area_alloc(vmg->mm), *merged;
-
-	if (!vma)
-		return ERR_PTR(-ENOMEM);
-	vma_iter_config(vmi, vmg->start, vmg->end);
-	vma_set_range(vma, vmg->start, vmg->end, vmg->pgoff);
-	vma->vm_flags = vmg->flags;
-	vma->vm_page_prot = vm_get_page_prot(vmg->flags);
-	if (vma_iter_prealloc(vmi, vma)) {
-		vm_area_free(vma);
-		return ERR_PTR(-ENOMEM);
-	}
-	if (vmg->file) {
-		vma->vm_file = get_file(vmg->file);
-		vma->vm_ops = ops;
-		merged = hook ? mmap_hook(vmg, vma, hook) : vma;
-		if (IS_ERR(merged)) {
-			vma_iter_free(vmi);
-			vm_area_free(vma);
-		}
-		if (merged != vma)
-			return merged;
-	}
-	vma_start_write(vma);
-	vma_iter_store(vmi, vma);
-	vmg->mm->map_count++;
-	vma_link_file(vma);
-	*created = true;
-	return vma;
-}
-
-/*
- * 6.12's __mmap_region(): gather what is mapped in the range (splitting
- * the VMAs at its ends), clear its page tables while it is still in the
- * tree, merge or link the new VMA, and only then free the old ones; if
- * that fails, the old ones are unmapped all the same.
- */
-struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
-					unsigned long start, unsigned long end,
-					unsigned long flags, struct file *file,
-					const struct vm_operations_struct *ops,
-					pgoff_t pgoff,
-					int (*hook)(struct vm_area_struct *vma),
-					bool *created, bool *gone)
-{
-	VMA_ITERATOR(vmi, mm, start);
-	VMG_STATE(vmg, mm, &vmi, start, end, flags, pgoff);
-	struct vma_munmap_struct vms;
-	struct maple_tree mt_detach;
-	struct ma_state mas_detach;
-	struct vm_area_struct *vma;
-	int err;
-
-	*created = false;
-	*gone = false;
-	vmg.file = file;
-	mt_init_flags(&mt_detach, mm->mm_mt.ma_flags & MT_FLAGS_LOCK_MASK);
-	mt_on_stack(mt_detach);
-	mas_init(&mas_detach, &mt_detach, 0);
-	vma = vma_find(&vmi, end);
-	init_vma_munmap(&vms, &vmi, vma, start, end, NULL, false);
-	if (vma) {
-		err = vms_gather_munmap_vmas(&vms, &mas_detach);
-		if (err)
-			return ERR_PTR(err);
-		vmg.next = vms.next;
-		vmg.prev = vms.prev;
-	} else {
-		vmg.next = vma_iter_next_rewind(&vmi, &vmg.prev);
-	}
-	vms_clean_up_area(&vms, &mas_detach);
-	*gone = true;
-	vma = vma_merge_new_range(&vmg);
-	if (!vma) {
-#ifdef HAVE_BUG_MERGE_NEW_RESET
-		if (!opts.known_bugs)
-			vma_iter_set(&vmi, start);
-#endif
-		vma = mmap_new_vma(&vmg, ops, hook, created);
-	}
-	if (IS_ERR(vma)) {
-		vms_abort_munmap_vmas(&vms, &mas_detach);
-		return vma;
-	}
-	vms_complete_munmap_vmas(&vms, &mas_detach);
-	return vma;
-}
-#else
-/* A 6.12 without vms_gather_munmap_vmas(): the op is not run. */
-struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
-					unsigned long start, unsigned long end,
-					unsigned long flags, struct file *file,
-					const struct vm_operations_struct *ops,
-					pgoff_t pgoff,
-					int (*hook)(struct vm_area_struct *vma),
-					bool *created, bool *gone)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-#endif
 
 struct vm_area_struct *vapi_modify(struct vma_iterator *vmi,
 				   struct vm_area_struct *prev,
@@ -400,69 +252,6 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * 6.1's mmap_region() over mapped pages: unmap them first, then merge, or
- * link a new VMA after the driver's mmap hook, merging again if the hook
- * changed the flags.
- */
-struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
-					unsigned long start, unsigned long end,
-					unsigned long flags, struct file *file,
-					const struct vm_operations_struct *ops,
-					pgoff_t pgoff,
-					int (*hook)(struct vm_area_struct *vma),
-					bool *created, bool *gone)
-{
-	struct vm_area_struct *prev, *next, *vma, *merge;
-	int err;
-
-	*created = false;
-	*gone = false;
-	err = vapi_munmap(mm, start, end - start, false);
-	if (err)
-		return ERR_PTR(err);
-	*gone = true;
-	if (!hook || !file)
-		return vapi_map(mm, start, end, flags, file, ops, pgoff, created);
-	next = find_vma_prev(mm, start, &prev);
-	merge = vma_merge(mm, prev, start, end, flags, NULL, file, pgoff, NULL,
-			  NULL_VM_UFFD_CTX, NULL);
-	if (merge)
-		return merge;
-	vma = vm_area_alloc(mm);
-	if (!vma)
-		return ERR_PTR(-ENOMEM);
-	vma_set_range(vma, start, end, pgoff);
-	vma->vm_flags = flags;
-	vma->vm_page_prot = vm_get_page_prot(flags);
-	vma->vm_file = get_file(file);
-	vma->vm_ops = ops;
-	err = hook(vma);
-	if (err) {
-		fput(file);
-		vma->vm_file = NULL;
-		unmap_region(mm, &mm->mm_mt, vma, prev, next, start, end);
-		vm_area_free(vma);
-		return ERR_PTR(err);
-	}
-	if (vma->vm_flags != flags && prev) {
-		merge = vma_merge(mm, prev, start, end, vma->vm_flags, NULL,
-				  file, pgoff, NULL, NULL_VM_UFFD_CTX, NULL);
-		if (merge) {
-			fput(file);
-			vm_area_free(vma);
-			return merge;
-		}
-	}
-	if (vma_link(mm, vma)) {
-		fput(file);
-		vm_area_free(vma);
-		return ERR_PTR(-ENOMEM);
-	}
-	*created = true;
-	return vma;
-}
-
-/*
  * 6.1's mprotect_fixup(), madvise_update_vma(), mbind_range() and
  * userfaultfd: vma_merge() of the range with prev and next under the new
  * attributes, else split it off.  6.1's loops then find the next VMA
@@ -574,6 +363,75 @@ void vapi_validate_mm(struct mm_struct *mm)
 }
 
 #endif /* HAVE_MM_VMA_C */
+
+#if !defined(HAVE_MM_VMA_C) || defined(HAVE_VMS_GATHER)
+/*
+ * The driver under the suite's files: its mmap hook gives the VMA the
+ * file's vm_ops, then does what the op asked (fail, or change the flags).
+ */
+static const struct vm_operations_struct *driver_ops;
+static int (*driver_hook)(struct vm_area_struct *vma);
+
+static int driver_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = driver_ops;
+	return driver_hook ? driver_hook(vma) : 0;
+}
+
+static const struct file_operations driver_fops = { .mmap = driver_mmap };
+
+/*
+ * The kernel's mmap_region(), MAP_FIXED over whatever is mapped.  What it
+ * did is read from what it left: a VMA of exactly the range is a new one
+ * (a merge reaches past it); the old VMAs are gone once it succeeded, or
+ * once it zapped their pages (a failure after vms_clean_up_area()).
+ */
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone)
+{
+	unsigned long zapped = vma_record.pages_zapped, ret;
+	VMA_ITERATOR(vmi, mm, start);
+	bool had = vma_find(&vmi, end);
+	struct vm_area_struct *vma;
+
+	if (file) {
+		file->f_op = &driver_fops;
+		driver_ops = ops;
+		driver_hook = hook;
+	}
+	ret = mmap_region(file, start, end - start, flags, pgoff, NULL);
+	*created = false;
+	*gone = !had || vma_record.pages_zapped != zapped;
+	if (IS_ERR_VALUE(ret))
+		return ERR_PTR(ret);
+	*gone = true;
+	vma = mtree_load(&mm->mm_mt, start);
+	if (ret != start || !vma) {
+		test_fail(__FILE__, __LINE__, "mmap_region(%#lx, %#lx) returned %#lx, VMA %s",
+			  start, end - start, ret, vma ? "there" : "missing");
+		return ERR_PTR(-EFAULT);
+	}
+	*created = vma->vm_start == start && vma->vm_end == end;
+	return vma;
+}
+#else
+/* A 6.12 without vms_gather_munmap_vmas(): the op is not run. */
+struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
+					unsigned long start, unsigned long end,
+					unsigned long flags, struct file *file,
+					const struct vm_operations_struct *ops,
+					pgoff_t pgoff,
+					int (*hook)(struct vm_area_struct *vma),
+					bool *created, bool *gone)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
 
 /*
  * The kernel's exit_mmap(), entered as a process's end does: with no

@@ -243,10 +243,18 @@ struct address_space {
 	bool can_writeback;
 };
 
+struct file;
+struct vm_area_struct;
+
+struct file_operations {
+	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+};
+
 struct file {
 	atomic_long_t f_count;
 	struct address_space *f_mapping;
 	struct address_space mapping;
+	const struct file_operations *f_op;
 	unsigned long id;
 };
 
@@ -446,10 +454,14 @@ static inline bool vma_is_anonymous(struct vm_area_struct *v)
 	return !v->vm_ops;
 }
 
+static inline bool is_shared_maywrite(vm_flags_t flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE);
+}
+
 static inline bool vma_is_shared_maywrite(struct vm_area_struct *v)
 {
-	return (v->vm_flags & (VM_SHARED | VM_MAYWRITE)) ==
-		(VM_SHARED | VM_MAYWRITE);
+	return is_shared_maywrite(v->vm_flags);
 }
 
 static inline bool is_vm_hugetlb_page(struct vm_area_struct *v)
@@ -641,6 +653,15 @@ static inline void mapping_allow_writable(struct address_space *as)
 	atomic_inc(&as->i_mmap_writable);
 }
 
+/* A memfd sealed against writes would hold it negative: none is. */
+static inline int mapping_map_writable(struct address_space *mapping)
+{
+	if (atomic_read(&mapping->i_mmap_writable) < 0)
+		return -EPERM;
+	atomic_inc(&mapping->i_mmap_writable);
+	return 0;
+}
+
 static inline void mapping_unmap_writable(struct address_space *mapping)
 {
 	atomic_dec(&mapping->i_mmap_writable);
@@ -772,6 +793,75 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 static inline void vma_set_anonymous(struct vm_area_struct *vma)
 {
 	vma->vm_ops = NULL;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+
+/* ---- mmap_region()'s world ---- */
+
+#define VM_LOCKONFAULT		0x00080000UL
+#define VM_LOCKED_MASK		(VM_LOCKED | VM_LOCKONFAULT)
+#define VM_LOCKED_CLEAR_MASK	(~VM_LOCKED_MASK)	/* 6.1's */
+#define VM_DROPPABLE		VM_NONE
+
+/* The driver's mmap hook: the file's own (the suite sets it per op). */
+static inline int call_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return file->f_op->mmap(file, vma);
+}
+
+/* mm/internal.h's: a hook that failed leaves no vm_ops to call. */
+static inline int mmap_file(struct file *file, struct vm_area_struct *vma)
+{
+	int err = call_mmap(file, vma);
+
+	if (err)
+		vma->vm_ops = &vma_dummy_vm_ops;
+	return err;
+}
+
+static inline bool vma_is_dax(const struct vm_area_struct *vma)
+{
+	return false;
+}
+
+static inline struct vm_area_struct *get_gate_vma(struct mm_struct *mm)
+{
+	return NULL;
+}
+
+/* mlock() cannot lock special or hugetlb pages; there is no gate VMA. */
+static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
+}
+
+/* The suite's files are not hugetlbfs: VM_HUGETLB is a mapping's flag. */
+static inline bool is_file_hugepages(struct file *file)
+{
+	return false;
+}
+
+/* No memory-deny-write-execute, no arch flags to refuse. */
+static inline bool map_deny_write_exec(unsigned long new, unsigned long old)
+{
+	return false;
+}
+
+static inline bool arch_validate_flags(unsigned long flags)
+{
+	return true;
+}
+
+/* The suite maps no shared anonymous memory. */
+static inline int shmem_zero_setup(struct vm_area_struct *vma)
+{
+	WARN_ON(1);
+	return -EINVAL;
 }
 
 static inline void perf_event_mmap(struct vm_area_struct *vma) { }
