@@ -1509,15 +1509,20 @@ static bool model_anon_compatible(struct vma_run *r, unsigned long a)
 /*
  * What find_mergeable_anon_vma() must find for the VMA of pages
  * [first, end): the next VMA's anon_vma if that one is compatible, else
- * the previous one's, else none (their chains are all singular here).
+ * the previous one's, else none.  Their chains are singular, but for the
+ * one fork_neighbour() named (side), whose anon_vma is not reusable.
  */
+#define FAULT_FORK_NEXT	0x100
+#define FAULT_FORK_PREV	0x200
+
 static unsigned long model_mergeable_anon(struct vma_run *r,
-					  unsigned long first, unsigned long end)
+					  unsigned long first, unsigned long end,
+					  int side)
 {
-	if (end < r->nr_pages && r->model.pages[end].anon &&
-	    model_anon_compatible(r, end - 1))
+	if (side != FAULT_FORK_NEXT && end < r->nr_pages &&
+	    r->model.pages[end].anon && model_anon_compatible(r, end - 1))
 		return r->model.pages[end].anon;
-	if (first && r->model.pages[first - 1].anon &&
+	if (side != FAULT_FORK_PREV && first && r->model.pages[first - 1].anon &&
 	    model_anon_compatible(r, first - 1))
 		return r->model.pages[first - 1].anon;
 	return 0;
@@ -1527,6 +1532,33 @@ static unsigned long model_mergeable_anon(struct vma_run *r,
  * A first write fault: anon_vma_prepare() reuses a neighbour's anon_vma
  * when find_mergeable_anon_vma() finds one, else allocates one.
  */
+/*
+ * c (FAULT_FORK_*) asks that the next or the previous VMA be, for the
+ * fault's lookup, as a forked child's VMA is: with a second anon_vma_chain
+ * link, so that its anon_vma is not reusable (reusable_anon_vma() wants a
+ * singular chain).  Returns that neighbour, linked (the caller unlinks
+ * it), or NULL and *side 0.
+ */
+static struct vm_area_struct *fork_neighbour(struct vma_run *r,
+					     struct vm_area_struct *vma,
+					     int *side)
+{
+	struct vm_area_struct *nb = NULL;
+
+	if (*side == FAULT_FORK_NEXT && page_of(vma->vm_end) < r->nr_pages)
+		nb = mtree_load(&r->mm.mm_mt, vma->vm_end);
+	else if (*side == FAULT_FORK_PREV && page_of(vma->vm_start))
+		nb = mtree_load(&r->mm.mm_mt, vma->vm_start - 1);
+	/* Not where a failed link would count as the op's -ENOMEM. */
+	slab_faults.paused = true;
+	if (!nb || !nb->anon_vma || vma_anon_vma_link(nb, nb->anon_vma))
+		nb = NULL;
+	slab_faults.paused = false;
+	if (!nb)
+		*side = 0;
+	return nb;
+}
+
 static bool op_fault(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long page = op->a % r->nr_pages;
@@ -1542,10 +1574,15 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	 * shared with a child: VMAs with different anon_vmas then meet.
 	 */
 	if (!(op->b & 1)) {
+		int side = op->c & (FAULT_FORK_NEXT | FAULT_FORK_PREV);
+		struct vm_area_struct *nb = fork_neighbour(r, vma, &side);
 		unsigned long want = model_mergeable_anon(r,
-				page_of(vma->vm_start), page_of(vma->vm_end));
+				page_of(vma->vm_start), page_of(vma->vm_end),
+				side);
 
 		av = KERNEL(find_mergeable_anon_vma(vma));
+		if (nb)
+			vma_anon_vma_unlink_newest(nb);
 		if ((av ? av->id : 0) != want)
 			test_fail(__FILE__, __LINE__, "find_mergeable_anon_vma() of [%#lx, %#lx) found anon_vma %lu, expected %lu",
 				  vma->vm_start, vma->vm_end, av ? av->id : 0, want);
@@ -2523,6 +2560,9 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	}
 	else
 		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
+	if (t == VOP_FAULT && rng_percent(&r->rng, 25))
+		op->c |= rng_percent(&r->rng, 50) ? FAULT_FORK_NEXT :
+			 FAULT_FORK_PREV;
 	if (t == VOP_UNMAP) {
 		if (rng_percent(&r->rng, 20))
 			op->c |= UNMAP_UNLOCK;

@@ -188,6 +188,19 @@ int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av)
 	return 0;
 }
 
+/* Undo the newest vma_anon_vma_link() of vma (a forked child's extra chain). */
+void vma_anon_vma_unlink_newest(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc = list_first_entry(&vma->anon_vma_chain,
+					struct anon_vma_chain, same_vma);
+
+	if (avc->in_tree)
+		anon_vma_interval_tree_remove(avc, &avc->anon_vma->rb_root);
+	list_del(&avc->same_vma);
+	avc->anon_vma->nr_chains--;
+	kmem_cache_free(avc_cache, avc);
+}
+
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct anon_vma_chain *pavc;

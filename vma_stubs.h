@@ -30,5 +30,6 @@ struct anon_vma *vma_anon_vma_alloc(void);
 void vma_anon_vma_free(struct anon_vma *av);
 /* Chain vma to anon_vma; -ENOMEM leaves nothing behind. */
 int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);
+void vma_anon_vma_unlink_newest(struct vm_area_struct *vma);
 
 #endif
