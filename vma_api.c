@@ -338,7 +338,10 @@ struct vm_area_struct *vapi_extend(struct mm_struct *mm,
 	return vma;
 }
 
-/* 6.1 keeps vma_wants_writenotify() in mm/mmap.c, unextracted. */
+/*
+ * 6.1's vma_wants_writenotify() is extracted (vma_set_page_prot() calls
+ * it), but 6.1 has no vma_needs_dirty_tracking(): no check.
+ */
 bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
 		      bool *dirty)
 {

@@ -75,12 +75,14 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
 				pgoff_t pgoff, bool *created);
 
 /*
- * mmap_region() over [start, end) whatever is mapped there (MAP_FIXED),
- * with the driver's mmap hook (may be NULL) for a file: 6.12 gathers the
+ * The kernel's mmap_region() over [start, end) whatever is mapped there
+ * (MAP_FIXED), the file's driver giving the VMA ops and then running hook
+ * (may be NULL): 6.12 gathers the
  * old VMAs, clears their page tables, then merges or links the new VMA
  * and only then frees the old ones; 6.1 unmaps them first.  On failure
  * *gone says whether the old mappings are gone anyway (6.12 cannot put
- * back VMAs whose page tables it cleared, and leaves a hole as 6.1 does).
+ * back VMAs whose page tables it cleared, and leaves a hole as 6.1 does);
+ * on success *created says whether the VMA at start is a new one.
  */
 struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 					unsigned long start, unsigned long end,
