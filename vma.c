@@ -2865,6 +2865,7 @@ static bool vma_has_op(unsigned int type)
 		return false;
 #endif
 #if defined(HAVE_MM_VMA_C) && !defined(HAVE_VMS_GATHER)
+	/* Before the gathering, a failure there went otherwise: unmodelled. */
 	if (type == VOP_MMAP_REGION)
 		return false;
 #endif

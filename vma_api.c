@@ -367,7 +367,6 @@ void vapi_validate_mm(struct mm_struct *mm)
 
 #endif /* HAVE_MM_VMA_C */
 
-#if !defined(HAVE_MM_VMA_C) || defined(HAVE_VMS_GATHER)
 /*
  * The driver under the suite's files: its mmap hook gives the VMA the
  * file's vm_ops, then does what the op asked (fail, or change the flags).
@@ -422,19 +421,6 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 	*created = vma->vm_start == start && vma->vm_end == end;
 	return vma;
 }
-#else
-/* A 6.12 without vms_gather_munmap_vmas(): the op is not run. */
-struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
-					unsigned long start, unsigned long end,
-					unsigned long flags, struct file *file,
-					const struct vm_operations_struct *ops,
-					pgoff_t pgoff,
-					int (*hook)(struct vm_area_struct *vma),
-					bool *created, bool *gone)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-#endif
 
 /*
  * The kernel's exit_mmap(), entered as a process's end does: with no
