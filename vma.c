@@ -48,6 +48,7 @@ enum vop_type {
 	VOP_ALL_LOCKS,
 	VOP_MMAP_REGION,
 	VOP_MSEAL,
+	VOP_GROW,
 	NR_VOPS
 };
 
@@ -1047,19 +1048,20 @@ static unsigned long mapped_flags(unsigned long flags)
 }
 
 /*
- * What mmap_region() charged less what it gave back: the new pages if
- * they are accounted, less the accounted pages it unmapped (gone).  A
- * tree may charge the difference (6.12) or all and unaccount the old
- * (6.1): the net is what both must come to.
+ * What an op charged (security_vm_enough_memory_mm()) less what it gave
+ * back (vm_unacct_memory()).  For mmap_region: the new pages if they are
+ * accounted, less the accounted pages it unmapped (gone); a tree may
+ * charge the difference (6.12) or all and unaccount the old (6.1), and
+ * the net is what both must come to.
  */
-static bool check_charged(struct vma_run *r, long want)
+static bool check_charged(struct vma_run *r, const char *what, long want)
 {
 	long net = vma_record.acct_pages - vma_record.unacct_pages;
 
 	if (net != want)
-		test_fail(__FILE__, __LINE__, "mmap_region charged %lu pages and unaccounted %lu: %ld net, expected %ld",
-			  vma_record.acct_pages, vma_record.unacct_pages, net,
-			  want);
+		test_fail(__FILE__, __LINE__, "%s charged %lu pages and unaccounted %lu: %ld net, expected %ld",
+			  what, vma_record.acct_pages, vma_record.unacct_pages,
+			  net, want);
 	return !ctx->failed;
 }
 
@@ -1154,7 +1156,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	if (IS_ERR(vma)) {
 		r->result = PTR_ERR(vma);
 		if (!check_stats(r, "mmap_region") ||
-		    !check_charged(r, gone && !abort_unacct_bug(flags) ?
+		    !check_charged(r, "mmap_region", gone && !abort_unacct_bug(flags) ?
 					 -(long)accounted : 0))
 			return false;
 		if (r->result == -ENODEV && hook == mmap_hook_fail)
@@ -1190,7 +1192,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	}
 	flags = mapped_flags(flags);
 	if (!check_stats(r, "mmap_region") ||
-	    !check_charged(r, (flags & VM_ACCOUNT ? n : 0) - accounted))
+	    !check_charged(r, "mmap_region", (flags & VM_ACCOUNT ? n : 0) - accounted))
 		return false;
 	return !ctx->failed;
 }
@@ -1679,6 +1681,75 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	vma_model_set_attrs(&r->model, first - down, down, &a);
 	vma_model_set_attrs(&r->model, last, up, &a);
 	return true;
+}
+
+/*
+ * A fault on free page a below a stack: expand_downwards() grows the VMA
+ * above it (find_vma()'s) down to a, as the fault path's expand_stack()
+ * does.  A VMA that is no stack (VM_GROWSDOWN) is refused with -EFAULT;
+ * one that would come nearer than stack_guard_gap to an accessible VMA
+ * below that is not a stack itself, with -ENOMEM, and so is a growth past
+ * pgoff 0.  Before it grows, it gets an anon_vma (anon_vma_prepare()):
+ * a neighbour's that find_mergeable_anon_vma() finds, else a new one.
+ * Grown, it is charged the new pages and counted in the stats.
+ */
+static bool op_grow(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long a = op->a % r->nr_pages, start, end, grow, n, anon;
+	unsigned long want_anon = 0;
+	VMA_ITERATOR(vmi, &r->mm, addr_of(a));
+	struct vm_area_struct *vma = KERNEL(vma_find(&vmi, ULONG_MAX));
+	const struct vma_page *p;
+	int want = 0, err;
+
+	if (!vma || vma->vm_start <= addr_of(a))
+		return true;
+	start = page_of(vma->vm_start);
+	end = page_of(vma->vm_end);
+	grow = start - a;
+	p = &r->model.pages[start];
+	/* The free pages below a, and then the VMA below, if any. */
+	n = gap_pages(r, a, false);
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		want = -EFAULT;
+	else if (a > n && !(r->model.pages[a - n - 1].flags & VM_GROWSDOWN) &&
+		 (r->model.pages[a - n - 1].flags & VM_ACCESS_FLAGS) &&
+		 (n << PAGE_SHIFT) < stack_guard_gap)
+		want = -ENOMEM;
+	anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	if (!want && !anon)
+		want_anon = model_mergeable_anon(r, start, end, 0);
+	if (!want && grow > p->pgoff)
+		want = -ENOMEM;
+	set_mm_stats(r);
+	vma_record.acct_pages = 0;
+	vma_record.unacct_pages = 0;
+	err = KERNEL(expand_downwards(vma, addr_of(a)));
+	r->result = err;
+	/* anon_vma_prepare() comes before the growth, and may stay. */
+	if (!anon && vma->anon_vma) {
+		if (want_anon)
+			ASSERT_EQ(vma->anon_vma->id, want_anon);
+		else
+			ASSERT_EQ(vma->anon_vma->id, vma_record.anon_vma_ids);
+		anon = vma->anon_vma->id;
+		vma_model_set_anon(&r->model, start, end - start, anon);
+	}
+	if (err && err == want)
+		return check_charged(r, "expand_downwards", 0);
+	if (err != want) {
+		/* Memory for its maple nodes or its anon_vma may fail. */
+		if (err == -ENOMEM && !want)
+			return expected_error(r, err, false) &&
+			       check_charged(r, "expand_downwards", 0);
+		test_fail(__FILE__, __LINE__, "expand_downwards(%#lx) of [%#lx, %#lx) returned %d, expected %d",
+			  addr_of(a), addr_of(start), addr_of(end), err, want);
+		return false;
+	}
+	vma_model_map(&r->model, a, grow, p->flags, 0, p->pgoff - grow, anon);
+	vma_model_set_attrs(&r->model, a, grow, &p->attrs);
+	return check_stats(r, "expand_downwards") &&
+	       check_charged(r, "expand_downwards", grow);
 }
 
 /*
@@ -2337,6 +2408,7 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_ALL_LOCKS] = { "mm_take_all_locks", op_all_locks, 2 },
 	[VOP_MMAP_REGION] = { "mmap_region", op_mmap_region, 15 },
 	[VOP_MSEAL] = { "mseal", op_mseal, 2 },
+	[VOP_GROW] = { "expand_downwards", op_grow, 4 },
 };
 
 static bool vma_has_op(unsigned int type);
@@ -2496,6 +2568,28 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 	}
 }
 
+/*
+ * A free page below a stack VMA, where a fault would grow it: right below
+ * it, or anywhere down to the VMA below (near it, the guard gap refuses).
+ */
+static void gen_grow(struct vma_run *r, struct test_op *op)
+{
+	VMA_ITERATOR(vmi, &r->mm, addr_of(rng_below(&r->rng, r->nr_pages)));
+	struct vm_area_struct *vma;
+	unsigned long start, n;
+
+	for_each_vma(vmi, vma) {
+		start = page_of(vma->vm_start);
+		n = gap_pages(r, start, false);
+		if ((vma->vm_flags & VM_GROWSDOWN) && n)
+			break;
+	}
+	if (!vma)
+		return;
+	op->a = start - 1 - (rng_percent(&r->rng, 50) ? 0 :
+			     rng_below(&r->rng, n));
+}
+
 static void gen_op(struct vma_run *r, struct test_op *op)
 {
 	unsigned int total = 0, pick, t;
@@ -2579,6 +2673,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	if ((t == VOP_MPROTECT || t == VOP_MAP || t == VOP_MMAP_REGION) &&
 	    rng_percent(&r->rng, 15))
 		gen_fit(r, op);
+	if (t == VOP_GROW && rng_percent(&r->rng, 70))
+		gen_grow(r, op);
 }
 
 static void init_run(struct vma_run *r, uint64_t seed)

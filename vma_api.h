@@ -49,10 +49,12 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap,
 				unsigned long addr, unsigned long len,
 				pgoff_t pgoff, bool *need_rmap_locks,
 				bool keep_source);
-struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
 int mm_take_all_locks(struct mm_struct *mm);
 void mm_drop_all_locks(struct mm_struct *mm);
 #endif
+
+/* include/linux/mm.h's, from mm/mmap.c: the fault path's stack growth. */
+int expand_downwards(struct vm_area_struct *vma, unsigned long address);
 
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
 

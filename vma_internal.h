@@ -265,6 +265,7 @@ struct mm_struct {
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
 	unsigned long flags;		/* MMF_*: exit_mmap() sets one */
+	spinlock_t page_table_lock;	/* expand_downwards() takes it */
 	/* Per-VMA locks: a VMA is write-locked while its vm_lock_seq equals it. */
 	int mm_lock_seq;
 };
@@ -684,6 +685,10 @@ void vma_interval_tree_remove(struct vm_area_struct *vma,
 
 /* ---- anon_vmas (vma_stubs.c: mm/rmap.c's part, written for the suite) ---- */
 
+/* The first write fault's: reuse a neighbour's anon_vma, or a new one. */
+int anon_vma_prepare(struct vm_area_struct *vma);
+struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma);
+
 static inline void anon_vma_lock_write(struct anon_vma *anon_vma)
 {
 	down_write(&anon_vma->root->rwsem);
@@ -773,6 +778,25 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 /* Limits never bite: the suite bounds its address space itself. */
 #define RLIMIT_AS		9
 #define RLIMIT_DATA		2
+#define RLIMIT_STACK		3
+#define RLIMIT_MEMLOCK		8
+#define CAP_IPC_LOCK		14
+static inline bool capable(int cap)
+{
+	return false;
+}
+
+/* Stack growth's: no hugetlb-only ranges here; no PROT_NONE VMA counts. */
+static inline int is_hugepage_only_range(struct mm_struct *mm,
+					 unsigned long addr, unsigned long len)
+{
+	return 0;
+}
+
+static inline bool vma_is_accessible(struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_ACCESS_FLAGS;
+}
 #define rlimit(r)		(~0UL)
 #define rlimit_max(r)		(~0UL)
 

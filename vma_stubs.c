@@ -188,6 +188,30 @@ int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av)
 	return 0;
 }
 
+int anon_vma_prepare(struct vm_area_struct *vma)
+{
+	struct anon_vma *av;
+	bool fresh = false;
+
+	if (vma->anon_vma)
+		return 0;
+	av = find_mergeable_anon_vma(vma);
+	if (!av) {
+		av = vma_anon_vma_alloc();
+		if (!av)
+			return -ENOMEM;
+		fresh = true;
+	}
+	if (vma_anon_vma_link(vma, av)) {
+		if (fresh)
+			vma_anon_vma_free(av);
+		return -ENOMEM;
+	}
+	vma->anon_vma = av;
+	av->num_active_vmas++;
+	return 0;
+}
+
 /* Undo the newest vma_anon_vma_link() of vma (a forked child's extra chain). */
 void vma_anon_vma_unlink_newest(struct vm_area_struct *vma)
 {
