@@ -2570,24 +2570,26 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 
 /*
  * A free page below a stack VMA, where a fault would grow it: right below
- * it, or anywhere down to the VMA below (near it, the guard gap refuses).
+ * one of them (picked at random), or anywhere down to the VMA below (near
+ * that one, the guard gap refuses).
  */
 static void gen_grow(struct vma_run *r, struct test_op *op)
 {
-	VMA_ITERATOR(vmi, &r->mm, addr_of(rng_below(&r->rng, r->nr_pages)));
+	VMA_ITERATOR(vmi, &r->mm, 0);
 	struct vm_area_struct *vma;
-	unsigned long start, n;
+	unsigned long start, n = 0, seen = 0, pick = 0;
 
 	for_each_vma(vmi, vma) {
 		start = page_of(vma->vm_start);
-		n = gap_pages(r, start, false);
-		if ((vma->vm_flags & VM_GROWSDOWN) && n)
-			break;
+		if ((vma->vm_flags & VM_GROWSDOWN) && gap_pages(r, start, false) &&
+		    rng_below(&r->rng, ++seen) == 0)
+			pick = start;
 	}
-	if (!vma)
+	if (!pick)
 		return;
-	op->a = start - 1 - (rng_percent(&r->rng, 50) ? 0 :
-			     rng_below(&r->rng, n));
+	n = gap_pages(r, pick, false);
+	op->a = pick - 1 - (rng_percent(&r->rng, 50) ? 0 :
+			    rng_below(&r->rng, n));
 }
 
 static void gen_op(struct vma_run *r, struct test_op *op)
