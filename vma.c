@@ -265,6 +265,8 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 #define MAP_HOOK_FAIL	0x10000	/* the hook fails */
 #define MAP_HOOK_FLAGS	0x20000	/* the hook sets VM_DONTDUMP */
 #define MAP_NEAR_PGOFF	0x40000	/* r bit 1: a page after, else before */
+#define MAP_HOOK_CLEAR	0x80000	/* the hook clears VM_MAYEXEC */
+#define MAP_HOOKS	(MAP_HOOK_FAIL | MAP_HOOK_FLAGS | MAP_HOOK_CLEAR)
 
 /*
  * A mapping's offset: anonymous memory's is its address; a file's is
@@ -1015,20 +1017,53 @@ static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 	return true;
 }
 
+/*
+ * A driver's mmap hook runs after the VMAs it replaces were closed
+ * (6.12's vms_clean_up_area(): "needed for mmap_file(), which is why
+ * vm_ops close function is called"); they are still in mm_mt, and none
+ * may have its close hook left (vma_close() swaps in dummy vm_ops).
+ * 6.1 has unmapped them by then.
+ */
+static void hook_check_closed(struct vm_area_struct *vma)
+{
+	MA_STATE(mas, &vma->vm_mm->mm_mt, vma->vm_start, vma->vm_start);
+	struct vm_area_struct *old;
+
+	mas_for_each(&mas, old, vma->vm_end - 1)
+		if (old != vma && old->vm_ops == &close_ops)
+			test_fail(__FILE__, __LINE__, "mmap hook of [%#lx, %#lx) ran before the VMA [%#lx, %#lx) it replaces was closed",
+				  vma->vm_start, vma->vm_end, old->vm_start,
+				  old->vm_end);
+}
+
 static int mmap_hook_fail(struct vm_area_struct *vma)
 {
+	hook_check_closed(vma);
 	return -ENODEV;
 }
 
 static int mmap_hook_flags(struct vm_area_struct *vma)
 {
+	hook_check_closed(vma);
 	vma->vm_flags |= VM_DONTDUMP;
 	return 0;
 }
 
 /*
- * Whether mmap_region() must have merged a range the hook gave
- * VM_DONTDUMP: it tries again only if there is a VMA below.
+ * A driver that takes a flag away (as drivers clear VM_MAYWRITE): the
+ * flags then compare below the asked ones, and mmap_region() must still
+ * try the merge again.
+ */
+static int mmap_hook_clear(struct vm_area_struct *vma)
+{
+	hook_check_closed(vma);
+	vma->vm_flags &= ~VM_MAYEXEC;
+	return 0;
+}
+
+/*
+ * Whether mmap_region() must have merged a range whose flags the hook
+ * changed: it tries again only if there is a VMA below.
  */
 static bool hook_merges(struct vma_run *r, unsigned long first)
 {
@@ -1125,6 +1160,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		hook = mmap_hook_fail;
 	else if (fnr && (op->c & MAP_HOOK_FLAGS))
 		hook = mmap_hook_flags;
+	else if (fnr && (op->c & MAP_HOOK_CLEAR))
+		hook = mmap_hook_clear;
 	mapped = vma_model_mapped(&r->model, first, n);
 	accounted = model_accounted(r, first, n);
 	set_mm_stats(r);
@@ -1182,11 +1219,14 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	/* The hook ran only if no merge came first. */
 	if (hook == mmap_hook_flags)
 		flags |= vma->vm_flags & VM_DONTDUMP;
+	if (hook == mmap_hook_clear)
+		flags &= ~VM_MAYEXEC | vma->vm_flags;
 	vma_model_map(&r->model, first, n, mapped_flags(flags), fnr, pgoff, 0);
 	/* A lock dropped: the kernel merged, if at all, under VM_LOCKED. */
 	if ((flags & VM_LOCKED) && !(mapped_flags(flags) & VM_LOCKED))
 		r->nr_merge_pts = 0;
-	else if (!(flags & VM_DONTDUMP) || hook_merges(r, first)) {
+	else if (((flags & VM_DONTDUMP) || !(flags & VM_MAYEXEC)) ?
+		 hook_merges(r, first) : true) {
 		add_merge_pt(r, first, true);
 		add_merge_pt(r, first + n, false);
 	}
@@ -1992,6 +2032,10 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 	bool down = info->flags & VM_UNMAPPED_AREA_TOPDOWN;
 	struct vm_area_struct *stack;
 
+	/* The worst-case length wraps: no area, whatever is free. */
+	if (need < info->length)
+		return -ENOMEM;
+
 	for (p = down ? hi : lo; down ? p > lo : p < hi; ) {
 		/* The free run that ends at (down) or starts at (up) p. */
 		q = p;
@@ -2034,9 +2078,14 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 /*
  * vm_unmapped_area() bottom-up or top-down over a window [a, a + b):
  * c bit 0 top-down, bits 1-2 the alignment order (pages), bits 3-5 the
- * alignment offset (pages), bits 8-10 the length - 1 (pages).  It changes
- * nothing; its answer must be the model's.
+ * alignment offset (pages), bits 8-10 the length - 1 (pages); bit 11
+ * (UA_HUGE) takes that many pages off 0 instead, a length no window
+ * holds, which the alignment may wrap round to a small worst case: the
+ * kernel must see the wrap and answer -ENOMEM.  It changes nothing; its
+ * answer must be the model's.
  */
+#define UA_HUGE		0x800
+
 static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 {
 	struct vm_unmapped_area_info info = { 0 };
@@ -2046,6 +2095,8 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	op_range(r, op, &first, &n);
 	info.flags = op->c & 1 ? VM_UNMAPPED_AREA_TOPDOWN : 0;
 	info.length = (1 + ((op->c >> 8) & 7)) << PAGE_SHIFT;
+	if (op->c & UA_HUGE)
+		info.length = -info.length;
 	info.low_limit = addr_of(first);
 	info.high_limit = addr_of(first + n);
 	info.align_mask = ((1UL << ((op->c >> 1) & 3)) - 1) << PAGE_SHIFT;
@@ -2553,10 +2604,13 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 		return;
 	op->a = page_of(prev->vm_end);
 	op->b = (next ? page_of(next->vm_start) : r->nr_pages) - op->a;
-	op->c = bits_of(prev) | (op->c & (MAP_HOOK_FAIL | MAP_HOOK_FLAGS));
+	op->c = bits_of(prev) | (op->c & MAP_HOOKS);
 	/* Its hook gave prev VM_DONTDUMP: the same hook must merge again. */
 	if (prev->vm_flags & VM_DONTDUMP)
-		op->c = (op->c & ~MAP_HOOK_FAIL) | MAP_HOOK_FLAGS;
+		op->c = (op->c & ~MAP_HOOKS) | MAP_HOOK_FLAGS;
+	/* Its hook took VM_MAYEXEC away: so must this one. */
+	if (!(prev->vm_flags & VM_MAYEXEC))
+		op->c = (op->c & ~MAP_HOOKS) | MAP_HOOK_CLEAR;
 	/* The offset that runs on from prev's, if map_pgoff() can give it. */
 	op->r &= ~3ULL;
 	pgoff = prev->vm_pgoff + vma_pages(prev);
@@ -2630,7 +2684,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	if (t == VOP_COPY)
 		op->c = gen_page(r);
 	else if (t == VOP_UNMAPPED_AREA)
-		op->c = rng_below(&r->rng, 0x800);
+		op->c = rng_below(&r->rng, 0x800) |
+			(rng_percent(&r->rng, 5) ? UA_HUGE : 0);
 	else if (is_attr_op(t))
 		op->c = rng_below(&r->rng, NR_ATTRS);
 	else if (t == VOP_ALL_LOCKS)
@@ -2653,6 +2708,9 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		if (t == VOP_MMAP_REGION && rng_percent(&r->rng, 20))
 			op->c |= rng_percent(&r->rng, 50) ? MAP_HOOK_FAIL :
 				 MAP_HOOK_FLAGS;
+		/* A third of the hooks that set a flag take one instead. */
+		if ((op->c & MAP_HOOK_FLAGS) && rng_percent(&r->rng, 33))
+			op->c ^= MAP_HOOK_FLAGS | MAP_HOOK_CLEAR;
 	}
 	else
 		op->c = rng_percent(&r->rng, 50) ? 0x3 : rng_below(&r->rng, 0x20);
