@@ -65,6 +65,7 @@ struct vma_run {
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
+	bool gave_up;			/* a change that may give up a merge on -ENOMEM */
 	unsigned long checks;		/* check_mm() calls begun */
 	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
 	/* The VMAs check_mm() walked, in order: the later checks' list. */
@@ -1391,7 +1392,18 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	}
 	refuse = modify_refused(r, vma, start, end, &a, &vmas, &after);
 	injected = slab_faults.injected;
+	r->gave_up |= a.give_up_on_oom;
 	vma = KERNEL(vapi_modify(vmi, *pprev, vma, start, end, ch->what, &a));
+	/*
+	 * Unregistering uffd from a whole VMA gives up the merge if memory
+	 * fails (a 6.12.y fix; 6.1 has no merge to fail), and needs no
+	 * split: it cannot fail for memory.
+	 */
+#if !defined(HAVE_MM_VMA_C) || defined(HAVE_UFFD_GIVE_UP_ON_OOM)
+	if (a.give_up_on_oom && IS_ERR(vma) && PTR_ERR(vma) == -ENOMEM)
+		test_fail(__FILE__, __LINE__, "uffd unregister of the whole VMA [%#lx, %#lx) returned -ENOMEM: the merge must be given up",
+			  start, end);
+#endif
 	/* An allocation failure may have stopped the first split instead. */
 	if (refuse && slab_faults.injected != injected &&
 	    count_vmas(r) == vmas)
@@ -2868,6 +2880,18 @@ static void print_layout(struct vma_run *r, bool ok)
 	printf("\n");
 }
 
+static bool modify_kept_merges(struct vma_run *r)
+{
+#ifdef HAVE_MM_VMA_C
+	unsigned int t = r->op.type;
+
+	return !r->result && !r->gave_up &&
+	       (t == VOP_MPROTECT || t == VOP_MSEAL || is_attr_op(t));
+#else
+	return false;
+#endif
+}
+
 static bool apply_op(struct vma_run *r)
 {
 	bool ok;
@@ -2883,6 +2907,7 @@ static bool apply_op(struct vma_run *r)
 	}
 	r->result = 0;
 	r->refused = false;
+	r->gave_up = false;
 	/*
 	 * Which allocation of the op fails: a function of the op alone.  Not
 	 * under --layout, which compares trees that allocate differently.
@@ -2893,8 +2918,14 @@ static bool apply_op(struct vma_run *r)
 	}
 	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
-	/* A failed op obliged no merge: the model says what stayed. */
-	if (slab_faults.injected != r->injected)
+	/*
+	 * A failed op obliged no merge: the model says what stayed.  On
+	 * 6.12 a vma_modify*() whose merge fails for memory fails the op
+	 * (vmg_nomem()) unless it may give up: a change that succeeded
+	 * under injected failures must still have merged.  6.1's vma_merge()
+	 * says NULL, and mprotect_fixup() splits instead.
+	 */
+	if (slab_faults.injected != r->injected && !modify_kept_merges(r))
 		r->nr_merge_pts = 0;
 	ok = ok && check_mm(r) && check_op_changes(r);
 	if (opts.layout)
