@@ -65,6 +65,7 @@ struct vma_run {
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
+	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
 	bool gave_up;			/* a change that may give up a merge on -ENOMEM */
 	unsigned long checks;		/* check_mm() calls begun */
 	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
@@ -448,7 +449,8 @@ static bool expected_error(struct vma_run *r, int err, bool may_split)
 	r->result = err;
 	if (err == -ENOMEM) {
 		/* The model said the limit would refuse (checked there). */
-		if (r->refused || slab_faults.injected > r->injected)
+		if (r->refused || slab_faults.injected > r->injected ||
+		    vma_record.commit_refused)
 			return true;
 		test_fail(__FILE__, __LINE__, "-ENOMEM with no allocation failure injected, %ld VMAs, max_map_count %d: expected success",
 			  count_vmas(r), sysctl_max_map_count);
@@ -1148,7 +1150,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
-	bool created, gone, refuse;
+	bool created, gone, refuse, as_refuse = false;
 	pgoff_t pgoff;
 	long vmas;
 
@@ -1171,6 +1173,15 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	vma_record.unacct_pages = 0;
 	r->sealed = model_sealed(r, first, n);
 	refuse = unmap_refused(r, first, n);
+	/*
+	 * RLIMIT_AS at what is mapped: a mapping that would map more must
+	 * be refused (after the seal check, 6.12; before or after the
+	 * map_count one, both -ENOMEM with nothing changed).
+	 */
+	if (r->limit_as) {
+		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+		as_refuse = n > mapped && !r->sealed && !refuse;
+	}
 	vmas = refuse ? count_vmas(r) : 0;
 	slab_faults.paused = merge_reset_bug(r, first, n);
 	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
@@ -1183,6 +1194,17 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	if (refuse && !check_refused(r, "MAP_FIXED inside one VMA", vmas, vmas,
 				     IS_ERR(vma) ? PTR_ERR(vma) : 0))
 		return false;
+	/*
+	 * 6.12 refuses after gathering: its splits may stay, and a driver
+	 * may have refused one first (-EINVAL).
+	 */
+	if (as_refuse) {
+		if (!IS_ERR(vma) || (PTR_ERR(vma) != -ENOMEM &&
+				     PTR_ERR(vma) != -EINVAL))
+			test_fail(__FILE__, __LINE__, "mmap_region of %lu pages over %lu mapped at RLIMIT_AS returned %ld, expected -ENOMEM",
+				  n, mapped, IS_ERR(vma) ? PTR_ERR(vma) : 0L);
+		r->refused = true;
+	}
 	if (gone)
 		vma_model_unmap(&r->model, first, n);
 	/* The old pages, and the new VMA's if its driver failed. */
@@ -1985,6 +2007,12 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	vmas = refuse ? count_vmas(r) : 0;
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
+	/* RLIMIT_AS at what is mapped: any brk must be refused. */
+	if (r->limit_as) {
+		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+		refuse = true;
+		vmas = count_vmas(r);
+	}
 	err = KERNEL(vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT));
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
@@ -2488,6 +2516,13 @@ static bool vma_has_op(unsigned int type);
 #define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
 #define CONFIG_GUARD_SHIFT	40	/* 2 bits: stack_guard_gap - 1, pages */
 #define CONFIG_OP_NTH		(1UL << 27)	/* each op fails one allocation */
+/*
+ * Some ops are refused memory otherwise: (a ^ b ^ r) % 8 == 0, the
+ * overcommit check (security_vm_enough_memory_mm()) says no, which must
+ * fail the op with -ENOMEM; == 1, RLIMIT_AS is the space mapped now
+ * (r->limit_as), so that mmap_region() and brk() must refuse to grow it.
+ */
+#define CONFIG_REFUSE		(1UL << 28)
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -2839,6 +2874,9 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	 */
 	if (fail && rng_percent(&pick, 20))
 		ctx->config |= CONFIG_OP_NTH;
+	/* Last, so that the draws above keep their configs. */
+	if (rng_percent(&pick, 15) && !opts.layout)
+		ctx->config |= CONFIG_REFUSE;
 	init_run(r, seed);
 }
 
@@ -2916,8 +2954,18 @@ static bool apply_op(struct vma_run *r)
 		slab_faults.count = 0;
 		slab_faults.nth = 1 + (r->op.a ^ r->op.b ^ r->op.r) % 6;
 	}
+	vma_record.commit_refused = 0;
+	r->limit_as = false;
+	if ((ctx->config & CONFIG_REFUSE) && !opts.layout) {
+		unsigned long k = (r->op.a ^ r->op.b ^ r->op.r) % 8;
+
+		vma_commit_refuse = k == 0;
+		r->limit_as = k == 1;
+	}
 	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
+	vma_commit_refuse = false;
+	vma_rlimit_as = ~0UL;
 	/*
 	 * A failed op obliged no merge: the model says what stayed.  On
 	 * 6.12 a vma_modify*() whose merge fails for memory fails the op

@@ -775,7 +775,10 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 
 #define NULL_VM_UFFD_CTX	((struct vm_userfaultfd_ctx) { NULL })
 
-/* Limits never bite: the suite bounds its address space itself. */
+/*
+ * Limits: RLIMIT_AS bites only where the suite sets vma_rlimit_as (some
+ * ops of CONFIG_REFUSE sequences, vma.c), the others never.
+ */
 #define RLIMIT_AS		9
 #define RLIMIT_DATA		2
 #define RLIMIT_STACK		3
@@ -797,10 +800,14 @@ static inline bool vma_is_accessible(struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_ACCESS_FLAGS;
 }
-#define rlimit(r)		(~0UL)
+extern unsigned long vma_rlimit_as;
+#define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as : ~0UL)
 #define rlimit_max(r)		(~0UL)
 
-/* Always enough; the stub records what was charged (vma_stubs.c). */
+/*
+ * Enough unless vma_commit_refuse; the stub records what was charged
+ * (vma_stubs.c).
+ */
 int security_vm_enough_memory_mm(struct mm_struct *mm, long pages);
 
 /* 6.12's flag setters; 6.1 writes vm_flags directly. */

@@ -23,6 +23,8 @@ struct task_struct vma_current = { .comm = "maple" };
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 const struct vm_operations_struct vma_dummy_vm_ops;
 struct vma_record vma_record;
+bool vma_commit_refuse;
+unsigned long vma_rlimit_as = ~0UL;
 
 static struct kmem_cache *vma_cache, *anon_vma_cache, *avc_cache;
 
@@ -306,6 +308,11 @@ void vm_unacct_memory(long pages)
 
 int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
 {
+	/* __vm_enough_memory() gives back what it charged when it refuses. */
+	if (vma_commit_refuse) {
+		vma_record.commit_refused++;
+		return -ENOMEM;
+	}
 	vma_record.acct_pages += pages;
 	return 0;
 }

@@ -14,10 +14,13 @@ struct vma_record {
 	unsigned long pgtables_freed;	/* VMAs free_pgtables() tore down */
 	unsigned long unacct_pages;	/* vm_unacct_memory() gave back */
 	unsigned long acct_pages;	/* security_vm_enough_memory_mm() charged */
+	unsigned long commit_refused;	/* and the times it refused */
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
 };
 extern struct vma_record vma_record;
+/* security_vm_enough_memory_mm() refuses (overcommit out of memory). */
+extern bool vma_commit_refuse;
 
 /*
  * Called for each address at which vma_adjust_trans_huge() would split a
