@@ -1215,9 +1215,11 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 			  vma_record.pages_zapped, gone ? mapped : 0);
 	if (IS_ERR(vma)) {
 		r->result = PTR_ERR(vma);
+		long net = gone && !abort_unacct_bug(flags) ?
+			   -(long)accounted : 0;
+
 		if (!check_stats(r, "mmap_region") ||
-		    !check_charged(r, "mmap_region", gone && !abort_unacct_bug(flags) ?
-					 -(long)accounted : 0))
+		    !check_charged(r, "mmap_region", net))
 			return false;
 		if (r->result == -ENODEV && hook == mmap_hook_fail)
 			return !ctx->failed;
@@ -1245,17 +1247,21 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	if (hook == mmap_hook_clear)
 		flags &= ~VM_MAYEXEC | vma->vm_flags;
 	vma_model_map(&r->model, first, n, mapped_flags(flags), fnr, pgoff, 0);
-	/* A lock dropped: the kernel merged, if at all, under VM_LOCKED. */
+	/*
+	 * A lock dropped: the kernel merged, if at all, under VM_LOCKED.  A
+	 * hook that changed the flags merges again only with a VMA below.
+	 */
 	if ((flags & VM_LOCKED) && !(mapped_flags(flags) & VM_LOCKED))
 		r->nr_merge_pts = 0;
-	else if (((flags & VM_DONTDUMP) || !(flags & VM_MAYEXEC)) ?
-		 hook_merges(r, first) : true) {
+	else if (!((flags & VM_DONTDUMP) || !(flags & VM_MAYEXEC)) ||
+		 hook_merges(r, first)) {
 		add_merge_pt(r, first, true);
 		add_merge_pt(r, first + n, false);
 	}
 	flags = mapped_flags(flags);
 	if (!check_stats(r, "mmap_region") ||
-	    !check_charged(r, "mmap_region", (flags & VM_ACCOUNT ? n : 0) - accounted))
+	    !check_charged(r, "mmap_region",
+			   (long)(flags & VM_ACCOUNT ? n : 0) - (long)accounted))
 		return false;
 	return !ctx->failed;
 }
