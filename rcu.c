@@ -1293,9 +1293,10 @@ static void rcu_bench(unsigned long nops)
 		start(r, false);
 		for (r->op_nr = 1; r->op_nr <= nops; r->op_nr++) {
 			gen_op(r, &r->op);
-			log[r->op_nr - 1] = r->op;
+			/* As applied: an op the known bug would meet is a check. */
 			if (!apply_op(r))
 				break;
+			log[r->op_nr - 1] = r->op;
 		}
 		n = r->op_nr - 1;
 		if (!finish(r, true))
