@@ -789,7 +789,10 @@ static inline bool capable(int cap)
 	return false;
 }
 
-/* Stack growth's: no hugetlb-only ranges here; no PROT_NONE VMA counts. */
+/*
+ * Stack growth's: no hugetlb-only ranges here; a VMA below a stack that
+ * is not accessible (PROT_NONE) asks no guard gap of it.
+ */
 static inline int is_hugepage_only_range(struct mm_struct *mm,
 					 unsigned long addr, unsigned long len)
 {
