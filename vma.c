@@ -1647,7 +1647,6 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma = KERNEL(mtree_load(&r->mm.mm_mt,
 							addr_of(page)));
 	struct anon_vma *av;
-	bool fresh = false;
 
 	if (!vma || vma->anon_vma || (vma->vm_flags & VM_SPECIAL))
 		return true;
@@ -1673,21 +1672,11 @@ static bool op_fault(struct vma_run *r, const struct test_op *op)
 	} else {
 		av = NULL;
 	}
-	if (!av) {
-		av = vma_anon_vma_alloc();
-		if (!av)
-			return expected_error(r, -ENOMEM, false);
-		fresh = true;
-	}
-	if (vma_anon_vma_link(vma, av)) {
-		if (fresh)
-			vma_anon_vma_free(av);
+	if (vma_anon_vma_attach(vma, av))
 		return expected_error(r, -ENOMEM, false);
-	}
-	vma->anon_vma = av;
+	av = vma->anon_vma;
 	/* A fault sets it under the page table lock, not the VMA's. */
 	vma->was_anon_vma = av;
-	av->num_active_vmas++;
 	vma_model_set_anon(&r->model, page_of(vma->vm_start), vma_pages(vma),
 			   av->id);
 	return true;

@@ -190,14 +190,14 @@ int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av)
 	return 0;
 }
 
-int anon_vma_prepare(struct vm_area_struct *vma)
+/*
+ * Give vma the anon_vma av (NULL: a new one), chained, as a first write
+ * fault does; -ENOMEM leaves nothing behind.
+ */
+int vma_anon_vma_attach(struct vm_area_struct *vma, struct anon_vma *av)
 {
-	struct anon_vma *av;
 	bool fresh = false;
 
-	if (vma->anon_vma)
-		return 0;
-	av = find_mergeable_anon_vma(vma);
 	if (!av) {
 		av = vma_anon_vma_alloc();
 		if (!av)
@@ -212,6 +212,13 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 	vma->anon_vma = av;
 	av->num_active_vmas++;
 	return 0;
+}
+
+int anon_vma_prepare(struct vm_area_struct *vma)
+{
+	if (vma->anon_vma)
+		return 0;
+	return vma_anon_vma_attach(vma, find_mergeable_anon_vma(vma));
 }
 
 /* Undo the newest vma_anon_vma_link() of vma (a forked child's extra chain). */

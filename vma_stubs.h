@@ -34,5 +34,6 @@ void vma_anon_vma_free(struct anon_vma *av);
 /* Chain vma to anon_vma; -ENOMEM leaves nothing behind. */
 int vma_anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av);
 void vma_anon_vma_unlink_newest(struct vm_area_struct *vma);
+int vma_anon_vma_attach(struct vm_area_struct *vma, struct anon_vma *av);
 
 #endif
