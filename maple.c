@@ -1574,6 +1574,30 @@ static bool check_area(struct maple_run *r, unsigned long index,
 }
 
 /*
+ * A reverse search again from a reverse answer at leaf offset k >= 2 goes
+ * on from slot k - 2: below the gap that held the answer, as slot k - 1
+ * holds an entry (a tree keeps no two NULL slots in a row).  So it must
+ * find the model's highest area in its window below that gap's start.
+ */
+static bool check_rev_again(struct maple_run *r, unsigned long index1,
+			    unsigned long a2, unsigned long b2,
+			    unsigned long c2, int ret2, unsigned long index2)
+{
+	unsigned long gfirst = 0, glast = 0, top, want;
+
+	model_gap(&r->model, index1, &gfirst, &glast);
+	top = min(b2, gfirst - 1);
+	if (!gfirst || top < a2 || top - a2 < c2 - 1 ||
+	    !model_empty_area_rev(&r->model, a2, top, c2, &want)) {
+		ASSERT_EQ(ret2, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret2, 0);
+	ASSERT_EQ(index2, want);
+	return true;
+}
+
+/*
  * mas_empty_area(_rev) again on a state a first search (r bit 0: reverse)
  * or mas_walk() (bit 3) left in the tree: the search goes on from that
  * node, two slots back, never behind it (lib/maple_tree.c makes no other
@@ -1582,12 +1606,14 @@ static bool check_area(struct maple_run *r, unsigned long index,
  * Whatever it answers must be free and in its window.  After a forward
  * first answer at leaf offset 2 or more, a forward second search from
  * that answer starts in the same leaf before it, so it must find the
- * model's lowest fitting area.
+ * model's lowest fitting area; reverse after reverse, see
+ * check_rev_again().
  */
 static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 {
 	bool rev1 = op->r & 1, rev2 = op->r & 2, walk = op->r & 8;
-	bool from_answer = op->r & 4, second = false, exact, skip_bug;
+	bool from_answer = op->r & 4, second = false, exact, exact_rev;
+	bool skip_bug;
 	unsigned long a2 = op->a, b2 = op->b, c2, want;
 	unsigned long index1 = 0, last1 = 0;
 	MA_STATE(mas, r->mt, op->a, op->a);
@@ -1627,6 +1653,8 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	}
 	exact = !walk && !rev1 && !ret1 && !rev2 && from_answer &&
 		offset >= 2 && xa_is_node(rcu_access_pointer(r->mt->ma_root));
+	exact_rev = !walk && rev1 && !ret1 && rev2 && offset >= 2 &&
+		    xa_is_node(rcu_access_pointer(r->mt->ma_root));
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
@@ -1635,6 +1663,9 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 		return false;
 	if (!second)
 		return true;
+	if (exact_rev &&
+	    !check_rev_again(r, index1, a2, b2, c2, ret2, mas.index))
+		return false;
 	if (exact) {
 		if (!model_empty_area(&r->model, a2, b2, c2, &want)) {
 			ASSERT_EQ(ret2, -EBUSY);
@@ -1767,9 +1798,35 @@ static void destroy_tree(struct maple_run *r)
 /* mtree_dup() into the other tree, which then replaces this one. */
 #ifdef HAVE_MTREE_DUP
 /*
+ * A copy into a tree whose attributes differ (here MT_FLAGS_ALLOC_RANGE,
+ * either way round) must be refused with -EINVAL before anything is
+ * copied: the copy's nodes would be of the wrong type.  Either order of
+ * the flags must be refused, not just one.
+ */
+static bool dup_other_attrs(struct maple_run *r, struct maple_tree *new,
+			    bool locked)
+{
+	unsigned int flags = r->mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK;
+	int ret;
+
+	mt_init_flags(new, flags ^ MT_FLAGS_ALLOC_RANGE);
+	if (locked)
+		ret = mtree_dup(r->mt, new, GFP_NOWAIT);
+	else
+		ret = __mt_dup(r->mt, new, GFP_KERNEL);
+	if (!r->check)
+		return true;
+	ASSERT_EQ(ret, -EINVAL);
+	ASSERT_TRUE(mtree_empty(new));
+	return true;
+}
+
+/*
  * mtree_dup(), or __mt_dup() for odd r (the caller's locking: there is no
  * one else here), into the other tree, which then replaces this one.  The
  * copy must have the same attributes, an alloc_cyclic() wrap included.
+ * One in eight (r bits 8-10 clear) first tries a copy the kernel must
+ * refuse (dup_other_attrs()).
  */
 static bool op_dup(struct maple_run *r, const struct test_op *op)
 {
@@ -1778,6 +1835,8 @@ static bool op_dup(struct maple_run *r, const struct test_op *op)
 	bool locked = !(op->r & 1);
 	int ret;
 
+	if (!((op->r >> 8) & 7) && !dup_other_attrs(r, new, locked))
+		return false;
 	mt_init_flags(new, r->mt->ma_flags & ~MT_FLAGS_HEIGHT_MASK);
 	/*
 	 * __mt_dup() leaves the locking to its caller, as dup_mmap() under
@@ -2244,6 +2303,25 @@ static void fix_window(struct test_op *op)
 }
 
 /*
+ * 6.1's mtree_alloc_range() and mtree_alloc_rrange() check their own
+ * arguments (alloc_expect()): one in four (r bits 0-1 clear) of the
+ * windows they refuse is left as generated, so that the refusal is
+ * seen: fix_window() would turn every window into one they accept.
+ */
+static bool keep_refused_61(const struct test_op *op)
+{
+#ifdef HAVE_ALLOC_RANGE_MAS_ALLOC
+	if (op->r & 3)
+		return false;
+	if (op->type == MOP_ALLOC_RRANGE)
+		return op->a >= op->b || op->b < op->c - 1 || !op->c;
+	if (op->type == MOP_ALLOC_RANGE)
+		return op->a > op->b || op->b < op->c || !op->c;
+#endif
+	return false;
+}
+
+/*
  * 6.1's own mtree_alloc_range() and mtree_alloc_rrange() have known bugs
  * (scripts/probe) on trees of height 0 or 1: search such trees with the
  * matching mas_empty_area(_rev) instead.
@@ -2372,6 +2450,8 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 		    !op->a && op->b == ULONG_MAX)
 			op->b--;
 #endif
+		if (keep_refused_61(op))
+			break;
 		if (op->type != MOP_ALLOC_CYCLIC)
 			fix_window(op);
 		if (avoid && (r->flags & MT_FLAGS_ALLOC_RANGE) &&
