@@ -96,16 +96,6 @@ void __vm_area_free(struct vm_area_struct *vma)
 	vm_area_free(vma);
 }
 
-struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
-				     struct vm_area_struct **pprev)
-{
-	VMA_ITERATOR(vmi, mm, addr);
-	struct vm_area_struct *vma = mas_walk(&vmi.mas);
-
-	*pprev = vma_prev(&vmi);
-	return vma ? vma : vma_next(&vmi);
-}
-
 void dump_vma(const struct vm_area_struct *vma)
 {
 	printk("vma %p [%#lx, %#lx) pgoff %#lx flags %#lx file %p anon_vma %p\n",
