@@ -49,6 +49,7 @@ enum vop_type {
 	VOP_MMAP_REGION,
 	VOP_MSEAL,
 	VOP_GROW,
+	VOP_SYS_BRK,
 	NR_VOPS
 };
 
@@ -66,6 +67,7 @@ struct vma_run {
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
+	unsigned long brk_want;		/* sys_brk's shrink: the break asked for */
 	bool gave_up;			/* a change that may give up a merge on -ENOMEM */
 	unsigned long checks;		/* check_mm() calls begun */
 	unsigned long (*former)[2];	/* the VMAs before the op, in pages */
@@ -319,18 +321,23 @@ static void add_merge_pt(struct vma_run *r, unsigned long page,
 		r->merge_pts[r->nr_merge_pts++] = pt;
 }
 
-/* What vm_stat_account() keeps for n pages with these flags. */
+/*
+ * What vm_stat_account() keeps for n pages with these flags.  The kinds
+ * are the model's own, not mm/vma.h's is_*_mapping(), which the kernel's
+ * count uses: code, executable and not writable; stack, growing down;
+ * data, private and writable.  Each is checked before the next.
+ */
 static void add_stats(struct mm_struct *out, unsigned long flags,
 		      unsigned long n)
 {
 	out->total_vm += n;
 	if (flags & VM_LOCKED)
 		out->locked_vm += n;
-	if (is_exec_mapping(flags))
+	if ((flags & VM_EXEC) && !(flags & (VM_WRITE | VM_GROWSDOWN)))
 		out->exec_vm += n;
-	else if (is_stack_mapping(flags))
+	else if (flags & VM_GROWSDOWN)
 		out->stack_vm += n;
-	else if (is_data_mapping(flags))
+	else if ((flags & VM_WRITE) && !(flags & VM_SHARED))
 		out->data_vm += n;
 }
 
@@ -749,10 +756,11 @@ static bool check_stats(struct vma_run *r, const char *what)
 	if (r->mm.total_vm != want.total_vm || r->mm.exec_vm != want.exec_vm ||
 	    r->mm.data_vm != want.data_vm || r->mm.stack_vm != want.stack_vm ||
 	    r->mm.locked_vm != want.locked_vm)
-		test_fail(__FILE__, __LINE__, "%s accounting: total %lu exec %lu data %lu locked %lu, expected %lu %lu %lu %lu",
+		test_fail(__FILE__, __LINE__, "%s accounting: total %lu exec %lu data %lu stack %lu locked %lu, expected %lu %lu %lu %lu %lu",
 			  what, r->mm.total_vm, r->mm.exec_vm, r->mm.data_vm,
-			  r->mm.locked_vm, want.total_vm, want.exec_vm,
-			  want.data_vm, want.locked_vm);
+			  r->mm.stack_vm, r->mm.locked_vm, want.total_vm,
+			  want.exec_vm, want.data_vm, want.stack_vm,
+			  want.locked_vm);
 	return !ctx->failed;
 }
 
@@ -797,6 +805,49 @@ static bool model_sealed(struct vma_run *r, unsigned long first,
 #define UNMAP_NO_LEN	0x800	/* a zero length: refused */
 #define UNMAP_TASK_SIZE	0x1000	/* a range at TASK_SIZE's edge (r % 7 says which) */
 #define UNMAP_TO_TOP	0x2000	/* (internal) the length runs up to TASK_SIZE */
+#define UNMAP_SYS_BRK	0x4000	/* (internal) the brk syscall, to r->brk_want */
+
+/* Whether a split at page p would be refused by its VMA's driver. */
+static bool split_refused(struct vma_run *r, unsigned long p)
+{
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(p));
+
+	return vma && vma->vm_start < addr_of(p) && vma->vm_ops &&
+	       vma->vm_ops->may_split &&
+	       vma->vm_ops->may_split(vma, addr_of(p));
+}
+
+/*
+ * The error a brk that failed to shrink the heap stands for: brk answers
+ * only the old break, and the model knows what may refuse its munmap of
+ * [first, first + n) (expected_error() then says whether it could).
+ */
+static int brk_munmap_error(struct vma_run *r, unsigned long first,
+			    unsigned long n)
+{
+	if (unmap_refused(r, first, n))
+		return -ENOMEM;
+	if (r->sealed)
+		return -EPERM;
+	if (split_refused(r, first) || split_refused(r, first + n))
+		return -EINVAL;
+	return -ENOMEM;
+}
+
+/* The brk syscall shrinking the heap: the break it answers, and where. */
+static int unmap_sys_brk(struct vma_run *r, unsigned long first,
+			 unsigned long n)
+{
+	unsigned long orig = r->mm.brk, ret;
+	int err;
+
+	ret = KERNEL(vapi_sys_brk(&r->mm, r->brk_want));
+	err = ret == r->brk_want ? 0 : brk_munmap_error(r, first, n);
+	if ((ret != r->brk_want && ret != orig) || r->mm.brk != ret)
+		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx, or %#lx refused",
+			  r->brk_want, orig, ret, r->mm.brk, r->brk_want, orig);
+	return err;
+}
 
 /*
  * munmap(): do_vmi_munmap(); the stats and zapped pages must add up, and
@@ -810,6 +861,8 @@ static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
 	bool unlock = how & UNMAP_UNLOCK;
 	int err;
 
+	if (how & UNMAP_SYS_BRK)
+		return unmap_sys_brk(r, first, n);
 	/* The longest length do_vmi_munmap() takes: all of it above start. */
 	if (how & UNMAP_TO_TOP)
 		len = TASK_SIZE - addr_of(first);
@@ -1980,22 +2033,37 @@ static bool brk_unacct_bug(struct vma_run *r, unsigned long first, int err)
 }
 
 /*
- * brk() growing the heap: do_brk_flags() on free pages [a, a + b), which
- * extends the VMA just below when it may (the op's only merge: brk never
- * merges with the VMA above), else links a new anonymous VMA.
+ * The brk syscall asked to grow the heap to want: 0 when it did, -ENOMEM
+ * (all that do_brk_flags() answers) when it kept the old break.
  */
-static bool op_brk(struct vma_run *r, const struct test_op *op)
+static int sys_brk_grow(struct vma_run *r, unsigned long want)
 {
-	unsigned long first, n, flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT;
-	struct mm_struct want;
+	unsigned long orig = r->mm.brk;
+	unsigned long ret = KERNEL(vapi_sys_brk(&r->mm, want));
+
+	if ((ret != want && ret != orig) || r->mm.brk != ret)
+		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx, or %#lx refused",
+			  want, orig, ret, r->mm.brk, want, orig);
+	return ret == want ? 0 : -ENOMEM;
+}
+
+/*
+ * do_brk_flags() growing the heap by free pages [first, first + n): as
+ * brk() calls it, or (want) through the brk syscall asked for break want.
+ * It extends the VMA just below when it may (the op's only merge: brk
+ * never merges with the VMA above; the syscall looks for one no lower
+ * than start_brk, so not from an empty heap), else links a new anonymous
+ * VMA.
+ */
+static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
+		     unsigned long want)
+{
+	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT;
+	struct mm_struct stats;
 	bool refuse;
 	long vmas;
 	int err;
 
-	op_range(r, op, &first, &n);
-	n = min(n, 8UL);
-	if (vma_model_mapped(&r->model, first, n))
-		return true;
 	set_mm_stats(r);
 	/* do_brk_flags() refuses only above the limit, not at it. */
 	refuse = map_limit() && count_vmas(r) > sysctl_max_map_count;
@@ -2008,7 +2076,10 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 		refuse = true;
 		vmas = count_vmas(r);
 	}
-	err = KERNEL(vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT));
+	if (want)
+		err = sys_brk_grow(r, want);
+	else
+		err = KERNEL(vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT));
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
 	/* The memory it charged stays charged only if the brk was made. */
@@ -2019,11 +2090,135 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	if (err)
 		return expected_error(r, err, false);
 	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
-	add_merge_pt(r, first, true);
-	model_stats(r, &want);
-	ASSERT_EQ(r->mm.total_vm, want.total_vm);
-	ASSERT_EQ(r->mm.data_vm, want.data_vm);
+	if (!want || addr_of(first) > r->mm.start_brk)
+		add_merge_pt(r, first, true);
+	model_stats(r, &stats);
+	ASSERT_EQ(r->mm.total_vm, stats.total_vm);
+	ASSERT_EQ(r->mm.data_vm, stats.data_vm);
 	return true;
+}
+
+/* do_brk_flags() on free pages [a, a + b), as brk() calls it. */
+static bool op_brk(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long first, n;
+
+	op_range(r, op, &first, &n);
+	n = min(n, 8UL);
+	if (vma_model_mapped(&r->model, first, n))
+		return true;
+	return brk_grow(r, first, n, 0);
+}
+
+/* sys_brk op bits in c */
+#define SBRK_TOP	0x1000	/* a heap just below TASK_SIZE (r: where to) */
+
+/* A brk that must change nothing: it answers want, and mm->brk is that. */
+static bool sys_brk_same(struct vma_run *r, unsigned long brk,
+			 unsigned long want)
+{
+	unsigned long orig = r->mm.brk;
+	unsigned long ret = KERNEL(vapi_sys_brk(&r->mm, brk));
+
+	if (ret != want || r->mm.brk != want)
+		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx",
+			  brk, orig, ret, r->mm.brk, want);
+	return !ctx->failed;
+}
+
+/*
+ * A heap just below TASK_SIZE, out of the model's space: a break past
+ * TASK_SIZE must be refused (check_brk_limits()); one at TASK_SIZE
+ * exactly maps the last pages, which a brk back to the start unmaps.
+ */
+static bool sys_brk_top(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long start = r->mm.start_brk, brk = r->mm.brk;
+	unsigned long base = TASK_SIZE - 2 * PAGE_SIZE, ret;
+	/* do_brk_flags() refuses only above the limit, not at it. */
+	long vmas = count_vmas(r);
+	bool refuse = map_limit() && vmas > sysctl_max_map_count, ok = true;
+	int err;
+
+	r->mm.start_brk = r->mm.brk = base;
+	if (op->r & 1) {
+		ok = sys_brk_same(r, TASK_SIZE + 1 + op->r % PAGE_SIZE, base);
+	} else if ((err = sys_brk_grow(r, TASK_SIZE)) || refuse) {
+		ok = refuse ? check_refused(r, "brk above the limit", vmas, vmas, err) :
+		     expected_error(r, err, false);
+	} else {
+		/* Taken back whatever the sequence's fail rate. */
+		bool paused = slab_faults.paused;
+
+		ok = mtree_load(&r->mm.mm_mt, base) != NULL;
+		slab_faults.paused = true;
+		ret = KERNEL(vapi_sys_brk(&r->mm, base));
+		slab_faults.paused = paused;
+		if (!ok || ret != base)
+			test_fail(__FILE__, __LINE__, "brk(%#lx) to TASK_SIZE mapped %s, and brk back to %#lx returned %#lx",
+				  TASK_SIZE, ok ? "its pages" : "nothing",
+				  base, ret);
+		ok = !ctx->failed;
+	}
+	r->mm.start_brk = start;
+	r->mm.brk = brk;
+	return ok;
+}
+
+/*
+ * The first mapped page at or above p, if it asks a guard gap that the
+ * page above a new break must keep clear of: brk() leaves a page and a
+ * stack's guard gap free below the next VMA.
+ */
+static bool sys_brk_blocked(struct vma_run *r, unsigned long p,
+			    unsigned long newbrk)
+{
+	unsigned long gap_start;
+
+	while (p < r->nr_pages && !r->model.pages[p].mapped)
+		p++;
+	if (p == r->nr_pages)
+		return false;
+	gap_start = addr_of(p);
+	if (r->model.pages[p].flags & VM_GROWSDOWN)
+		gap_start -= stack_guard_gap;
+	return newbrk + PAGE_SIZE > gap_start;
+}
+
+/*
+ * The brk syscall, to page a and b bytes into it: below start_brk, or on
+ * the page the break is on, it changes nothing but mm->brk; lower, it
+ * unmaps what lies between the two breaks (refused if nothing does);
+ * higher, it grows the heap with do_brk_flags() unless a VMA, or a
+ * stack's guard gap, lies within a page of the new break.
+ */
+static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
+{
+	unsigned long brk = addr_of(op->a % r->nr_pages) + op->b % PAGE_SIZE;
+	unsigned long orig = r->mm.brk, newbrk = PAGE_ALIGN(brk);
+	unsigned long oldbrk = PAGE_ALIGN(orig);
+	unsigned long first, n;
+	int err;
+
+	if (op->c & SBRK_TOP)
+		return sys_brk_top(r, op);
+	if (brk < r->mm.start_brk)
+		return sys_brk_same(r, brk, orig);
+	if (newbrk == oldbrk)
+		return sys_brk_same(r, brk, brk);
+	if (brk > orig) {
+		first = page_of(oldbrk);
+		if (sys_brk_blocked(r, first, newbrk))
+			return sys_brk_same(r, brk, orig);
+		return brk_grow(r, first, page_of(newbrk) - first, brk);
+	}
+	first = page_of(newbrk);
+	n = page_of(oldbrk) - first;
+	if (!vma_model_mapped(&r->model, first, n))
+		return sys_brk_same(r, brk, orig);
+	r->brk_want = brk;
+	err = unmap_range_how(r, first, n, UNMAP_SYS_BRK);
+	return !err || expected_error(r, err, true);
 }
 
 /*
@@ -2495,6 +2690,7 @@ static const struct vop_info vop_info[NR_VOPS] = {
 	[VOP_MMAP_REGION] = { "mmap_region", op_mmap_region, 15 },
 	[VOP_MSEAL] = { "mseal", op_mseal, 2 },
 	[VOP_GROW] = { "expand_downwards", op_grow, 4 },
+	[VOP_SYS_BRK] = { "sys_brk", op_sys_brk, 4 },
 };
 
 static bool vma_has_op(unsigned int type);
@@ -2688,6 +2884,33 @@ static void gen_grow(struct vma_run *r, struct test_op *op)
 			    rng_below(&r->rng, n));
 }
 
+/*
+ * The brk syscall's break (op_sys_brk()): mostly a few pages either side
+ * of the break, now and then on its page, below start_brk, or a heap at
+ * TASK_SIZE; half of them some bytes into the page.
+ */
+static void gen_sys_brk(struct vma_run *r, struct test_op *op)
+{
+	unsigned long cur = page_of(PAGE_ALIGN(r->mm.brk));
+	unsigned long start = page_of(r->mm.start_brk);
+	unsigned long d = rng_range(&r->rng, 1, 6);
+	unsigned int pct = rng_below(&r->rng, 100);
+
+	op->b = rng_percent(&r->rng, 50) ? 0 : rng_below(&r->rng, PAGE_SIZE);
+	op->c = 0;
+	if (pct < 45)
+		op->a = cur + d;
+	else if (pct < 80)
+		op->a = cur - min(d, cur - start);
+	else if (pct < 90)
+		op->a = page_of(r->mm.brk);
+	else if (pct < 95)
+		op->a = start - min(d, start);
+	else
+		op->c = SBRK_TOP;
+	op->a = min(op->a, r->nr_pages - 1);
+}
+
 static void gen_op(struct vma_run *r, struct test_op *op)
 {
 	unsigned int total = 0, pick, t;
@@ -2777,17 +3000,24 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		gen_fit(r, op);
 	if (t == VOP_GROW && rng_percent(&r->rng, 70))
 		gen_grow(r, op);
+	if (t == VOP_SYS_BRK)
+		gen_sys_brk(r, op);
 }
 
 static void init_run(struct vma_run *r, uint64_t seed)
 {
 	unsigned int f, cfg_pct;
+	struct rng heap;
 
 	memset(r, 0, sizeof(*r));
 	rng_seed(&r->rng, seed);
 	r->nr_pages = ctx->config & ((1UL << CONFIG_FAIL_SHIFT) - 1);
 	if (!r->nr_pages || r->nr_pages > 4096)
 		r->nr_pages = 64;
+	/* The heap starts empty, anywhere: from the seed, not the op stream. */
+	rng_seed(&heap, seed ^ 0x6272UL);
+	r->mm.start_brk = addr_of(rng_below(&heap, r->nr_pages));
+	r->mm.brk = r->mm.start_brk;
 	vma_model_init(&r->model, r->nr_pages);
 	/* A VMA is a page at least: at most nr_pages of them. */
 	r->former = calloc(r->nr_pages, sizeof(*r->former));

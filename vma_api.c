@@ -438,4 +438,18 @@ int vapi_exit_mmap(struct mm_struct *mm)
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	return vmas - slab_live("vm_area_struct");
 }
+
+/* Whatever it answers, it must have dropped the mmap_lock it took. */
+unsigned long vapi_sys_brk(struct mm_struct *mm, unsigned long brk)
+{
+	unsigned long ret;
+
+	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
+	vma_mmap_lock = MMAP_UNLOCKED;
+	current->mm = mm;
+	ret = sys_brk(brk);
+	WARN_ON(vma_mmap_lock != MMAP_UNLOCKED);
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	return ret;
+}
 #endif /* HAVE_VMA_SUITE */

@@ -165,6 +165,13 @@ bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
  */
 int vapi_exit_mmap(struct mm_struct *mm);
 
+/*
+ * The brk syscall (the kernel's own, from mm/mmap.c), entered as a system
+ * call is, with no mmap_lock held: what it returns, the new break or, when
+ * it refused, the old one.
+ */
+unsigned long vapi_sys_brk(struct mm_struct *mm, unsigned long brk);
+
 void vapi_validate_mm(struct mm_struct *mm);
 
 #endif

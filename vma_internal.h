@@ -264,6 +264,8 @@ struct mm_struct {
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
+	unsigned long start_brk, brk;	/* the heap: the brk op's */
+	unsigned long start_data, end_data;
 	unsigned long flags;		/* MMF_*: exit_mmap() sets one */
 	spinlock_t page_table_lock;	/* expand_downwards() takes it */
 	/* Per-VMA locks: a VMA is write-locked while its vm_lock_seq equals it. */
@@ -566,6 +568,16 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 	vma_mmap_lock = MMAP_UNLOCKED;
 }
 
+/* A system call, as the suite calls it: sys_brk(). */
+#define SYSCALL_DEFINE1(name, t1, a1)	long sys_##name(t1 a1)
+
+/* The brk syscall's: no signal is ever pending here. */
+static inline int mmap_write_lock_killable(struct mm_struct *mm)
+{
+	mmap_write_lock(mm);
+	return 0;
+}
+
 /*
  * Things this harness has none of: THP, hugetlb, uprobes, uffd write
  * protection.  Policies, uffd contexts and anon_vma names are the suite's
@@ -582,6 +594,13 @@ static inline void uprobe_munmap(struct vm_area_struct *v,
 				 unsigned long start, unsigned long end) { }
 /* 6.12 passes the VMA, 6.1 the mm: a macro takes either. */
 #define userfaultfd_unmap_prep(vma_or_mm, start, end, uf)	0
+static inline void userfaultfd_unmap_complete(struct mm_struct *mm,
+					      struct list_head *uf) { }
+/* brk's populate of a VM_LOCKED heap: there are no pages here. */
+static inline int mm_populate(unsigned long addr, unsigned long len)
+{
+	return 0;
+}
 static inline bool userfaultfd_wp(struct vm_area_struct *v)
 {
 	return false;
@@ -779,6 +798,7 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
  * Limits: RLIMIT_AS bites only where the suite sets vma_rlimit_as (some
  * ops of CONFIG_REFUSE sequences, vma.c), the others never.
  */
+#define RLIM_INFINITY		(~0UL)
 #define RLIMIT_AS		9
 #define RLIMIT_DATA		2
 #define RLIMIT_STACK		3
@@ -803,6 +823,38 @@ static inline bool vma_is_accessible(struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_ACCESS_FLAGS;
 }
+/*
+ * include/linux/mm.h's test of a data segment against RLIMIT_DATA
+ * (unlimited here, so brk never meets it).
+ */
+static inline int check_data_rlimit(unsigned long rlim, unsigned long new,
+				    unsigned long start, unsigned long end_data,
+				    unsigned long start_data)
+{
+	if (rlim < RLIM_INFINITY &&
+	    (new - start) + (end_data - start_data) > rlim)
+		return -ENOSPC;
+	return 0;
+}
+
+/*
+ * The brk syscall asks only whether its MAP_FIXED range lies below
+ * TASK_SIZE: the checks of __get_unmapped_area() that a fixed anonymous
+ * range meets, with no LSM to refuse it.
+ */
+#define MAP_FIXED	0x10
+static inline unsigned long get_unmapped_area(struct file *file,
+					      unsigned long addr,
+					      unsigned long len,
+					      unsigned long pgoff,
+					      unsigned long flags)
+{
+	WARN_ON(!(flags & MAP_FIXED) || file);
+	if (len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -ENOMEM;
+	return offset_in_page(addr) ? -EINVAL : (long)addr;
+}
+
 extern unsigned long vma_rlimit_as;
 #define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as : ~0UL)
 #define rlimit_max(r)		(~0UL)
