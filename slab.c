@@ -425,14 +425,19 @@ bool slab_should_fail(gfp_t gfp)
 	unsigned int pct = gfpflags_allow_blocking(gfp) ? f->kernel_pct :
 			   f->nowait_pct;
 
+	bool retry = f->fail_retry && gfpflags_allow_blocking(gfp);
+
 	/* The kernel promises __GFP_NOFAIL callers memory: never fail them. */
 	if ((gfp & __GFP_NOFAIL) || f->paused)
 		return false;
-	if ((f->nth && ++f->count == f->nth) ||
+	f->fail_retry = false;
+	if (retry || (f->nth && ++f->count == f->nth) ||
 	    (pct && rng_percent(&f->rng, pct))) {
 		f->injected++;
 		if (gfpflags_allow_blocking(gfp))
 			f->injected_blocking++;
+		else if (f->nth_retry && f->count == f->nth && !retry)
+			f->fail_retry = true;
 		return true;
 	}
 	return false;

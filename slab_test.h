@@ -30,6 +30,14 @@ struct slab_faults {
 	unsigned long injected;
 	unsigned long injected_blocking;	/* of the above, may-block ones */
 	bool paused;
+	/*
+	 * The nth failure, of an allocation that may not block, fails the
+	 * next allocation too if that one may block: the kernel's retry
+	 * with GFP_KERNEL (anon_vma_clone(), mas_nomem()) fails as well, as
+	 * in a real shortage, and the op takes its -ENOMEM path.
+	 */
+	bool nth_retry;
+	bool fail_retry;			/* the next one, if it may block */
 };
 extern struct slab_faults slab_faults;
 

@@ -67,6 +67,8 @@ struct vma_run {
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
+	bool limit_memlock;		/* RLIMIT_MEMLOCK is what is locked (same) */
+	bool deny_write;		/* the op's file denies writable mappings */
 	unsigned long brk_want;		/* sys_brk's shrink: the break asked for */
 	bool gave_up;			/* a change that may give up a merge on -ENOMEM */
 	unsigned long checks;		/* check_mm() calls begun */
@@ -671,6 +673,26 @@ static bool check_files(struct vma_run *r)
 	return true;
 }
 
+/*
+ * Policies: one reference per VMA that holds one (vma_dup_policy() for a
+ * split or a copy, mpol_put() for each VMA a merge or unmap removes).
+ */
+static bool check_policies(struct vma_run *r)
+{
+	long users[NR_ATTRS] = { 0 };
+	struct vma_attrs a;
+	unsigned long i;
+
+	for (i = 0; i < r->nr_vmas; i++) {
+		attrs_of(r->vmas[i], &a);
+		ASSERT_TRUE(a.pol < NR_ATTRS);
+		users[a.pol]++;
+	}
+	for (i = 1; i < NR_ATTRS; i++)
+		ASSERT_EQ(atomic_read(&attr_pols[i].refcnt), users[i]);
+	return true;
+}
+
 /* Where the op obliged the kernel to merge, the pages share one VMA. */
 static bool check_merged(struct vma_run *r)
 {
@@ -734,7 +756,8 @@ static bool check_mm(struct vma_run *r)
 	ASSERT_EQ(slab_live("vm_area_struct"), vmas);
 	ASSERT_EQ(r->close_vmas, close_vmas);
 	r->nr_vmas = vmas;
-	if (!check_anon_vmas(r) || !check_files(r) || !check_merged(r))
+	if (!check_anon_vmas(r) || !check_files(r) || !check_policies(r) ||
+	    !check_merged(r))
 		return false;
 	vapi_validate_mm(&r->mm);
 	/* Every VMA matched its pages: they are the base of the next check. */
@@ -1189,6 +1212,58 @@ static bool abort_unacct_bug(unsigned long flags)
 }
 
 /*
+ * Whether unmapping [first, first + n) splits a VMA at an end whose
+ * driver refuses that split (may_split): 6.1's mmap_region() says -ENOMEM
+ * for it, as for any failure of its munmap.
+ */
+static bool split_may_refuse(struct vma_run *r, unsigned long first,
+			     unsigned long n)
+{
+	unsigned long edge[2] = { addr_of(first), addr_of(first + n) };
+	struct vm_area_struct *vma;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		vma = mtree_load(&r->mm.mm_mt, edge[i]);
+		if (vma && vma->vm_start < edge[i] && vma->vm_ops &&
+		    vma->vm_ops->may_split &&
+		    vma->vm_ops->may_split(vma, edge[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * r->deny_write: the op's file denies writable mappings, as a memfd
+ * sealed against writes does (mapping_deny_writable()), if no VMA maps
+ * it shared-writable now; for this op only.  True if it does.
+ */
+static bool deny_writes(struct vma_run *r, unsigned int fnr)
+{
+	atomic_t *w = &r->files[fnr].mapping.i_mmap_writable;
+
+	if (!r->deny_write || !fnr || atomic_read(w))
+		return false;
+	atomic_set(w, -1);
+	return true;
+}
+
+/*
+ * mmap_region() must refuse a shared-writable mapping of a file that
+ * denies them (mapping_map_writable()) before it changes anything:
+ * check_mm() then finds the pages as they were.
+ */
+static bool check_denied(struct vma_run *r, struct vm_area_struct *vma)
+{
+	r->result = IS_ERR(vma) ? PTR_ERR(vma) : 0;
+	if (r->result != -EPERM || vma_record.pages_zapped)
+		test_fail(__FILE__, __LINE__, "mmap_region shared-writable of a file that denies writes returned %ld, %lu pages zapped: expected -EPERM with nothing changed",
+			  r->result, vma_record.pages_zapped);
+	return !ctx->failed && check_stats(r, "mmap_region") &&
+	       check_charged(r, "mmap_region", 0);
+}
+
+/*
  * mmap(MAP_FIXED) over whatever is mapped: the kernel's own mmap_region()
  * (vapi_mmap_region()).  On 6.12 the old VMAs go only once the new one is
  * in; a failure after their page tables were cleared leaves a hole.  c as
@@ -1203,7 +1278,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
-	bool created, gone, refuse, as_refuse = false;
+	bool created, gone, refuse, as_refuse = false, denied;
+	bool split_refused __maybe_unused;
 	pgoff_t pgoff;
 	long vmas;
 
@@ -1236,6 +1312,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		as_refuse = n > mapped && !r->sealed && !refuse;
 	}
 	vmas = refuse ? count_vmas(r) : 0;
+	split_refused = split_may_refuse(r, first, n);
+	denied = deny_writes(r, fnr);
 	slab_faults.paused = merge_reset_bug(r, first, n);
 	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
 				      addr_of(first + n), flags,
@@ -1244,6 +1322,13 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	slab_faults.paused = false;
 	if (ctx->failed)
 		return false;
+	if (denied) {
+		/* What mmap_region() took it gave back: lift the denial. */
+		ASSERT_EQ(atomic_read(&r->files[fnr].mapping.i_mmap_writable), -1);
+		atomic_set(&r->files[fnr].mapping.i_mmap_writable, 0);
+		if (is_shared_maywrite(flags))
+			return check_denied(r, vma);
+	}
 	if (refuse && !check_refused(r, "MAP_FIXED inside one VMA", vmas, vmas,
 				     IS_ERR(vma) ? PTR_ERR(vma) : 0))
 		return false;
@@ -1279,9 +1364,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 #ifdef HAVE_MMAP_MUNMAP_ENOMEM
 		/*
 		 * 6.1 says -ENOMEM whatever failed its munmap, a split a
-		 * driver refused too: no more can be told from it.
+		 * driver refused too: no more can be told from it.  Other
+		 * -ENOMEMs must have a reason (expected_error()).
 		 */
-		if (r->result == -ENOMEM && !gone)
+		if (r->result == -ENOMEM && !gone && split_refused)
 			return true;
 #endif
 		/* Only the gathering splits, which a driver may refuse. */
@@ -1444,6 +1530,16 @@ static bool modify_refused(struct vma_run *r, struct vm_area_struct *vma,
 	return true;
 }
 
+/* mbind_range()'s vma_replace_policy(): the VMA's reference moves. */
+static void replace_policy(struct vm_area_struct *vma, struct mempolicy *pol)
+{
+	if (vma->vm_policy == pol)
+		return;
+	mpol_get(pol);
+	mpol_put(vma->vm_policy);
+	vma->vm_policy = pol;
+}
+
 /*
  * mprotect_fixup() and its madvise, mbind and userfaultfd siblings:
  * nothing to do for equal attributes, else modify (merge or split) and
@@ -1498,7 +1594,7 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	vma->vm_flags = a.flags;
 	vma->vm_page_prot = vm_get_page_prot(a.flags);
 	vma->anon_name = a.name;
-	vma->vm_policy = a.policy;
+	replace_policy(vma, a.policy);
 	vma->vm_userfaultfd_ctx = a.uffd;
 	if (!check_writenotify(r, vma))
 		return 0;
@@ -1806,12 +1902,32 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * acct_stack_growth()'s limits, which come after anon_vma_prepare():
+ * RLIMIT_AS at what is mapped refuses any growth, RLIMIT_MEMLOCK at what
+ * is locked that of a VM_LOCKED stack.  Set for this op; -ENOMEM if refused.
+ */
+static int grow_refused(struct vma_run *r, struct vm_area_struct *vma)
+{
+	if (r->limit_as) {
+		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+		return -ENOMEM;
+	}
+	if (r->limit_memlock) {
+		vma_rlimit_memlock = r->mm.locked_vm << PAGE_SHIFT;
+		return vma->vm_flags & VM_LOCKED ? -ENOMEM : 0;
+	}
+	return 0;
+}
+
+/*
  * A fault on free page a below a stack: expand_downwards() grows the VMA
  * above it (find_vma()'s) down to a, as the fault path's expand_stack()
- * does.  A VMA that is no stack (VM_GROWSDOWN) is refused with -EFAULT;
- * one that would come nearer than stack_guard_gap to an accessible VMA
- * below that is not a stack itself, with -ENOMEM, and so is a growth past
- * pgoff 0.  Before it grows, it gets an anon_vma (anon_vma_prepare()):
+ * does.  A VMA that is no stack (VM_GROWSDOWN) is refused with -EFAULT,
+ * a page below mmap_min_addr with -EPERM; one that would come nearer
+ * than stack_guard_gap to an accessible VMA below that is not a stack
+ * itself, with -ENOMEM, and so is a growth past pgoff 0 (out of reach:
+ * anonymous offsets start at VMA_BASE's) or past a limit (grow_refused()).
+ * Before it grows, it gets an anon_vma (anon_vma_prepare()):
  * a neighbour's that find_mergeable_anon_vma() finds, else a new one.
  * Grown, it is charged the new pages and counted in the stats.
  */
@@ -1834,6 +1950,8 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	n = gap_pages(r, a, false);
 	if (!(vma->vm_flags & VM_GROWSDOWN))
 		want = -EFAULT;
+	else if (addr_of(a) < mmap_min_addr)
+		want = -EPERM;
 	else if (a > n && !(r->model.pages[a - n - 1].flags & VM_GROWSDOWN) &&
 		 (r->model.pages[a - n - 1].flags & VM_ACCESS_FLAGS) &&
 		 (n << PAGE_SHIFT) < stack_guard_gap)
@@ -1844,6 +1962,8 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	if (!want && grow > p->pgoff)
 		want = -ENOMEM;
 	set_mm_stats(r);
+	if (!want)
+		want = grow_refused(r, vma);
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
 	err = KERNEL(expand_downwards(vma, addr_of(a)));
@@ -2189,8 +2309,9 @@ static bool sys_brk_blocked(struct vma_run *r, unsigned long p,
  * The brk syscall, to page a and b bytes into it: below start_brk, or on
  * the page the break is on, it changes nothing but mm->brk; lower, it
  * unmaps what lies between the two breaks (refused if nothing does);
- * higher, it grows the heap with do_brk_flags() unless a VMA, or a
- * stack's guard gap, lies within a page of the new break.
+ * higher, it grows the heap with do_brk_flags() unless the old break is
+ * below mmap_min_addr, or a VMA, or a stack's guard gap, lies within a
+ * page of the new break.
  */
 static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
 {
@@ -2208,7 +2329,7 @@ static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
 		return sys_brk_same(r, brk, brk);
 	if (brk > orig) {
 		first = page_of(oldbrk);
-		if (sys_brk_blocked(r, first, newbrk))
+		if (oldbrk < mmap_min_addr || sys_brk_blocked(r, first, newbrk))
 			return sys_brk_same(r, brk, orig);
 		return brk_grow(r, first, page_of(newbrk) - first, brk);
 	}
@@ -2265,6 +2386,11 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 	/* The worst-case length wraps: no area, whatever is free. */
 	if (need < info->length)
 		return -ENOMEM;
+#ifdef HAVE_UNMAPPED_AREA_MIN_ADDR
+	/* 6.12 raises the low limit (6.1 leaves it to the arch's caller). */
+	if (info->low_limit < mmap_min_addr)
+		lo = page_of(mmap_min_addr);
+#endif
 
 	for (p = down ? hi : lo; down ? p > lo : p < hi; ) {
 		/* The free run that ends at (down) or starts at (up) p. */
@@ -2707,13 +2833,32 @@ static bool vma_has_op(unsigned int type);
 #define CONFIG_EXIT_MMAP	(1UL << 26)	/* the end: exit_mmap(), not munmap */
 #define CONFIG_GUARD_SHIFT	40	/* 2 bits: stack_guard_gap - 1, pages */
 #define CONFIG_OP_NTH		(1UL << 27)	/* each op fails one allocation */
+/* With CONFIG_OP_NTH: a GFP_NOWAIT one fails its GFP_KERNEL retry too. */
+#define CONFIG_NTH_RETRY	(1UL << 29)
 /*
  * Some ops are refused memory otherwise: (a ^ b ^ r) % 8 == 0, the
  * overcommit check (security_vm_enough_memory_mm()) says no, which must
  * fail the op with -ENOMEM; == 1, RLIMIT_AS is the space mapped now
- * (r->limit_as), so that mmap_region() and brk() must refuse to grow it.
+ * (r->limit_as), so that mmap_region(), brk() and a stack's growth must
+ * refuse to grow it; == 2, RLIMIT_MEMLOCK is what is locked now, so that
+ * a VM_LOCKED stack may not grow (and any other may); == 3, the op's file
+ * denies writable mappings as a write-sealed memfd does, where none is
+ * mapped shared-writable: mmap_region() must refuse a shared one (-EPERM).
  */
 #define CONFIG_REFUSE		(1UL << 28)
+/*
+ * 2 bits: mmap_min_addr, 0 (none) or 2, 4 or 8 pages into the space (as
+ * the sysctl vm.mmap_min_addr raises it): a stack may not grow below it
+ * (-EPERM), and 6.12's vm_unmapped_area() searches no lower.
+ */
+#define CONFIG_MIN_ADDR_SHIFT	42
+
+static unsigned long min_addr_of(uint64_t config)
+{
+	unsigned long k = (config >> CONFIG_MIN_ADDR_SHIFT) & 3;
+
+	return k ? addr_of(1UL << k) : 0;
+}
 
 static const char *vma_op_name(unsigned int type)
 {
@@ -2809,6 +2954,46 @@ static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
 }
 
 /*
+ * A hole for a map to fill, around page p or after it (a few tried):
+ * best one whose neighbours are mapped alike with only the VMA after it
+ * faulted in, so that vma_expand() of prev, as it removes next, must take
+ * next's anon_vma (dup_anon_vma()).  Returns the VMA before the hole, or
+ * NULL; *pnext gets the one after it (NULL at the top).
+ */
+static struct vm_area_struct *fit_hole(struct vma_run *r, unsigned long p,
+				       struct vm_area_struct **pnext)
+{
+	struct vm_area_struct *vma, *prev, *next, *found = NULL;
+	int i, score, best = 0;
+
+	for (i = 0; i < 8 && p < r->nr_pages && best < 3; i++) {
+		MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
+
+		vma = mas_walk(&mas);
+		if (vma) {
+			p = page_of(vma->vm_end);
+			continue;
+		}
+		prev = mas_prev(&mas, 0);
+		mas_set(&mas, addr_of(p));
+		next = mas_find(&mas, ULONG_MAX);
+		p = next ? page_of(next->vm_end) : r->nr_pages;
+		if (!prev || (prev->vm_flags & VM_SPECIAL))
+			continue;
+		score = 1;
+		if (next && next->vm_flags == prev->vm_flags &&
+		    next->vm_file == prev->vm_file)
+			score = next->anon_vma && !prev->anon_vma ? 3 : 2;
+		if (score > best) {
+			best = score;
+			found = prev;
+			*pnext = next;
+		}
+	}
+	return found;
+}
+
+/*
  * Make an mprotect or a map fit its neighbours, where merges with both
  * happen (vma_merge_existing_range()'s merge_both, vma_merge_new_range()
  * filling a hole), with the anon_vma dup and the removal of next that go
@@ -2819,8 +3004,7 @@ static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
 static void gen_fit(struct vma_run *r, struct test_op *op)
 {
 	unsigned long p = rng_below(&r->rng, r->nr_pages);
-	MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
-	struct vm_area_struct *vma, *prev = NULL, *next;
+	struct vm_area_struct *vma, *prev = NULL, *next = NULL;
 	unsigned long pgoff;
 
 	if (op->type == VOP_MPROTECT) {
@@ -2832,13 +3016,9 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 		op->c = bits_of(prev) & (VM_ACCESS_FLAGS | FB_LOCKED);
 		return;
 	}
-	if (mas_walk(&mas))
-		return;
-	/* The hole around p: from the VMA before it to the one after. */
-	prev = mas_prev(&mas, 0);
-	mas_set(&mas, addr_of(p));
-	next = mas_find(&mas, ULONG_MAX);
-	if (!prev || (prev->vm_flags & VM_SPECIAL))
+	/* The hole: from the VMA before it to the one after. */
+	prev = fit_hole(r, p, &next);
+	if (!prev)
 		return;
 	op->a = page_of(prev->vm_end);
 	op->b = (next ? page_of(next->vm_start) : r->nr_pages) - op->a;
@@ -3030,6 +3210,9 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
 	vma_current.mm = &r->mm;
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	/* No VMA holds a policy yet (a replay may follow a failed run). */
+	for (f = 1; f < NR_ATTRS; f++)
+		atomic_set(&attr_pols[f].refcnt, 0);
 	for (f = 1; f <= NR_FILES; f++) {
 		atomic_long_set(&r->files[f].f_count, 1);
 		r->files[f].f_mapping = &r->files[f].mapping;
@@ -3048,6 +3231,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	sysctl_max_map_count = map_limit() ? map_limit() : DEFAULT_MAX_MAP_COUNT;
 	stack_guard_gap = (1 + ((ctx->config >> CONFIG_GUARD_SHIFT) & 3)) <<
 			  PAGE_SHIFT;
+	mmap_min_addr = min_addr_of(ctx->config);
 	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = cfg_pct;
@@ -3102,6 +3286,18 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	/* Last, so that the draws above keep their configs. */
 	if (rng_percent(&pick, 15) && !opts.layout)
 		ctx->config |= CONFIG_REFUSE;
+	/*
+	 * Half the sequences that fail an allocation of each op fail the
+	 * kernel's GFP_KERNEL retry of a GFP_NOWAIT one with it: the paths
+	 * that only two failures in a row reach (anon_vma_clone() in a
+	 * merge's dup_anon_vma()).
+	 */
+	if ((ctx->config & CONFIG_OP_NTH) && rng_percent(&pick, 50))
+		ctx->config |= CONFIG_NTH_RETRY;
+	/* Not under --layout: 6.1's vm_unmapped_area() ignores it. */
+	if (rng_percent(&pick, 20) && !opts.layout)
+		ctx->config |= (unsigned long)rng_range(&pick, 1, 3) <<
+			       CONFIG_MIN_ADDR_SHIFT;
 	init_run(r, seed);
 }
 
@@ -3145,8 +3341,16 @@ static void print_layout(struct vma_run *r, bool ok)
 
 static bool modify_kept_merges(struct vma_run *r)
 {
-#ifdef HAVE_MM_VMA_C
 	unsigned int t = r->op.type;
+
+	/*
+	 * A brk that extends the VMA below either does or fails (6.12: on
+	 * vmg_nomem(); 6.1: mas_preallocate()): it never falls back to a
+	 * VMA of its own beside one it could have extended.
+	 */
+	if (t == VOP_BRK || t == VOP_SYS_BRK)
+		return !r->result;
+#ifdef HAVE_MM_VMA_C
 
 	return !r->result && !r->gave_up &&
 	       (t == VOP_MPROTECT || t == VOP_MSEAL || is_attr_op(t));
@@ -3178,25 +3382,33 @@ static bool apply_op(struct vma_run *r)
 	if ((ctx->config & CONFIG_OP_NTH) && !opts.fail_nth && !opts.layout) {
 		slab_faults.count = 0;
 		slab_faults.nth = 1 + (r->op.a ^ r->op.b ^ r->op.r) % 6;
+		slab_faults.nth_retry = ctx->config & CONFIG_NTH_RETRY;
+		slab_faults.fail_retry = false;
 	}
 	vma_record.commit_refused = 0;
 	r->limit_as = false;
+	r->limit_memlock = false;
+	r->deny_write = false;
 	if ((ctx->config & CONFIG_REFUSE) && !opts.layout) {
 		unsigned long k = (r->op.a ^ r->op.b ^ r->op.r) % 8;
 
 		vma_commit_refuse = k == 0;
 		r->limit_as = k == 1;
+		r->limit_memlock = k == 2;
+		r->deny_write = k == 3;
 	}
 	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	vma_commit_refuse = false;
 	vma_rlimit_as = ~0UL;
+	vma_rlimit_memlock = ~0UL;
 	/*
 	 * A failed op obliged no merge: the model says what stayed.  On
 	 * 6.12 a vma_modify*() whose merge fails for memory fails the op
 	 * (vmg_nomem()) unless it may give up: a change that succeeded
 	 * under injected failures must still have merged.  6.1's vma_merge()
-	 * says NULL, and mprotect_fixup() splits instead.
+	 * says NULL, and mprotect_fixup() splits instead.  A brk (both
+	 * trees) extends the VMA below or fails.
 	 */
 	if (slab_faults.injected != r->injected && !modify_kept_merges(r))
 		r->nr_merge_pts = 0;
@@ -3251,6 +3463,9 @@ static bool exit_mm(struct vma_run *r)
 		ASSERT_EQ(r->files[f].mapping.nr_vmas, 0);
 		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable), 0);
 	}
+	/* remove_vma() put every VMA's policy. */
+	for (f = 1; f < NR_ATTRS; f++)
+		ASSERT_EQ(atomic_read(&attr_pols[f].refcnt), 0);
 	return !ctx->failed;
 }
 
@@ -3259,6 +3474,8 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	slab_faults.kernel_pct = 0;
 	slab_faults.nowait_pct = 0;
 	slab_faults.nth = 0;
+	slab_faults.nth_retry = false;
+	slab_faults.fail_retry = false;
 	ok = ok && check_model_counts(r);
 	if (ok && (ctx->config & CONFIG_EXIT_MMAP)) {
 		ok = exit_mm(r);

@@ -222,8 +222,13 @@ struct anon_vma_name {
 	int dummy;
 };
 
+/*
+ * One reference per VMA that points at it, as the kernel's mpol_dup()
+ * copies give each VMA its own: vma.c checks the count against the VMAs,
+ * so a merge or unmap that forgets mpol_put() leaks.
+ */
 struct mempolicy {
-	int dummy;
+	atomic_t refcnt;
 };
 
 struct vm_userfaultfd_ctx {
@@ -625,11 +630,21 @@ static inline bool mpol_equal(struct mempolicy *a, struct mempolicy *b)
 {
 	return a == b;
 }
-static inline void mpol_put(struct mempolicy *pol) { }
+static inline void mpol_get(struct mempolicy *pol)
+{
+	if (pol)
+		atomic_inc(&pol->refcnt);
+}
+static inline void mpol_put(struct mempolicy *pol)
+{
+	if (pol && !WARN_ON(atomic_read(&pol->refcnt) <= 0))
+		atomic_dec(&pol->refcnt);
+}
 static inline int vma_dup_policy(struct vm_area_struct *src,
 				 struct vm_area_struct *dst)
 {
 	dst->vm_policy = src->vm_policy;
+	mpol_get(dst->vm_policy);
 	return 0;
 }
 static inline bool vma_soft_dirty_enabled(struct vm_area_struct *vma)
@@ -795,8 +810,9 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define NULL_VM_UFFD_CTX	((struct vm_userfaultfd_ctx) { NULL })
 
 /*
- * Limits: RLIMIT_AS bites only where the suite sets vma_rlimit_as (some
- * ops of CONFIG_REFUSE sequences, vma.c), the others never.
+ * Limits: RLIMIT_AS and RLIMIT_MEMLOCK bite only where the suite sets
+ * vma_rlimit_as or vma_rlimit_memlock (some ops of CONFIG_REFUSE
+ * sequences, vma.c), the others never.
  */
 #define RLIM_INFINITY		(~0UL)
 #define RLIMIT_AS		9
@@ -838,9 +854,10 @@ static inline int check_data_rlimit(unsigned long rlim, unsigned long new,
 }
 
 /*
- * The brk syscall asks only whether its MAP_FIXED range lies below
- * TASK_SIZE: the checks of __get_unmapped_area() that a fixed anonymous
- * range meets, with no LSM to refuse it.
+ * The brk syscall asks only whether its MAP_FIXED range may be mapped:
+ * the checks of __get_unmapped_area() that a fixed anonymous range meets,
+ * below TASK_SIZE and (security_mmap_addr(), the capabilities' rule for
+ * a task without CAP_SYS_RAWIO) not below mmap_min_addr.
  */
 #define MAP_FIXED	0x10
 static inline unsigned long get_unmapped_area(struct file *file,
@@ -852,11 +869,14 @@ static inline unsigned long get_unmapped_area(struct file *file,
 	WARN_ON(!(flags & MAP_FIXED) || file);
 	if (len > TASK_SIZE || addr > TASK_SIZE - len)
 		return -ENOMEM;
-	return offset_in_page(addr) ? -EINVAL : (long)addr;
+	if (offset_in_page(addr))
+		return -EINVAL;
+	return addr < mmap_min_addr ? -EPERM : (long)addr;
 }
 
-extern unsigned long vma_rlimit_as;
-#define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as : ~0UL)
+extern unsigned long vma_rlimit_as, vma_rlimit_memlock;
+#define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as :	\
+				 (r) == RLIMIT_MEMLOCK ? vma_rlimit_memlock : ~0UL)
 #define rlimit_max(r)		(~0UL)
 
 /*

@@ -25,6 +25,7 @@ const struct vm_operations_struct vma_dummy_vm_ops;
 struct vma_record vma_record;
 bool vma_commit_refuse;
 unsigned long vma_rlimit_as = ~0UL;
+unsigned long vma_rlimit_memlock = ~0UL;
 
 static struct kmem_cache *vma_cache, *anon_vma_cache, *avc_cache;
 
