@@ -2247,39 +2247,50 @@ static bool sys_brk_same(struct vma_run *r, unsigned long brk,
 }
 
 /*
- * A heap just below TASK_SIZE, out of the model's space: a break past
- * TASK_SIZE must be refused (check_brk_limits()); one at TASK_SIZE
- * exactly maps the last pages, which a brk back to the start unmaps.
+ * brk to TASK_SIZE from a heap at base, two pages below it: it maps them
+ * unless refused; a brk back to base (with no failure injected) must
+ * unmap them again.
+ */
+static bool sys_brk_to_top(struct vma_run *r, unsigned long base)
+{
+	long vmas = count_vmas(r);
+	/* do_brk_flags() refuses only above the limit, not at it. */
+	bool refuse = map_limit() && vmas > sysctl_max_map_count;
+	bool paused = slab_faults.paused, mapped;
+	unsigned long ret;
+	int err = sys_brk_grow(r, TASK_SIZE);
+
+	if (refuse)
+		return check_refused(r, "brk above the limit", vmas, vmas, err);
+	if (err)
+		return expected_error(r, err, false);
+	mapped = mtree_load(&r->mm.mm_mt, base) != NULL;
+	slab_faults.paused = true;
+	ret = KERNEL(vapi_sys_brk(&r->mm, base));
+	slab_faults.paused = paused;
+	if (!mapped || ret != base)
+		test_fail(__FILE__, __LINE__, "brk(%#lx) to TASK_SIZE mapped %s, and brk back to %#lx returned %#lx",
+			  TASK_SIZE, mapped ? "its pages" : "nothing", base,
+			  ret);
+	return !ctx->failed;
+}
+
+/*
+ * A heap just below TASK_SIZE, out of the model's space, for this op: a
+ * break past TASK_SIZE must be refused (check_brk_limits()), one at it
+ * is not.
  */
 static bool sys_brk_top(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long start = r->mm.start_brk, brk = r->mm.brk;
-	unsigned long base = TASK_SIZE - 2 * PAGE_SIZE, ret;
-	/* do_brk_flags() refuses only above the limit, not at it. */
-	long vmas = count_vmas(r);
-	bool refuse = map_limit() && vmas > sysctl_max_map_count, ok = true;
-	int err;
+	unsigned long base = TASK_SIZE - 2 * PAGE_SIZE;
+	bool ok;
 
 	r->mm.start_brk = r->mm.brk = base;
-	if (op->r & 1) {
+	if (op->r & 1)
 		ok = sys_brk_same(r, TASK_SIZE + 1 + op->r % PAGE_SIZE, base);
-	} else if ((err = sys_brk_grow(r, TASK_SIZE)) || refuse) {
-		ok = refuse ? check_refused(r, "brk above the limit", vmas, vmas, err) :
-		     expected_error(r, err, false);
-	} else {
-		/* Taken back whatever the sequence's fail rate. */
-		bool paused = slab_faults.paused;
-
-		ok = mtree_load(&r->mm.mm_mt, base) != NULL;
-		slab_faults.paused = true;
-		ret = KERNEL(vapi_sys_brk(&r->mm, base));
-		slab_faults.paused = paused;
-		if (!ok || ret != base)
-			test_fail(__FILE__, __LINE__, "brk(%#lx) to TASK_SIZE mapped %s, and brk back to %#lx returned %#lx",
-				  TASK_SIZE, ok ? "its pages" : "nothing",
-				  base, ret);
-		ok = !ctx->failed;
-	}
+	else
+		ok = sys_brk_to_top(r, base);
 	r->mm.start_brk = start;
 	r->mm.brk = brk;
 	return ok;
