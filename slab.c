@@ -421,10 +421,9 @@ struct slab_faults slab_faults;
 bool slab_should_fail(gfp_t gfp)
 {
 	struct slab_faults *f = &slab_faults;
-
 	unsigned int pct = gfpflags_allow_blocking(gfp) ? f->kernel_pct :
 			   f->nowait_pct;
-
+	/* The blocking retry of an n-th failure (nth_retry) fails too. */
 	bool retry = f->fail_retry && gfpflags_allow_blocking(gfp);
 
 	/* The kernel promises __GFP_NOFAIL callers memory: never fail them. */
