@@ -269,7 +269,7 @@ struct mm_struct {
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
-	unsigned long start_brk, brk;	/* the heap: the brk op's */
+	unsigned long start_brk, brk;	/* the heap: the sys_brk op's */
 	unsigned long start_data, end_data;
 	unsigned long flags;		/* MMF_*: exit_mmap() sets one */
 	spinlock_t page_table_lock;	/* expand_downwards() takes it */
