@@ -840,6 +840,13 @@ static bool split_refused(struct vma_run *r, unsigned long p)
 	       vma->vm_ops->may_split(vma, addr_of(p));
 }
 
+/* Whether unmapping [first, first + n) splits a VMA the driver won't. */
+static bool split_may_refuse(struct vma_run *r, unsigned long first,
+			     unsigned long n)
+{
+	return split_refused(r, first) || split_refused(r, first + n);
+}
+
 /*
  * The error a brk that failed to shrink the heap stands for: brk answers
  * only the old break, and the model knows what may refuse its munmap of
@@ -852,24 +859,33 @@ static int brk_munmap_error(struct vma_run *r, unsigned long first,
 		return -ENOMEM;
 	if (r->sealed)
 		return -EPERM;
-	if (split_refused(r, first) || split_refused(r, first + n))
+	if (split_may_refuse(r, first, n))
 		return -EINVAL;
 	return -ENOMEM;
 }
 
-/* The brk syscall shrinking the heap: the break it answers, and where. */
+/*
+ * The brk syscall asked for break want, which it may refuse: whether it
+ * made it.  It must answer want or, refused, the old break, and leave
+ * mm->brk at what it answers.
+ */
+static bool sys_brk_made(struct vma_run *r, unsigned long want)
+{
+	unsigned long orig = r->mm.brk;
+	unsigned long ret = KERNEL(vapi_sys_brk(&r->mm, want));
+
+	if ((ret != want && ret != orig) || r->mm.brk != ret)
+		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx, or %#lx refused",
+			  want, orig, ret, r->mm.brk, want, orig);
+	return ret == want;
+}
+
+/* The brk syscall shrinking the heap to r->brk_want: as munmap answers. */
 static int unmap_sys_brk(struct vma_run *r, unsigned long first,
 			 unsigned long n)
 {
-	unsigned long orig = r->mm.brk, ret;
-	int err;
-
-	ret = KERNEL(vapi_sys_brk(&r->mm, r->brk_want));
-	err = ret == r->brk_want ? 0 : brk_munmap_error(r, first, n);
-	if ((ret != r->brk_want && ret != orig) || r->mm.brk != ret)
-		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx, or %#lx refused",
-			  r->brk_want, orig, ret, r->mm.brk, r->brk_want, orig);
-	return err;
+	return sys_brk_made(r, r->brk_want) ? 0 :
+	       brk_munmap_error(r, first, n);
 }
 
 /*
@@ -1212,28 +1228,6 @@ static bool abort_unacct_bug(unsigned long flags)
 }
 
 /*
- * Whether unmapping [first, first + n) splits a VMA at an end whose
- * driver refuses that split (may_split): 6.1's mmap_region() says -ENOMEM
- * for it, as for any failure of its munmap.
- */
-static bool split_may_refuse(struct vma_run *r, unsigned long first,
-			     unsigned long n)
-{
-	unsigned long edge[2] = { addr_of(first), addr_of(first + n) };
-	struct vm_area_struct *vma;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		vma = mtree_load(&r->mm.mm_mt, edge[i]);
-		if (vma && vma->vm_start < edge[i] && vma->vm_ops &&
-		    vma->vm_ops->may_split &&
-		    vma->vm_ops->may_split(vma, edge[i]))
-			return true;
-	}
-	return false;
-}
-
-/*
  * r->deny_write: the op's file denies writable mappings, as a memfd
  * sealed against writes does (mapping_deny_writable()), if no VMA maps
  * it shared-writable now; for this op only.  True if it does.
@@ -1279,7 +1273,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
 	bool created, gone, refuse, as_refuse = false, denied;
-	bool split_refused __maybe_unused;
+	bool split_refusal __maybe_unused;
 	pgoff_t pgoff;
 	long vmas;
 
@@ -1312,7 +1306,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		as_refuse = n > mapped && !r->sealed && !refuse;
 	}
 	vmas = refuse ? count_vmas(r) : 0;
-	split_refused = split_may_refuse(r, first, n);
+	split_refusal = split_may_refuse(r, first, n);
 	denied = deny_writes(r, fnr);
 	slab_faults.paused = merge_reset_bug(r, first, n);
 	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
@@ -1367,7 +1361,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 		 * driver refused too: no more can be told from it.  Other
 		 * -ENOMEMs must have a reason (expected_error()).
 		 */
-		if (r->result == -ENOMEM && !gone && split_refused)
+		if (r->result == -ENOMEM && !gone && split_refusal)
 			return true;
 #endif
 		/* Only the gathering splits, which a driver may refuse. */
@@ -2158,13 +2152,13 @@ static bool brk_unacct_bug(struct vma_run *r, unsigned long first, int err)
  */
 static int sys_brk_grow(struct vma_run *r, unsigned long want)
 {
-	unsigned long orig = r->mm.brk;
-	unsigned long ret = KERNEL(vapi_sys_brk(&r->mm, want));
+	return sys_brk_made(r, want) ? 0 : -ENOMEM;
+}
 
-	if ((ret != want && ret != orig) || r->mm.brk != ret)
-		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx, or %#lx refused",
-			  want, orig, ret, r->mm.brk, want, orig);
-	return ret == want ? 0 : -ENOMEM;
+/* do_brk_flags() refuses only above the map_count limit, not at it. */
+static bool brk_count_refused(struct vma_run *r)
+{
+	return map_limit() && count_vmas(r) > sysctl_max_map_count;
 }
 
 /*
@@ -2185,8 +2179,7 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	int err;
 
 	set_mm_stats(r);
-	/* do_brk_flags() refuses only above the limit, not at it. */
-	refuse = map_limit() && count_vmas(r) > sysctl_max_map_count;
+	refuse = brk_count_refused(r);
 	vmas = refuse ? count_vmas(r) : 0;
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
@@ -2254,9 +2247,7 @@ static bool sys_brk_same(struct vma_run *r, unsigned long brk,
 static bool sys_brk_to_top(struct vma_run *r, unsigned long base)
 {
 	long vmas = count_vmas(r);
-	/* do_brk_flags() refuses only above the limit, not at it. */
-	bool refuse = map_limit() && vmas > sysctl_max_map_count;
-	bool paused = slab_faults.paused, mapped;
+	bool refuse = brk_count_refused(r), paused = slab_faults.paused, mapped;
 	unsigned long ret;
 	int err = sys_brk_grow(r, TASK_SIZE);
 
