@@ -1714,21 +1714,25 @@ static int alloc_expect(struct maple_run *r, const struct test_op *op,
  * max < size - 1, and fills the area mas_empty_area_rev() finds in
  * [min, max].
  */
+static bool alloc_args_refused_61(const struct test_op *op)
+{
+	unsigned long min = op->a, max = op->b, size = op->c;
+
+	if (op->type == MOP_ALLOC_RRANGE)
+		return min >= max || max < size - 1 || !size;
+	return min > max || max < size || !size;
+}
+
 static int alloc_expect(struct maple_run *r, const struct test_op *op,
 			unsigned long *want)
 {
 	unsigned long min = op->a, max = op->b, size = op->c;
 
-	if (!(r->flags & MT_FLAGS_ALLOC_RANGE))
+	if (!(r->flags & MT_FLAGS_ALLOC_RANGE) || alloc_args_refused_61(op))
 		return -EINVAL;
-	if (op->type == MOP_ALLOC_RRANGE) {
-		if (min >= max || max < size - 1 || !size)
-			return -EINVAL;
+	if (op->type == MOP_ALLOC_RRANGE)
 		return model_empty_area_rev(&r->model, min, max, size, want) ?
 		       0 : -EBUSY;
-	}
-	if (min > max || max < size || !size)
-		return -EINVAL;
 	return model_empty_area(&r->model, min, max - size, size, want) ?
 	       0 : -EBUSY;
 }
@@ -2311,14 +2315,12 @@ static void fix_window(struct test_op *op)
 static bool keep_refused_61(const struct test_op *op)
 {
 #ifdef HAVE_ALLOC_RANGE_MAS_ALLOC
-	if (op->r & 3)
-		return false;
-	if (op->type == MOP_ALLOC_RRANGE)
-		return op->a >= op->b || op->b < op->c - 1 || !op->c;
-	if (op->type == MOP_ALLOC_RANGE)
-		return op->a > op->b || op->b < op->c || !op->c;
-#endif
+	return !(op->r & 3) && (op->type == MOP_ALLOC_RRANGE ||
+				op->type == MOP_ALLOC_RANGE) &&
+	       alloc_args_refused_61(op);
+#else
 	return false;
+#endif
 }
 
 /*
