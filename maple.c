@@ -704,10 +704,104 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 }
 
 /*
+ * Whether a store at first may go through the state as it is, without a
+ * reset.  Since 6.8 (HAVE_MAS_STATUS) the rule of vma_iter_store(): a
+ * state that is not active is reset by the store itself, and an active
+ * one must hold first in its range (__mas_set_range() warns otherwise).
+ * 6.1's mm code resets the state before every store (mas_set_range()),
+ * and the active state its mas_find() leaves when it runs out loses a
+ * store made through it at its own index: there, only MAS_NONE and
+ * MAS_PAUSE, which mas_wr_store_setup() resets, are stored through.
+ */
+static bool may_store_through(const struct ma_state *mas, unsigned long first)
+{
+#ifdef HAVE_MAS_STATUS
+	return mas->status != ma_active ||
+	       (mas->index <= first && first <= mas->last);
+#else
+	return mas->node == MAS_START || mas->node == MAS_NONE ||
+	       mas->node == MAS_PAUSE;
+#endif
+}
+
+static bool state_none(const struct ma_state *mas)
+{
+#ifdef HAVE_MAS_STATUS
+	return mas->status == ma_none;
+#else
+	return mas->node == MAS_NONE;
+#endif
+}
+
+/* A range of up to 16 indices from somewhere in [a, b]. */
+static void pick_range(struct rng *sub, unsigned long a, unsigned long b,
+		       unsigned long *first, unsigned long *last)
+{
+	*first = a + rng_below(sub, b - a + 1);
+	*last = *first + rng_below(sub, 16);
+	if (*last < *first)
+		*last = ULONG_MAX;
+}
+
+/* Store [first, last] through mas (mtree_store_range() if NULL), checked. */
+static bool store_checked(struct maple_run *r, struct ma_state *mas,
+			  unsigned long first, unsigned long last)
+{
+	void *entry = mk_entry(r->op_nr);
+	int ret;
+
+	r->injected_blocking = slab_faults.injected_blocking;
+	if (mas) {
+		mas->index = first;
+		mas->last = last;
+		mtree_lock(r->mt);
+		ret = mas_store_gfp(mas, entry, GFP_KERNEL);
+		mtree_unlock(r->mt);
+	} else {
+		ret = mtree_store_range(r->mt, first, last, entry, GFP_KERNEL);
+	}
+	return !r->check || expect_store(r, ret, first, last, entry);
+}
+
+/*
+ * After the iteration ran out, one store through the spent state, as
+ * mmap_region() stores a VMA through the iterator whose vma_find() found
+ * nothing: mostly at the state's own range, else anywhere in [a, b], with
+ * a reset first where may_store_through() says so.  Half the time the
+ * state is first held across a store made elsewhere, as an iterator is
+ * while other code changes the tree: paused, as mas_pause() is for, or
+ * none (6.1 MAS_NONE), which the store must not take for a node.
+ */
+static bool store_after_end(struct maple_run *r, struct ma_state *mas,
+			    struct rng *sub, unsigned long a, unsigned long b)
+{
+	unsigned long first, last;
+
+	if (rng_percent(sub, 50)) {
+		if (!state_none(mas))
+			mas_pause(mas);
+		pick_range(sub, a, b, &first, &last);
+		if (!store_checked(r, NULL, first, last))
+			return false;
+	}
+	pick_range(sub, a, b, &first, &last);
+	if (mas->index <= mas->last && rng_percent(sub, 75)) {
+		first = mas->index + rng_below(sub, mas->last - mas->index + 1);
+		last = first + rng_below(sub, 16);
+		if (last < first)
+			last = ULONG_MAX;
+	}
+	if (!may_store_through(mas, first))
+		mas_reset(mas);
+	return store_checked(r, mas, first, last);
+}
+
+/*
  * mas_for_each() from a to b (at most c ranges) that changes some of the
  * ranges it finds through the same state (find_store_one()), each step
  * checked against the model: the next range must be the first after what
- * the last change wrote.
+ * the last change wrote.  One in four that came to the end by itself then
+ * stores through the spent state (store_after_end()).
  */
 static bool op_find_store(struct maple_run *r, const struct test_op *op)
 {
@@ -742,6 +836,8 @@ static bool op_find_store(struct maple_run *r, const struct test_op *op)
 	/* Came to the end by itself: nothing more up to b. */
 	if (ok && r->check && !entry && next <= op->b)
 		ok = check_step(r, &mas, NULL, next, op->b);
+	if (ok && !entry && rng_percent(&sub, 25))
+		ok = store_after_end(r, &mas, &sub, op->a, op->b);
 	return ok;
 }
 
