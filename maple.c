@@ -764,13 +764,14 @@ static bool store_checked(struct maple_run *r, struct ma_state *mas,
 }
 
 /*
- * After the iteration ran out, one store through the spent state, as
- * mmap_region() stores a VMA through the iterator whose vma_find() found
- * nothing: mostly at the state's own range, else anywhere in [a, b], with
- * a reset first where may_store_through() says so.  Half the time the
- * state is first held across a store made elsewhere, as an iterator is
- * while other code changes the tree: paused, as mas_pause() is for, or
- * none (6.1 MAS_NONE), which the store must not take for a node.
+ * After an iteration ran out (or op_step()'s steps ended, overflowed or
+ * not), one store through the spent state, as mmap_region() stores a VMA
+ * through the iterator whose vma_find() found nothing: mostly at the
+ * state's own range, else anywhere in [a, b], with a reset first where
+ * may_store_through() says so.  Half the time the state is first held
+ * across a store made elsewhere, as an iterator is while other code
+ * changes the tree: paused, as mas_pause() is for, or none (6.1
+ * MAS_NONE), which the store must not take for a node.
  */
 static bool store_after_end(struct maple_run *r, struct ma_state *mas,
 			    struct rng *sub, unsigned long a, unsigned long b)
@@ -1265,6 +1266,9 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 	if (ok && r->check && limit_hit(&mas) && !paused_limit_bug(r, paused))
 		ok = step_on(r, &mas, &sub);
 	rcu_read_unlock();
+	/* Then a store through where the steps left it, overflowed or not. */
+	if (ok && op->c <= op->b && rng_percent(&sub, 25))
+		ok = store_after_end(r, &mas, &sub, op->c, op->b);
 	return ok;
 }
 
