@@ -733,11 +733,14 @@ static bool state_none(const struct ma_state *mas)
 #endif
 }
 
-/* A range of up to 16 indices from somewhere in [a, b]. */
-static void pick_range(struct rng *sub, unsigned long a, unsigned long b,
+/* A range of up to 16 indices from within 256 of x. */
+static void pick_range(struct rng *sub, unsigned long x,
 		       unsigned long *first, unsigned long *last)
 {
-	*first = a + rng_below(sub, b - a + 1);
+	unsigned long lo = x >= 256 ? x - 256 : 0;
+	unsigned long hi = x <= ULONG_MAX - 256 ? x + 256 : ULONG_MAX;
+
+	*first = lo + rng_below(sub, hi - lo + 1);
 	*last = *first + rng_below(sub, 16);
 	if (*last < *first)
 		*last = ULONG_MAX;
@@ -764,29 +767,44 @@ static bool store_checked(struct maple_run *r, struct ma_state *mas,
 }
 
 /*
+ * How often (%) an op stores through the state it ended with: seldom in
+ * an empty tree, whose iterations all run out at once, so that it stays
+ * empty for the bulk ops that only an empty tree takes.
+ */
+static unsigned int after_end_pct(struct maple_run *r)
+{
+	return r->model.count ? 10 : 5;
+}
+
+/*
  * After an iteration ran out (or op_step()'s steps ended, overflowed or
  * not), one store through the spent state, as mmap_region() stores a VMA
- * through the iterator whose vma_find() found nothing: mostly at the
- * state's own range, else anywhere in [a, b], with a reset first where
- * may_store_through() says so.  Half the time the state is first held
- * across a store made elsewhere, as an iterator is while other code
- * changes the tree: paused, as mas_pause() is for, or none (6.1
- * MAS_NONE), which the store must not take for a node.
+ * through the iterator whose vma_find() found nothing: mostly in the
+ * state's own range, else near it, with a reset first where
+ * may_store_through() says so.  Where the state as it is may not be
+ * stored through at its own index (6.1's spent active state, which stands
+ * at the limit), the store goes near from instead, where the op began, so
+ * that the ops do not pile entries up at their limits.  Half the time the
+ * state is first held across a store made near it by other means, as an
+ * iterator is while other code changes the tree: paused, as mas_pause()
+ * is for, or none (6.1 MAS_NONE), which the store must not take for a
+ * node.
  */
 static bool store_after_end(struct maple_run *r, struct ma_state *mas,
-			    struct rng *sub, unsigned long a, unsigned long b)
+			    struct rng *sub, unsigned long from)
 {
-	unsigned long first, last;
+	bool own = mas->index <= mas->last && may_store_through(mas, mas->index);
+	unsigned long first, last, x = own ? mas->index : from;
 
 	if (rng_percent(sub, 50)) {
 		if (!state_none(mas))
 			mas_pause(mas);
-		pick_range(sub, a, b, &first, &last);
+		pick_range(sub, x, &first, &last);
 		if (!store_checked(r, NULL, first, last))
 			return false;
 	}
-	pick_range(sub, a, b, &first, &last);
-	if (mas->index <= mas->last && rng_percent(sub, 75)) {
+	pick_range(sub, x, &first, &last);
+	if (own && rng_percent(sub, 75)) {
 		first = mas->index + rng_below(sub, mas->last - mas->index + 1);
 		last = first + rng_below(sub, 16);
 		if (last < first)
@@ -837,8 +855,8 @@ static bool op_find_store(struct maple_run *r, const struct test_op *op)
 	/* Came to the end by itself: nothing more up to b. */
 	if (ok && r->check && !entry && next <= op->b)
 		ok = check_step(r, &mas, NULL, next, op->b);
-	if (ok && !entry && rng_percent(&sub, 25))
-		ok = store_after_end(r, &mas, &sub, op->a, op->b);
+	if (ok && !entry && rng_percent(&sub, after_end_pct(r)))
+		ok = store_after_end(r, &mas, &sub, op->a);
 	return ok;
 }
 
@@ -1267,8 +1285,8 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 		ok = step_on(r, &mas, &sub);
 	rcu_read_unlock();
 	/* Then a store through where the steps left it, overflowed or not. */
-	if (ok && op->c <= op->b && rng_percent(&sub, 25))
-		ok = store_after_end(r, &mas, &sub, op->c, op->b);
+	if (ok && rng_percent(&sub, after_end_pct(r)))
+		ok = store_after_end(r, &mas, &sub, op->a);
 	return ok;
 }
 
