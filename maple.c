@@ -769,11 +769,12 @@ static bool store_checked(struct maple_run *r, struct ma_state *mas,
 /*
  * How often (%) an op stores through the state it ended with: seldom in
  * an empty tree, whose iterations all run out at once, so that it stays
- * empty for the bulk ops that only an empty tree takes.
+ * empty for the bulk ops that only an empty tree takes.  The tree's own
+ * emptiness: --bench's kernel-alone pass has no model.
  */
 static unsigned int after_end_pct(struct maple_run *r)
 {
-	return r->model.count ? 10 : 5;
+	return mtree_empty(r->mt) ? 5 : 10;
 }
 
 /*
@@ -819,8 +820,8 @@ static bool store_after_end(struct maple_run *r, struct ma_state *mas,
  * mas_for_each() from a to b (at most c ranges) that changes some of the
  * ranges it finds through the same state (find_store_one()), each step
  * checked against the model: the next range must be the first after what
- * the last change wrote.  One in four that came to the end by itself then
- * stores through the spent state (store_after_end()).
+ * the last change wrote.  Some that came to the end by itself then store
+ * through the spent state (store_after_end()).
  */
 static bool op_find_store(struct maple_run *r, const struct test_op *op)
 {
