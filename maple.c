@@ -746,9 +746,14 @@ static void pick_range(struct rng *sub, unsigned long x,
 		*last = ULONG_MAX;
 }
 
-/* Store [first, last] through mas (mtree_store_range() if NULL), checked. */
+/*
+ * Store [first, last] through mas (mtree_store_range() if NULL), checked:
+ * with mas_store_gfp(), or as mmap_region() does, mas_preallocate() and
+ * mas_store_prealloc(), which must both take the state as it is.
+ */
 static bool store_checked(struct maple_run *r, struct ma_state *mas,
-			  unsigned long first, unsigned long last)
+			  struct rng *sub, unsigned long first,
+			  unsigned long last)
 {
 	void *entry = mk_entry(r->op_nr);
 	int ret;
@@ -758,7 +763,16 @@ static bool store_checked(struct maple_run *r, struct ma_state *mas,
 		mas->index = first;
 		mas->last = last;
 		mtree_lock(r->mt);
-		ret = mas_store_gfp(mas, entry, GFP_KERNEL);
+		if (rng_percent(sub, 50)) {
+			ret = mas_store_gfp(mas, entry, GFP_KERNEL);
+		} else {
+			/* It may sleep: off the spinlock, as mas_nomem() does. */
+			mtree_unlock(r->mt);
+			ret = mas_preallocate(mas, entry, GFP_KERNEL);
+			mtree_lock(r->mt);
+			if (!ret)
+				mas_store_prealloc(mas, entry);
+		}
 		mtree_unlock(r->mt);
 	} else {
 		ret = mtree_store_range(r->mt, first, last, entry, GFP_KERNEL);
@@ -801,7 +815,7 @@ static bool store_after_end(struct maple_run *r, struct ma_state *mas,
 		if (!state_none(mas))
 			mas_pause(mas);
 		pick_range(sub, x, &first, &last);
-		if (!store_checked(r, NULL, first, last))
+		if (!store_checked(r, NULL, sub, first, last))
 			return false;
 	}
 	pick_range(sub, x, &first, &last);
@@ -813,7 +827,7 @@ static bool store_after_end(struct maple_run *r, struct ma_state *mas,
 	}
 	if (!may_store_through(mas, first))
 		mas_reset(mas);
-	return store_checked(r, mas, first, last);
+	return store_checked(r, mas, sub, first, last);
 }
 
 /*
