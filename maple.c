@@ -780,6 +780,21 @@ static bool store_checked(struct maple_run *r, struct ma_state *mas,
 	return !r->check || expect_store(r, ret, first, last, entry);
 }
 
+/* mas_erase() at index through mas, checked. */
+static bool erase_checked(struct maple_run *r, struct ma_state *mas,
+			  unsigned long index)
+{
+	void *old;
+
+	r->injected_blocking = slab_faults.injected_blocking;
+	mas->index = index;
+	mas->last = index;
+	mtree_lock(r->mt);
+	old = mas_erase(mas);
+	mtree_unlock(r->mt);
+	return !r->check || check_erase(r, index, old);
+}
+
 /*
  * How often (%) an op stores through the state it ended with: seldom in
  * an empty tree, whose iterations all run out at once, so that it stays
@@ -794,16 +809,16 @@ static unsigned int after_end_pct(struct maple_run *r)
 /*
  * After an iteration ran out (or op_step()'s steps ended, overflowed or
  * not), one store through the spent state, as mmap_region() stores a VMA
- * through the iterator whose vma_find() found nothing: mostly in the
- * state's own range, else near it, with a reset first where
- * may_store_through() says so.  Where the state as it is may not be
- * stored through at its own index (6.1's spent active state, which stands
- * at the limit), the store goes near from instead, where the op began, so
- * that the ops do not pile entries up at their limits.  Half the time the
- * state is first held across a store made near it by other means, as an
- * iterator is while other code changes the tree: paused, as mas_pause()
- * is for, or none (6.1 MAS_NONE), which the store must not take for a
- * node.
+ * through the iterator whose vma_find() found nothing (one in four is a
+ * mas_erase() instead): mostly in the state's own range, else near it,
+ * with a reset first where may_store_through() says so.  Where the state
+ * as it is may not be stored through at its own index (6.1's spent
+ * active state, which stands at the limit), the store goes near from
+ * instead, where the op began, so that the ops do not pile entries up at
+ * their limits.  Half the time the state is first held across a store
+ * made near it by other means, as an iterator is while other code changes
+ * the tree: paused, as mas_pause() is for, or none (6.1 MAS_NONE), which
+ * the store must not take for a node.
  */
 static bool store_after_end(struct maple_run *r, struct ma_state *mas,
 			    struct rng *sub, unsigned long from)
@@ -827,6 +842,8 @@ static bool store_after_end(struct maple_run *r, struct ma_state *mas,
 	}
 	if (!may_store_through(mas, first))
 		mas_reset(mas);
+	if (rng_percent(sub, 25))
+		return erase_checked(r, mas, first);
 	return store_checked(r, mas, sub, first, last);
 }
 
