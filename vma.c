@@ -136,9 +136,31 @@ static void close_open(struct vm_area_struct *vma)
 	run.close_vmas++;
 }
 
+/*
+ * A driver's close hook gives back what the VMA's range held (as hugetlb
+ * gives back the reservations of its range): the range must be the
+ * VMA's own, mapped by no other VMA in mm_mt.  6.1's __split_vma() empties
+ * a new VMA that it could not insert before closing it ("Avoid vm
+ * accounting in close() operation"): the VMA it was split from still
+ * maps those pages.  The VMAs met are only compared (exit_mmap() closes
+ * each while the ones it freed are still in the tree).
+ */
 static void close_close(struct vm_area_struct *vma)
 {
+	MA_STATE(mas, &vma->vm_mm->mm_mt, vma->vm_start, vma->vm_start);
+	struct vm_area_struct *other;
+
 	run.close_vmas--;
+	if (vma->vm_start >= vma->vm_end)
+		return;
+	mas_for_each(&mas, other, vma->vm_end - 1) {
+		if (other == vma)
+			continue;
+		test_fail(__FILE__, __LINE__, "close hook of [%#lx, %#lx) ran while the VMA [%#lx, %#lx) maps its pages",
+			  vma->vm_start, vma->vm_end, other->vm_start,
+			  other->vm_end);
+		break;
+	}
 }
 
 /* A driver that refuses some splits, as special mappings do. */
@@ -1101,14 +1123,16 @@ static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 		  r->files[fnr].mapping.can_writeback;
 	bool odd = page_of(vma->vm_start) & 1;
 	pgprot_t prot = vm_get_page_prot(flags);
-	bool wants, dirty;
+	bool wants;
+	int dirty;
 
 	if (odd)
 		prot = __pgprot(pgprot_val(prot) | VM_MAYREAD);
 	if (!vapi_writenotify(vma, prot, &wants, &dirty))
 		return true;
 	ASSERT_EQ(wants, shared_writable && (mkwrite || (!odd && wb)));
-	ASSERT_EQ(dirty, shared_writable && (mkwrite || wb));
+	if (dirty >= 0)
+		ASSERT_EQ(dirty, shared_writable && (mkwrite || wb));
 	return true;
 }
 
@@ -2061,6 +2085,41 @@ static bool op_extend(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * copy_vma() keeping its source (MREMAP_DONTUNMAP) must treat the source
+ * and the copy as distinct VMAs: the copy may not merge into the source
+ * (move_vma() goes on to change the source as the old VMA).  Only an
+ * unfaulted anonymous source could (its pgoff follows the copy); 6.12
+ * leaves that source out of the merge (vmg.prev or vmg.next), 6.1 merges
+ * nothing when the copy touches it.  Any other neighbour that fits must
+ * merge, as for a move.  [src_first, src_last) are the source VMA's pages.
+ */
+static bool copy_keep_merges(struct vma_run *r, struct vm_area_struct *vma,
+			     struct vm_area_struct *new, unsigned long src,
+			     unsigned long dst, unsigned long n,
+			     unsigned long src_first, unsigned long src_last,
+			     bool unfaulted)
+{
+	bool below = unfaulted && dst == src_last;
+	bool above = unfaulted && dst + n == src_first;
+
+	if (mtree_load(&r->mm.mm_mt, addr_of(src)) == new || vma == new) {
+		test_fail(__FILE__, __LINE__, "copy_vma() keeping its source [%#lx, %#lx) merged the copy [%#lx, %#lx) into it: [%#lx, %#lx)",
+			  addr_of(src_first), addr_of(src_last), addr_of(dst),
+			  addr_of(dst + n), new->vm_start, new->vm_end);
+		return false;
+	}
+#ifndef HAVE_MM_VMA_C
+	if (below || above)
+		return true;
+#endif
+	if (!below)
+		add_merge_pt(r, dst, true);
+	if (!above)
+		add_merge_pt(r, dst + n, false);
+	return true;
+}
+
+/*
  * mremap() moving: copy_vma() of part of a VMA to free pages, then (unless
  * MREMAP_DONTUNMAP-like keep) unmap the source as move_vma() does.
  */
@@ -2069,7 +2128,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	unsigned long src = op->a % r->nr_pages, dst = op->c % r->nr_pages;
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(src));
 	struct vm_area_struct *new;
-	unsigned long n, flags, anon;
+	unsigned long n, flags, anon, src_first, src_last;
 	bool keep = op->r & 1, need_rmap_locks;
 	struct vma_attrs a;
 	unsigned int fnr;
@@ -2085,6 +2144,8 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	fnr = file_nr(vma);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
 	attrs_of(vma, &a);
+	src_first = page_of(vma->vm_start);
+	src_last = page_of(vma->vm_end);
 	pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
 	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
 	if (!fnr && !anon)
@@ -2116,6 +2177,9 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	if (!keep) {
 		add_merge_pt(r, dst, true);
 		add_merge_pt(r, dst + n, false);
+	} else if (!copy_keep_merges(r, vma, new, src, dst, n, src_first,
+				     src_last, !fnr && !anon)) {
+		return false;
 	}
 	if (!keep) {
 		int err = unmap_range(r, src, n);
@@ -3043,6 +3107,47 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 }
 
 /*
+ * A copy to the hole after a VMA, from another VMA mapped as that one is
+ * (from its page whose offset runs on from the first's, if it has one),
+ * half of them keeping their source: the copy must merge with a neighbour
+ * that is not its source (copy_keep_merges()).  The copy fills the hole
+ * if it can.
+ */
+static void gen_copy_fit(struct vma_run *r, struct test_op *op)
+{
+	unsigned long p = rng_below(&r->rng, r->nr_pages);
+	struct vm_area_struct *prev, *next = NULL, *vma;
+	unsigned long want, i;
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+
+	prev = fit_hole(r, p, &next);
+	if (!prev)
+		return;
+	p = rng_below(&r->rng, r->nr_pages);
+	mas_set(&mas, addr_of(p));
+	want = prev->vm_pgoff + vma_pages(prev);
+	for (i = 0; i < 16; i++) {
+		vma = mas_find(&mas, ULONG_MAX);
+		if (!vma) {
+			mas_set(&mas, 0);
+			continue;
+		}
+		if (vma == prev || vma->vm_flags != prev->vm_flags ||
+		    vma->vm_file != prev->vm_file)
+			continue;
+		op->a = page_of(vma->vm_start);
+		if (vma->vm_file && want >= vma->vm_pgoff &&
+		    want < vma->vm_pgoff + vma_pages(vma))
+			op->a += want - vma->vm_pgoff;
+		op->c = page_of(prev->vm_end);
+		if (next)
+			op->b = page_of(next->vm_start) - op->c - 1;
+		op->r = (op->r & ~1ULL) | rng_below(&r->rng, 2);
+		return;
+	}
+}
+
+/*
  * A free page below a stack VMA, where a fault would grow it: right below
  * one of them (picked at random), or anywhere down to the VMA below (near
  * that one, the guard gap refuses).
@@ -3180,6 +3285,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	if ((t == VOP_MPROTECT || t == VOP_MAP || t == VOP_MMAP_REGION) &&
 	    rng_percent(&r->rng, 15))
 		gen_fit(r, op);
+	if (t == VOP_COPY && rng_percent(&r->rng, 15))
+		gen_copy_fit(r, op);
 	if (t == VOP_GROW && rng_percent(&r->rng, 70))
 		gen_grow(r, op);
 	if (t == VOP_SYS_BRK)

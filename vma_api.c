@@ -183,7 +183,7 @@ int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
 }
 
 bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
-		      bool *dirty)
+		      int *dirty)
 {
 #ifdef HAVE_VMA_WANTS_WRITENOTIFY
 	*wants = vma_wants_writenotify(vma, prot);
@@ -340,12 +340,18 @@ struct vm_area_struct *vapi_extend(struct mm_struct *mm,
 
 /*
  * 6.1's vma_wants_writenotify() is extracted (vma_set_page_prot() calls
- * it), but 6.1 has no vma_needs_dirty_tracking(): no check.
+ * it) and returns int; 6.1 has no vma_needs_dirty_tracking().
  */
 bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
-		      bool *dirty)
+		      int *dirty)
 {
+#ifdef HAVE_MMAP_WANTS_WRITENOTIFY
+	*wants = vma_wants_writenotify(vma, prot);
+	*dirty = -1;
+	return true;
+#else
 	return false;
+#endif
 }
 
 /* 6.1's brk(): the VMA below the break by mas_prev(), as it finds it. */

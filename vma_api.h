@@ -151,10 +151,12 @@ int vapi_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
 
 /*
  * vma_wants_writenotify(vma, prot) and vma_needs_dirty_tracking(vma) into
- * *wants and *dirty; false if the tree has them not in mm/vma.c.
+ * *wants and *dirty (-1 if the tree has no vma_needs_dirty_tracking(), as
+ * 6.1, whose vma_wants_writenotify() is mm/mmap.c's); false if the tree
+ * has neither.
  */
 bool vapi_writenotify(struct vm_area_struct *vma, pgprot_t prot, bool *wants,
-		      bool *dirty);
+		      int *dirty);
 
 /* The kernel's own validate_mm() (static in 6.1's mm/mmap.c). */
 /*
