@@ -416,16 +416,6 @@ static bool op_mas_erase(struct maple_run *r, const struct test_op *op)
 	return check_erase(r, op->a, entry);
 }
 
-/* The model's slot at index: the range holding it, or the gap around it. */
-static void model_slot(struct model *m, unsigned long index,
-		       struct model_range *slot)
-{
-	if (!model_lookup(m, index, slot)) {
-		model_gap(m, index, &slot->first, &slot->last);
-		slot->entry = NULL;
-	}
-}
-
 /* mas_walk() gives the range holding the index, or the gap around it. */
 static bool op_mas_walk(struct maple_run *r, const struct test_op *op)
 {
@@ -656,6 +646,26 @@ static bool state_is_start(const struct ma_state *mas)
 }
 
 /*
+ * Store entry through mas, with the tree's lock held: mas_store_gfp(),
+ * or as mmap_region() does, mas_preallocate() and mas_store_prealloc().
+ */
+static int store_locked(struct maple_run *r, struct ma_state *mas,
+			void *entry, bool prealloc)
+{
+	int ret;
+
+	if (!prealloc)
+		return mas_store_gfp(mas, entry, GFP_KERNEL);
+	/* It may sleep: off the spinlock, as mas_nomem() does. */
+	mtree_unlock(r->mt);
+	ret = mas_preallocate(mas, entry, GFP_KERNEL);
+	mtree_lock(r->mt);
+	if (!ret)
+		mas_store_prealloc(mas, entry);
+	return ret;
+}
+
+/*
  * One change at the range the state found; *next is where the iteration
  * goes on (0 after a change up to ULONG_MAX).  Returns 0; -ENOMEM when the
  * fault injection took the memory (the tree must then be as it was, and
@@ -692,16 +702,7 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 	/* vma_iter_config(): a new range for the state, which stays active. */
 	mas->index = first;
 	mas->last = last;
-	if (kind == FS_PREALLOC) {
-		/* It may sleep: off the spinlock, as mas_nomem() does. */
-		mtree_unlock(r->mt);
-		ret = mas_preallocate(mas, entry, GFP_KERNEL);
-		mtree_lock(r->mt);
-		if (!ret)
-			mas_store_prealloc(mas, entry);
-	} else {
-		ret = mas_store_gfp(mas, entry, GFP_KERNEL);
-	}
+	ret = store_locked(r, mas, entry, kind == FS_PREALLOC);
 	*next = state_is_start(mas) ? mas->index : last + 1;
 	if (!r->check)
 		return ret;
@@ -740,6 +741,14 @@ static bool state_none(const struct ma_state *mas)
 #endif
 }
 
+/* The last index of a range of up to 16 from first. */
+static unsigned long range_end(struct rng *sub, unsigned long first)
+{
+	unsigned long last = first + rng_below(sub, 16);
+
+	return last < first ? ULONG_MAX : last;
+}
+
 /* A range of up to 16 indices from within 256 of x. */
 static void pick_range(struct rng *sub, unsigned long x,
 		       unsigned long *first, unsigned long *last)
@@ -748,15 +757,13 @@ static void pick_range(struct rng *sub, unsigned long x,
 	unsigned long hi = x <= ULONG_MAX - 256 ? x + 256 : ULONG_MAX;
 
 	*first = lo + rng_below(sub, hi - lo + 1);
-	*last = *first + rng_below(sub, 16);
-	if (*last < *first)
-		*last = ULONG_MAX;
+	*last = range_end(sub, *first);
 }
 
 /*
- * Store [first, last] through mas (mtree_store_range() if NULL), checked:
- * with mas_store_gfp(), or as mmap_region() does, mas_preallocate() and
- * mas_store_prealloc(), which must both take the state as it is.
+ * Store [first, last] through mas (mtree_store_range() if NULL), checked,
+ * half the time preallocated (store_locked()): both must take the state
+ * as it is.
  */
 static bool store_checked(struct maple_run *r, struct ma_state *mas,
 			  struct rng *sub, unsigned long first,
@@ -770,16 +777,7 @@ static bool store_checked(struct maple_run *r, struct ma_state *mas,
 		mas->index = first;
 		mas->last = last;
 		mtree_lock(r->mt);
-		if (rng_percent(sub, 50)) {
-			ret = mas_store_gfp(mas, entry, GFP_KERNEL);
-		} else {
-			/* It may sleep: off the spinlock, as mas_nomem() does. */
-			mtree_unlock(r->mt);
-			ret = mas_preallocate(mas, entry, GFP_KERNEL);
-			mtree_lock(r->mt);
-			if (!ret)
-				mas_store_prealloc(mas, entry);
-		}
+		ret = store_locked(r, mas, entry, !rng_percent(sub, 50));
 		mtree_unlock(r->mt);
 	} else {
 		ret = mtree_store_range(r->mt, first, last, entry, GFP_KERNEL);
@@ -843,9 +841,7 @@ static bool store_after_end(struct maple_run *r, struct ma_state *mas,
 	pick_range(sub, x, &first, &last);
 	if (own && rng_percent(sub, 75)) {
 		first = mas->index + rng_below(sub, mas->last - mas->index + 1);
-		last = first + rng_below(sub, 16);
-		if (last < first)
-			last = ULONG_MAX;
+		last = range_end(sub, first);
 	}
 	if (!may_store_through(mas, first))
 		mas_reset(mas);

@@ -216,6 +216,15 @@ bool model_gap(struct model *m, unsigned long index,
 	return true;
 }
 
+void model_slot(struct model *m, unsigned long index,
+		struct model_range *slot)
+{
+	if (!model_lookup(m, index, slot)) {
+		model_gap(m, index, &slot->first, &slot->last);
+		slot->entry = NULL;
+	}
+}
+
 bool model_any(struct model *m, unsigned long first, unsigned long last)
 {
 	return holds(m, upper(m, first), last);

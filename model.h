@@ -63,6 +63,10 @@ bool model_find(struct model *m, unsigned long index,
 bool model_find_rev(struct model *m, unsigned long index,
 		    struct model_range *r);
 
+/* The slot at index: the range holding it, or the gap around it (NULL). */
+void model_slot(struct model *m, unsigned long index,
+		struct model_range *slot);
+
 /* The gap (maximal run of indices with no entry) holding index, if any. */
 bool model_gap(struct model *m, unsigned long index,
 	       unsigned long *first, unsigned long *last);

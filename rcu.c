@@ -962,24 +962,10 @@ static void gen_range(struct rcu_run *r, unsigned long span, unsigned long *a,
 		*b = ULONG_MAX;
 }
 
-/*
- * The last index of the range or gap holding x: a store that ends there
- * fits the node's last slot exactly, or appends to it (mas_wr_append()).
- */
-static unsigned long boundary_after(struct rcu_run *r, unsigned long x)
-{
-	struct model_range m;
-	unsigned long first, last;
-
-	if (model_lookup(&r->model, x, &m))
-		return m.last;
-	model_gap(&r->model, x, &first, &last);
-	return last;
-}
-
 static void gen_op(struct rcu_run *r, struct test_op *op)
 {
 	unsigned int total = 0, t, pick;
+	struct model_range slot;
 
 	memset(op, 0, sizeof(*op));
 	if (r->op_nr % CHECK_EVERY == 0) {
@@ -1011,8 +997,14 @@ static void gen_op(struct rcu_run *r, struct test_op *op)
 			op->b = op->a;
 		if (op->c < op->b)
 			op->c = ULONG_MAX;
-		if (rng_percent(&r->rng, 30))
-			op->c = boundary_after(r, op->b);
+		/*
+		 * To the end of the range or gap holding b: a store that ends
+		 * there fits the node's last slot exactly, or appends to it.
+		 */
+		if (rng_percent(&r->rng, 30)) {
+			model_slot(&r->model, op->b, &slot);
+			op->c = slot.last;
+		}
 		break;
 	default:
 		gen_range(r, rng_percent(&r->rng, 80) ? 16 : 1024, &op->a, &op->b);
