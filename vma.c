@@ -295,6 +295,8 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 #define MAP_NEAR_PGOFF	0x40000	/* r bit 1: a page after, else before */
 #define MAP_HOOK_CLEAR	0x80000	/* the hook clears VM_MAYEXEC */
 #define MAP_HOOKS	(MAP_HOOK_FAIL | MAP_HOOK_FLAGS | MAP_HOOK_CLEAR)
+/* mprotect: c's flag bits to every VMA as mlockall() does (modify_all()) */
+#define MPROTECT_ALL	0x100
 
 /*
  * A mapping's offset: anonymous memory's is its address; a file's is
@@ -1429,6 +1431,7 @@ struct vma_change {
 	unsigned long bits;	/* VAPI_FLAGS: the op's flag bits */
 	unsigned int nr;	/* the others: the attribute's number */
 	bool seal;		/* VAPI_FLAGS: mseal()'s VM_SEALED, not bits */
+	bool all;		/* mlockall()'s loop: see modify_all() */
 };
 
 /*
@@ -1576,9 +1579,13 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 	long vmas, after;
 	bool refuse;
 
-	/* mprotect_fixup() refuses a sealed VMA, changed or not. */
+	/*
+	 * mprotect_fixup() refuses a sealed VMA, changed or not;
+	 * mlock_fixup() does not.
+	 */
 	*changed = false;
-	if (ch->what == VAPI_FLAGS && !ch->seal && (vma->vm_flags & VM_SEALED))
+	if (ch->what == VAPI_FLAGS && !ch->seal && !ch->all &&
+	    (vma->vm_flags & VM_SEALED))
 		return -EPERM;
 	*changed = change_attrs(ch, vma, start, end, &a);
 	if (!*changed) {
@@ -1630,6 +1637,25 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 }
 
 /*
+ * After a change of [start, end): the iterator is on the VMA that holds
+ * the changed piece now, and the loop goes on from its end.  Ahead of it,
+ * VMAs would be skipped.  6.12 may leave it on the VMA before, when a
+ * merge with prev is refused for a close hook after vma_prev(): the loop
+ * then meets the piece again with its flags already set, which is
+ * harmless, so that is allowed.
+ */
+static bool iter_after_change(struct vma_iterator *vmi, unsigned long start,
+			      unsigned long end)
+{
+	if (vma_iter_addr(vmi) <= end - 1 &&
+	    (vma_iter_end(vmi) > end - 1 || vma_iter_end(vmi) <= start))
+		return true;
+	test_fail(__FILE__, __LINE__, "iterator at [%#lx, %#lx) after changing [%#lx, %#lx)",
+		  vma_iter_addr(vmi), vma_iter_end(vmi), start, end);
+	return false;
+}
+
+/*
  * mprotect()/mlock() and the like: walk the VMAs of the range with one
  * iterator, as the kernel's loops do, so that an iterator left in the
  * wrong place by a merge or split shows as a VMA skipped or visited twice.
@@ -1660,24 +1686,68 @@ static int modify_range(struct vma_run *r, unsigned long first,
 				   &changed);
 		if (err)
 			break;
-		/*
-		 * The iterator is on the VMA that holds the changed piece now:
-		 * the loop goes on from its end.  Ahead of it, VMAs would be
-		 * skipped.  6.12 may leave it on the VMA before, when a merge
-		 * with prev is refused for a close hook after vma_prev(): the
-		 * loop then meets the piece again with its flags already set,
-		 * which is harmless, so that is allowed.
-		 */
-		if (changed && (vma_iter_addr(&vmi) > tmp - 1 ||
-				(vma_iter_end(&vmi) <= tmp - 1 &&
-				 vma_iter_end(&vmi) > nstart))) {
-			test_fail(__FILE__, __LINE__, "iterator at [%#lx, %#lx) after changing [%#lx, %#lx)",
-				  vma_iter_addr(&vmi), vma_iter_end(&vmi), nstart, tmp);
+		if (changed && !iter_after_change(&vmi, nstart, tmp))
 			return 0;
-		}
 		nstart = vma_iter_end(&vmi);
 	}
 	return err;
+}
+
+/* Where the first VMA at or after addr starts, by the model; 0: none. */
+static unsigned long model_next_vma(struct vma_run *r, unsigned long addr)
+{
+	unsigned long p;
+
+	for (p = page_of(addr); p < r->nr_pages; p++)
+		if (r->model.pages[p].mapped)
+			return addr_of(p);
+	return 0;
+}
+
+/*
+ * mlockall()'s loop (apply_mlockall_flags()): every VMA, whole, through
+ * one iterator.  It ignores errors and takes the VMA that failed as prev,
+ * so the iterator a failed change leaves must go on to the next VMA: the
+ * failed merge changed nothing (vma_merge_existing_range()'s abort puts
+ * the iterator back on its range).  mlockall() returns 0.
+ */
+static bool modify_all(struct vma_run *r, const struct vma_change *ch)
+{
+	struct vm_area_struct *vma, *prev = NULL;
+	unsigned long want = 0, failed = 0;
+	VMA_ITERATOR(vmi, &r->mm, 0);
+
+	for_each_vma(vmi, vma) {
+		unsigned long start = vma->vm_start, end = vma->vm_end;
+		bool changed;
+		int err;
+
+		if (failed && start != want) {
+			test_fail(__FILE__, __LINE__, "mlockall's loop went on at [%#lx, %#lx) after a failed change of the VMA that ended at %#lx: the next VMA starts at %#lx (0: none)",
+				  start, end, failed, want);
+			return false;
+		}
+		err = modify_fixup(r, &vmi, vma, &prev, start, end, ch,
+				   &changed);
+		failed = 0;
+		if (!err) {
+			if (changed && !iter_after_change(&vmi, start, end))
+				return false;
+			continue;
+		}
+		if (!expected_error(r, err, false))
+			return false;
+		prev = vma;
+		failed = end;
+		want = model_next_vma(r, end);
+	}
+	if (failed && want) {
+		test_fail(__FILE__, __LINE__, "mlockall's loop ended after a failed change of the VMA that ended at %#lx: the next VMA starts at %#lx",
+			  failed, want);
+		return false;
+	}
+	r->result = 0;
+	return true;
 }
 
 static bool op_mprotect(struct vma_run *r, const struct test_op *op)
@@ -1686,6 +1756,10 @@ static bool op_mprotect(struct vma_run *r, const struct test_op *op)
 	unsigned long first, n;
 	int err;
 
+	if (op->c & MPROTECT_ALL) {
+		ch.all = true;
+		return modify_all(r, &ch);
+	}
 	op_range(r, op, &first, &n);
 	err = modify_range(r, first, n, &ch);
 	if (err == -EPERM) {
@@ -3285,6 +3359,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 	if ((t == VOP_MPROTECT || t == VOP_MAP || t == VOP_MMAP_REGION) &&
 	    rng_percent(&r->rng, 15))
 		gen_fit(r, op);
+	if (t == VOP_MPROTECT && rng_percent(&r->rng, 5))
+		op->c |= MPROTECT_ALL;
 	if (t == VOP_COPY && rng_percent(&r->rng, 15))
 		gen_copy_fit(r, op);
 	if (t == VOP_GROW && rng_percent(&r->rng, 70))
