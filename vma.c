@@ -295,6 +295,7 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 #define MAP_NEAR_PGOFF	0x40000	/* r bit 1: a page after, else before */
 #define MAP_HOOK_CLEAR	0x80000	/* the hook clears VM_MAYEXEC */
 #define MAP_HOOKS	(MAP_HOOK_FAIL | MAP_HOOK_FLAGS | MAP_HOOK_CLEAR)
+#define MAP_INSERT	0x100000 /* map: insert_vm_struct() (map_insert()) */
 /* mprotect: c's flag bits to every VMA as mlockall() does (modify_all()) */
 #define MPROTECT_ALL	0x100
 
@@ -1075,6 +1076,100 @@ static bool op_unmap(struct vma_run *r, const struct test_op *op)
  * mmap(MAP_FIXED): unmap what is there, then merge with a neighbour or link
  * a new VMA, as mmap_region() does (vapi_map()).
  */
+/*
+ * The flags mmap_region() gives a new mapping: VM_ACCOUNT when private
+ * and writable (accountable_mapping()), and no VM_LOCKED where mlock
+ * cannot lock (vma_supports_mlock(): special or hugetlb pages).
+ */
+static unsigned long mapped_flags(unsigned long flags)
+{
+	if ((flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
+		flags |= VM_ACCOUNT;
+	return no_lock(flags);
+}
+
+/*
+ * 6.1's insert_vm_struct() gives back the pages of a VMA that vma_link()
+ * could not link whether it had charged them or not (VM_ACCOUNT): a known
+ * bug (scripts/probe), let through unless --known-bugs.
+ */
+static bool insert_unacct_bug(struct vm_area_struct *vma, int err)
+{
+#ifdef HAVE_BUG_INSERT_UNACCT
+	return !opts.known_bugs && err == -ENOMEM &&
+	       !(vma->vm_flags & VM_ACCOUNT) &&
+	       vma_record.unacct_pages == vma_pages(vma) &&
+	       !vma_record.acct_pages;
+#else
+	return false;
+#endif
+}
+
+/*
+ * insert_vm_struct(), as install_special_mapping() and exec's first stack
+ * link a VMA they made: no merge, and a range that a VMA intersects is
+ * refused with -ENOMEM.  An anonymous VMA's pgoff becomes its start's
+ * page.  A private writable one is VM_ACCOUNT here, charged, and refused
+ * when overcommit says no (CONFIG_REFUSE).  Half of them (r bit 1) unmap
+ * the range first.  The caller frees the VMA it could not insert.
+ */
+static bool map_insert(struct vma_run *r, const struct test_op *op,
+		       unsigned long first, unsigned long n,
+		       unsigned int fnr, pgoff_t pgoff)
+{
+	unsigned long flags = mapped_flags(flags_of(op->c, fnr));
+	bool paused = slab_faults.paused, over;
+	struct vm_area_struct *vma;
+	long net;
+	int err;
+
+	if (op->r & 2) {
+		err = unmap_range(r, first, n);
+		if (err)
+			return expected_error(r, err, true);
+	}
+	over = vma_model_mapped(&r->model, first, n);
+	/* The caller's allocation: not one whose failure the op answers. */
+	slab_faults.paused = true;
+	vma = vm_area_alloc(&r->mm);
+	slab_faults.paused = paused;
+	vma->vm_start = addr_of(first);
+	vma->vm_end = addr_of(first + n);
+	vma->vm_pgoff = fnr ? pgoff : 0;
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	if (fnr) {
+		vma->vm_file = get_file(file_of(r, fnr));
+		vma->vm_ops = file_vm_ops(fnr);
+	}
+	vma_record.acct_pages = 0;
+	vma_record.unacct_pages = 0;
+	err = KERNEL(insert_vm_struct(&r->mm, vma));
+	r->result = err;
+	net = vma_record.acct_pages - vma_record.unacct_pages;
+	if (err) {
+		if (net && !insert_unacct_bug(vma, err))
+			test_fail(__FILE__, __LINE__, "insert_vm_struct() of [%#lx, %#lx) returned %d: charged %lu pages, gave back %lu",
+				  vma->vm_start, vma->vm_end, err,
+				  vma_record.acct_pages, vma_record.unacct_pages);
+		if (fnr)
+			fput(vma->vm_file);
+		vm_area_free(vma);
+		if (over && err == -ENOMEM)
+			return !ctx->failed;
+		return !ctx->failed && expected_error(r, err, false);
+	}
+	if (over)
+		test_fail(__FILE__, __LINE__, "insert_vm_struct() of [%#lx, %#lx) over a mapped page returned 0: expected -ENOMEM",
+			  vma->vm_start, vma->vm_end);
+	ASSERT_EQ(vma->vm_pgoff, fnr ? pgoff : addr_of(first) >> PAGE_SHIFT);
+	ASSERT_EQ(net, flags & VM_ACCOUNT ? (long)n : 0L);
+	if (vma->vm_ops == &close_ops)
+		r->close_vmas++;
+	vma_model_map(&r->model, first, n, flags, fnr, vma->vm_pgoff, 0);
+	return !ctx->failed;
+}
+
 static bool op_map(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n, start, end, flags;
@@ -1089,6 +1184,8 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 	end = addr_of(first + n);
 	flags = flags_of(op->c, fnr);
 	pgoff = map_pgoff(op, first, fnr);
+	if (op->c & MAP_INSERT)
+		return map_insert(r, op, first, n, fnr, pgoff);
 
 	err = unmap_range(r, first, n);
 	if (err)
@@ -1189,18 +1286,6 @@ static int mmap_hook_clear(struct vm_area_struct *vma)
 static bool hook_merges(struct vma_run *r, unsigned long first)
 {
 	return vma_model_mapped(&r->model, 0, first) != 0;
-}
-
-/*
- * The flags mmap_region() gives a new mapping: VM_ACCOUNT when private
- * and writable (accountable_mapping()), and no VM_LOCKED where mlock
- * cannot lock (vma_supports_mlock(): special or hugetlb pages).
- */
-static unsigned long mapped_flags(unsigned long flags)
-{
-	if ((flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
-		flags |= VM_ACCOUNT;
-	return no_lock(flags);
 }
 
 /*
@@ -2011,6 +2096,75 @@ static int grow_refused(struct vma_run *r, struct vm_area_struct *vma)
 	return 0;
 }
 
+/* grow op bits in c */
+#define GROW_STACK	0x100	/* through expand_stack(), a byte into the page */
+
+static bool grow_by_expand_stack(const struct test_op *op)
+{
+#ifdef HAVE_MMAP_EXPAND_STACK
+	return op->c & GROW_STACK;
+#else
+	return false;
+#endif
+}
+
+/*
+ * The fault path's expand_stack(mm, addr) at a byte into page a:
+ * entered with mmap_lock held for reading, it takes it for writing to
+ * grow the stack, and returns the VMA that holds addr now with the lock
+ * downgraded, or NULL with the lock dropped.  The suite holds it for
+ * writing again after.
+ */
+static struct vm_area_struct *call_expand_stack(struct vma_run *r,
+						const struct test_op *op,
+						unsigned long a)
+{
+	struct vm_area_struct *got = NULL;
+
+#ifdef HAVE_MMAP_EXPAND_STACK
+	int held;
+
+	vma_mmap_lock = MMAP_READ_LOCKED;
+	got = KERNEL(expand_stack(&r->mm, addr_of(a) + 8 + op->r % 4000));
+	held = vma_mmap_lock;
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	if (held != (got ? MMAP_READ_LOCKED : MMAP_UNLOCKED))
+		test_fail(__FILE__, __LINE__, "expand_stack() returned %s with mmap_lock %s: expected it %s",
+			  got ? "a VMA" : "NULL",
+			  held == MMAP_UNLOCKED ? "dropped" :
+			  held == MMAP_READ_LOCKED ? "held for reading" :
+			  "held for writing",
+			  got ? "held for reading" : "dropped");
+#endif
+	return got;
+}
+
+/* expand_stack() where page a is mapped already, or has no VMA above. */
+static bool check_expand_stack(struct vma_run *r, const struct test_op *op,
+			       struct vm_area_struct *vma, unsigned long a)
+{
+	ASSERT_ENTRY(call_expand_stack(r, op, a), vma);
+	return !ctx->failed;
+}
+
+/*
+ * expand_stack() growing vma down to page a: 0 if it returned vma, else
+ * -ENOMEM (NULL says no more).  The caller takes NULL for the model's
+ * refusal where it expects one; else only an allocation failure may
+ * explain it.
+ */
+static int expand_stack_err(struct vma_run *r, const struct test_op *op,
+			    struct vm_area_struct *vma, unsigned long a)
+{
+	struct vm_area_struct *got = call_expand_stack(r, op, a);
+
+	if (got && got != vma)
+		test_fail(__FILE__, __LINE__, "expand_stack() below [%#lx, %#lx) returned [%#lx, %#lx)",
+			  vma->vm_start, vma->vm_end, got->vm_start,
+			  got->vm_end);
+	return got ? 0 : -ENOMEM;
+}
+
 /*
  * A fault on free page a below a stack: expand_downwards() grows the VMA
  * above it (find_vma()'s) down to a, as the fault path's expand_stack()
@@ -2029,11 +2183,12 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	unsigned long want_anon = 0;
 	VMA_ITERATOR(vmi, &r->mm, addr_of(a));
 	struct vm_area_struct *vma = KERNEL(vma_find(&vmi, ULONG_MAX));
+	bool stack = grow_by_expand_stack(op);
 	const struct vma_page *p;
 	int want = 0, err;
 
 	if (!vma || vma->vm_start <= addr_of(a))
-		return true;
+		return !stack || check_expand_stack(r, op, vma, a);
 	start = page_of(vma->vm_start);
 	end = page_of(vma->vm_end);
 	grow = start - a;
@@ -2058,7 +2213,12 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 		want = grow_refused(r, vma);
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
-	err = KERNEL(expand_downwards(vma, addr_of(a)));
+	if (stack)
+		err = expand_stack_err(r, op, vma, a);
+	else
+		err = KERNEL(expand_downwards(vma, addr_of(a)));
+	if (stack && err && want)
+		err = want;
 	r->result = err;
 	/* anon_vma_prepare() comes before the growth, and may stay. */
 	if (!anon && vma->anon_vma) {
@@ -2091,6 +2251,83 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
  * the end only of a VMA with none above it, as there (6.1's vma_adjust()
  * would move the next VMA's start instead).
  */
+/* shrink op bits in c */
+#define SHRINK_RELOCATE	0x100	/* exec's relocate_vma_down() (6.12) */
+
+#ifdef HAVE_MMAP_RELOCATE_VMA_DOWN
+/* The VMA's pages, as the model had them, now at [first, first + n). */
+static void model_move(struct vma_run *r, const struct vma_page *p,
+		       unsigned long first, unsigned long n, pgoff_t pgoff)
+{
+	vma_model_map(&r->model, first, n, p->flags, p->file, pgoff, p->anon);
+	vma_model_set_attrs(&r->model, first, n, &p->attrs);
+}
+
+/*
+ * Where relocate_vma_down() moved page tables, and which it freed: the
+ * old range's that the new one does not cover (from the new end if the
+ * two overlap, else from the old start), from the new end as floor up to
+ * the next VMA's start as ceiling (0: none).
+ */
+static bool check_relocated(struct vma_run *r, unsigned long start,
+			    unsigned long end, unsigned long ns)
+{
+	unsigned long ne = ns + end - start;
+
+	ASSERT_EQ(vma_record.reloc.moved_from, addr_of(start));
+	ASSERT_EQ(vma_record.reloc.moved_to, addr_of(ns));
+	ASSERT_EQ(vma_record.reloc.moved_len, addr_of(end) - addr_of(start));
+	ASSERT_EQ(vma_record.reloc.pgd_addr, addr_of(max(ne, start)));
+	ASSERT_EQ(vma_record.reloc.pgd_end, addr_of(end));
+	ASSERT_EQ(vma_record.reloc.pgd_floor, addr_of(ne));
+	ASSERT_EQ(vma_record.reloc.pgd_ceiling, model_next_vma(r, addr_of(end)));
+	return true;
+}
+
+/*
+ * exec's relocate_vma_down() (setup_arg_pages()) moving vma down by
+ * 1 + b % (its start page) pages: refused with -EFAULT, nothing changed,
+ * if a VMA maps a page of the way down.  Else vma_expand() over [new
+ * start, old end), the page tables moved, the ones left behind freed,
+ * and vma_shrink() to the new range, with its pgoff kept.  A failed
+ * vma_expand() changes nothing; a failed vma_shrink() leaves the VMA
+ * expanded.
+ */
+static bool relocate(struct vma_run *r, const struct test_op *op,
+		     struct vm_area_struct *vma)
+{
+	unsigned long start = page_of(vma->vm_start), end = page_of(vma->vm_end);
+	struct vma_page p = r->model.pages[start];
+	unsigned long ns;
+	int err;
+
+	if (!start)
+		return true;
+	ns = start - 1 - op->b % start;
+	memset(&vma_record.reloc, 0, sizeof(vma_record.reloc));
+	err = KERNEL(relocate_vma_down(vma, addr_of(start) - addr_of(ns)));
+	r->result = err;
+	if (vma_model_mapped(&r->model, ns, start - ns)) {
+		if (err != -EFAULT)
+			test_fail(__FILE__, __LINE__, "relocate_vma_down() of [%#lx, %#lx) to %#lx over a mapped page returned %d: expected -EFAULT",
+				  addr_of(start), addr_of(end), addr_of(ns), err);
+		return !ctx->failed;
+	}
+	if (err && !expected_error(r, err, false))
+		return false;
+	if (err && vma->vm_start == addr_of(start))
+		return true;
+	vma_model_unmap(&r->model, start, end - start);
+	if (err) {
+		/* vma_shrink() failed: the VMA spans both ranges. */
+		model_move(r, &p, ns, end - ns, p.pgoff);
+		return true;
+	}
+	model_move(r, &p, ns, end - start, p.pgoff);
+	return check_relocated(r, start, end, ns);
+}
+#endif
+
 static bool op_shrink(struct vma_run *r, const struct test_op *op)
 {
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
@@ -2098,6 +2335,10 @@ static bool op_shrink(struct vma_run *r, const struct test_op *op)
 	pgoff_t pgoff;
 	int err;
 
+#ifdef HAVE_MMAP_RELOCATE_VMA_DOWN
+	if (vma && (op->c & SHRINK_RELOCATE))
+		return relocate(r, op, vma);
+#endif
 	if (!vma || vma_pages(vma) < 2 || (vma->vm_flags & VM_SEALED))
 		return true;
 	if (!(op->c & 1) && vma_model_mapped(&r->model, page_of(vma->vm_end),
@@ -2269,7 +2510,8 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
  * returns -ENOMEM when mas_preallocate() fails without giving back the
  * memory it charged.  Not held against it unless --known-bugs.
  */
-static bool brk_unacct_bug(struct vma_run *r, unsigned long first, int err)
+static bool brk_unacct_bug(struct vma_run *r, unsigned long first,
+			   unsigned long flags, int err)
 {
 #ifdef HAVE_BUG_BRK_PREALLOC_UNACCT
 	struct vm_area_struct *below;
@@ -2277,8 +2519,7 @@ static bool brk_unacct_bug(struct vma_run *r, unsigned long first, int err)
 	if (opts.known_bugs || err != -ENOMEM || !first || vma_record.unacct_pages)
 		return false;
 	below = mtree_load(&r->mm.mm_mt, addr_of(first - 1));
-	return below && (below->vm_flags & ~VM_SOFTDIRTY) ==
-		(VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT);
+	return below && (below->vm_flags & ~VM_SOFTDIRTY) == flags;
 #else
 	return false;
 #endif
@@ -2299,18 +2540,69 @@ static bool brk_count_refused(struct vma_run *r)
 	return map_limit() && count_vmas(r) > sysctl_max_map_count;
 }
 
+/* brk op bits in c */
+#define BRK_VM_BRK	0x100	/* through vm_brk_flags(), as binfmt_elf maps bss */
+#define BRK_EXEC	0x200	/* with it, VM_EXEC: the one flag it takes */
+#define BRK_BAD_FLAG	0x400	/* with it, VM_WRITE too: refused */
+
+/*
+ * vm_brk_flags(), which takes mmap_lock itself and drops it again: the
+ * request may end inside its last page.
+ */
+static int call_vm_brk(struct vma_run *r, const struct test_op *op,
+		       unsigned long first, unsigned long n,
+		       unsigned long flags)
+{
+	unsigned long req = (n << PAGE_SHIFT) - op->r % PAGE_SIZE;
+	int err, held;
+
+	vma_mmap_lock = MMAP_UNLOCKED;
+	err = KERNEL(vm_brk_flags(addr_of(first), req, flags));
+	held = vma_mmap_lock;
+	vma_mmap_lock = MMAP_WRITE_LOCKED;
+	if (held != MMAP_UNLOCKED)
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, %#lx, %#lx) returned %d with mmap_lock still held",
+			  addr_of(first), req, flags, err);
+	return err;
+}
+
+/*
+ * vm_brk_flags() refusing before it changes anything: a flag it does not
+ * take (-EINVAL), or an address below mmap_min_addr (check_brk_limits():
+ * -EPERM).
+ */
+static bool vm_brk_refused(struct vma_run *r, const struct test_op *op,
+			   unsigned long first, unsigned long n)
+{
+	bool bad = op->c & BRK_BAD_FLAG;
+	unsigned long flags = (op->c & BRK_EXEC ? VM_EXEC : 0) |
+			      (bad ? VM_WRITE : 0);
+	long want = bad ? -EINVAL : -EPERM;
+
+	vma_record.acct_pages = 0;
+	r->result = call_vm_brk(r, op, first, n, flags);
+	if (r->result != want || vma_record.acct_pages)
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, flags %#lx) returned %ld, charged %lu pages: expected %ld",
+			  addr_of(first), flags, r->result,
+			  vma_record.acct_pages, want);
+	return !ctx->failed;
+}
+
 /*
  * do_brk_flags() growing the heap by free pages [first, first + n): as
- * brk() calls it, or (want) through the brk syscall asked for break want.
+ * brk() calls it, or (want) through the brk syscall asked for break want,
+ * or (op, BRK_VM_BRK) through vm_brk_flags(), with VM_EXEC if BRK_EXEC.
  * It extends the VMA just below when it may (the op's only merge: brk
  * never merges with the VMA above; the syscall looks for one no lower
  * than start_brk, so not from an empty heap), else links a new anonymous
  * VMA.
  */
 static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
-		     unsigned long want)
+		     unsigned long want, const struct test_op *op)
 {
-	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT;
+	unsigned long exec = op && (op->c & BRK_VM_BRK) &&
+			     (op->c & BRK_EXEC) ? VM_EXEC : 0;
+	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | exec;
 	struct mm_struct stats;
 	bool refuse;
 	long vmas;
@@ -2329,13 +2621,15 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	}
 	if (want)
 		err = sys_brk_grow(r, want);
+	else if (op && (op->c & BRK_VM_BRK))
+		err = call_vm_brk(r, op, first, n, exec);
 	else
 		err = KERNEL(vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT));
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
 	/* The memory it charged stays charged only if the brk was made. */
 	if (vma_record.unacct_pages != (err ? vma_record.acct_pages : 0) &&
-	    !brk_unacct_bug(r, first, err))
+	    !brk_unacct_bug(r, first, flags, err))
 		test_fail(__FILE__, __LINE__, "brk of %lu pages returned %d: charged %lu pages, gave back %lu",
 			  n, err, vma_record.acct_pages, vma_record.unacct_pages);
 	if (err)
@@ -2349,7 +2643,10 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	return true;
 }
 
-/* do_brk_flags() on free pages [a, a + b), as brk() calls it. */
+/*
+ * do_brk_flags() on free pages [a, a + b), as brk() calls it, or one in
+ * four through vm_brk_flags() (c's BRK_* bits).
+ */
 static bool op_brk(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n;
@@ -2358,7 +2655,10 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	n = min(n, 8UL);
 	if (vma_model_mapped(&r->model, first, n))
 		return true;
-	return brk_grow(r, first, n, 0);
+	if ((op->c & BRK_VM_BRK) &&
+	    ((op->c & BRK_BAD_FLAG) || addr_of(first) < mmap_min_addr))
+		return vm_brk_refused(r, op, first, n);
+	return brk_grow(r, first, n, 0, op);
 }
 
 /* sys_brk op bits in c */
@@ -2471,7 +2771,7 @@ static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
 		first = page_of(oldbrk);
 		if (oldbrk < mmap_min_addr || sys_brk_blocked(r, first, newbrk))
 			return sys_brk_same(r, brk, orig);
-		return brk_grow(r, first, page_of(newbrk) - first, brk);
+		return brk_grow(r, first, page_of(newbrk) - first, brk, NULL);
 	}
 	first = page_of(newbrk);
 	n = page_of(oldbrk) - first;
@@ -2722,6 +3022,9 @@ static unsigned long first_ending_after(struct vm_area_struct **list,
 }
 
 static bool op_mprotect_nested(struct vma_run *r, struct rng *sub);
+static bool check_find_vma(struct vma_run *r, struct vm_area_struct **list,
+			   unsigned long nr, unsigned long addr,
+			   unsigned long end);
 
 /*
  * for_each_vma_range() over a window, pausing once to change the mm (an
@@ -2773,6 +3076,26 @@ static bool op_iter(struct vma_run *r, const struct test_op *op)
 		if (vma)
 			ASSERT_ENTRY(vma_prev(&vmi), i ? list[i - 1] : NULL);
 	}
+	return check_find_vma(r, list, nr, addr_of(first) + op->r % PAGE_SIZE,
+			      addr_of(first + n));
+}
+
+/*
+ * find_vma() at addr: the first VMA that ends above it; and
+ * find_vma_intersection() of [addr, end): that one if it starts below
+ * end.  list holds the nr VMAs in order.
+ */
+static bool check_find_vma(struct vma_run *r, struct vm_area_struct **list,
+			   unsigned long nr, unsigned long addr,
+			   unsigned long end)
+{
+	unsigned long i = first_ending_after(list, nr, addr);
+	struct vm_area_struct *want = i < nr ? list[i] : NULL;
+
+	ASSERT_ENTRY(KERNEL(find_vma(&r->mm, addr)), want);
+	if (want && want->vm_start >= end)
+		want = NULL;
+	ASSERT_ENTRY(KERNEL(find_vma_intersection(&r->mm, addr, end)), want);
 	return true;
 }
 
@@ -3246,6 +3569,31 @@ static void gen_grow(struct vma_run *r, struct test_op *op)
 }
 
 /*
+ * A brk right above a VMA that brk made (anonymous, brk's flags, with or
+ * without VM_EXEC), where it must extend that VMA: a random one of them
+ * that has a free page above.
+ */
+static void gen_brk_fit(struct vma_run *r, struct test_op *op)
+{
+	unsigned long brk = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT, end;
+	VMA_ITERATOR(vmi, &r->mm, 0);
+	struct vm_area_struct *vma;
+	unsigned long seen = 0;
+
+	for_each_vma(vmi, vma) {
+		end = page_of(vma->vm_end);
+		if (vma->vm_file || end >= r->nr_pages ||
+		    r->model.pages[end].mapped ||
+		    ((vma->vm_flags & ~VM_SOFTDIRTY) | VM_EXEC) !=
+		    (brk | VM_EXEC) || rng_below(&r->rng, ++seen))
+			continue;
+		op->a = end;
+		op->c = (op->c & ~BRK_EXEC) |
+			(vma->vm_flags & VM_EXEC ? BRK_EXEC : 0);
+	}
+}
+
+/*
  * The brk syscall's break (op_sys_brk()): mostly a few pages either side
  * of the break, now and then on its page, below start_brk, or a heap at
  * TASK_SIZE; half of them some bytes into the page.
@@ -3361,10 +3709,26 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		gen_fit(r, op);
 	if (t == VOP_MPROTECT && rng_percent(&r->rng, 5))
 		op->c |= MPROTECT_ALL;
+	if (t == VOP_MAP && rng_percent(&r->rng, 10))
+		op->c |= MAP_INSERT;
+	if (t == VOP_GROW && rng_percent(&r->rng, 50))
+		op->c |= GROW_STACK;
+	/* Not under --layout: 6.1 has no relocate_vma_down(). */
+	if (t == VOP_SHRINK && rng_percent(&r->rng, 25) && !opts.layout)
+		op->c |= SHRINK_RELOCATE;
+	if (t == VOP_BRK && rng_percent(&r->rng, 25)) {
+		op->c |= BRK_VM_BRK;
+		if (rng_percent(&r->rng, 50))
+			op->c |= BRK_EXEC;
+		if (rng_percent(&r->rng, 10))
+			op->c |= BRK_BAD_FLAG;
+	}
 	if (t == VOP_COPY && rng_percent(&r->rng, 15))
 		gen_copy_fit(r, op);
 	if (t == VOP_GROW && rng_percent(&r->rng, 70))
 		gen_grow(r, op);
+	if (t == VOP_BRK && rng_percent(&r->rng, 30))
+		gen_brk_fit(r, op);
 	if (t == VOP_SYS_BRK)
 		gen_sys_brk(r, op);
 }

@@ -40,6 +40,13 @@ static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
 }
 #endif
 
+/*
+ * mm/mmap.c's own, for expand_stack(), which the extract leaves out with
+ * the other preprocessor lines: no CONFIG_STACK_GROWSUP here, as on x86.
+ */
+#define vma_expand_up(vma, addr)	(-EFAULT)
+#define vma_expand_down(vma, addr)	expand_downwards(vma, addr)
+
 #include <generated/mmap_vma.c>
 
 #ifdef HAVE_MM_VMA_C

@@ -55,6 +55,21 @@ void mm_drop_all_locks(struct mm_struct *mm);
 
 /* include/linux/mm.h's, from mm/mmap.c: the fault path's stack growth. */
 int expand_downwards(struct vm_area_struct *vma, unsigned long address);
+#ifdef HAVE_MMAP_EXPAND_STACK
+struct vm_area_struct *expand_stack(struct mm_struct *mm, unsigned long addr);
+#endif
+/* Lookups; special mappings' and exec's link; binfmt's brk. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
+					     unsigned long start_addr,
+					     unsigned long end_addr);
+int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
+int vm_brk_flags(unsigned long addr, unsigned long request,
+		 unsigned long flags);
+#ifdef HAVE_MMAP_RELOCATE_VMA_DOWN
+/* exec's move of the stack VMA down (setup_arg_pages()). */
+int relocate_vma_down(struct vm_area_struct *vma, unsigned long shift);
+#endif
 
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
 

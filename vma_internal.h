@@ -744,6 +744,15 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next);
 /* ---- Page tables and TLB: recorders (vma_stubs.c) ---- */
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
+/* exec's relocate_vma_down() (6.12): recorded in vma_record. */
+unsigned long move_page_tables(struct vm_area_struct *vma,
+			       unsigned long old_addr,
+			       struct vm_area_struct *new_vma,
+			       unsigned long new_addr, unsigned long len,
+			       bool need_rmap_locks, bool for_stack);
+void free_pgd_range(struct mmu_gather *tlb, unsigned long addr,
+		    unsigned long end, unsigned long floor,
+		    unsigned long ceiling);
 void tlb_finish_mmu(struct mmu_gather *tlb);
 #define tlb_gather_mmu_fullmm	tlb_gather_mmu
 #ifdef HAVE_MM_VMA_C

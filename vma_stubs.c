@@ -328,6 +328,36 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 	vma_record.tlb_flushes++;
 }
 
+/*
+ * No page tables here: a move moves all it is asked to, from and to
+ * ranges its VMAs must hold.  The suite checks where (op_shrink()).
+ */
+unsigned long move_page_tables(struct vm_area_struct *vma,
+			       unsigned long old_addr,
+			       struct vm_area_struct *new_vma,
+			       unsigned long new_addr, unsigned long len,
+			       bool need_rmap_locks, bool for_stack)
+{
+	WARN_ON(old_addr < vma->vm_start || old_addr + len > vma->vm_end);
+	WARN_ON(new_addr < new_vma->vm_start ||
+		new_addr + len > new_vma->vm_end);
+	vma_record.reloc.moved_from = old_addr;
+	vma_record.reloc.moved_to = new_addr;
+	vma_record.reloc.moved_len = len;
+	return len;
+}
+
+void free_pgd_range(struct mmu_gather *tlb, unsigned long addr,
+		    unsigned long end, unsigned long floor,
+		    unsigned long ceiling)
+{
+	WARN_ON(vma_record.tlb_active <= 0);
+	vma_record.reloc.pgd_addr = addr;
+	vma_record.reloc.pgd_end = end;
+	vma_record.reloc.pgd_floor = floor;
+	vma_record.reloc.pgd_ceiling = ceiling;
+}
+
 /* Record the pages whose PTEs would be zapped: [start, end) of each VMA. */
 static void zap_walk(struct ma_state *mas, struct vm_area_struct *vma,
 		     unsigned long start_addr, unsigned long end_addr,

@@ -17,6 +17,11 @@ struct vma_record {
 	unsigned long commit_refused;	/* and the times it refused */
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
+	/* relocate_vma_down()'s: the move, and the page tables it freed. */
+	struct {
+		unsigned long moved_from, moved_to, moved_len;
+		unsigned long pgd_addr, pgd_end, pgd_floor, pgd_ceiling;
+	} reloc;
 };
 extern struct vma_record vma_record;
 /* security_vm_enough_memory_mm() refuses (overcommit out of memory). */
