@@ -3569,6 +3569,38 @@ static void gen_grow(struct vma_run *r, struct test_op *op)
 }
 
 /*
+ * A vma_expand() that must take the next VMA whole and its anon_vma with
+ * it (dup_anon_vma(), which may fail for memory): a random VMA with no
+ * anon_vma of its own, up to 7 free pages below a next one that has one
+ * and would merge (flags, file and offsets alike, no close hook).  b is
+ * the gap, so that the op grows into next.
+ */
+static void gen_expand_fit(struct vma_run *r, struct test_op *op)
+{
+	VMA_ITERATOR(vmi, &r->mm, 0);
+	struct vm_area_struct *vma, *prev = NULL;
+	unsigned long seen = 0, gap;
+
+	for_each_vma(vmi, vma) {
+		struct vm_area_struct *p = prev;
+
+		prev = vma;
+		if (!p || p->anon_vma || !vma->anon_vma ||
+		    p->vm_flags != vma->vm_flags || p->vm_file != vma->vm_file ||
+		    vma->vm_ops == &close_ops || (p->vm_flags & VM_SEALED))
+			continue;
+		gap = page_of(vma->vm_start) - page_of(p->vm_end);
+		if (gap > 7 || vma->vm_pgoff != p->vm_pgoff +
+		    page_of(vma->vm_start) - page_of(p->vm_start) ||
+		    rng_below(&r->rng, ++seen))
+			continue;
+		op->a = page_of(p->vm_start);
+		op->b = gap;
+		op->c = 0;
+	}
+}
+
+/*
  * A brk right above a VMA that brk made (anonymous, brk's flags, with or
  * without VM_EXEC), where it must extend that VMA: a random one of them
  * that has a free page above.
@@ -3723,6 +3755,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		if (rng_percent(&r->rng, 10))
 			op->c |= BRK_BAD_FLAG;
 	}
+	if (t == VOP_EXPAND && rng_percent(&r->rng, 20))
+		gen_expand_fit(r, op);
 	if (t == VOP_COPY && rng_percent(&r->rng, 15))
 		gen_copy_fit(r, op);
 	if (t == VOP_GROW && rng_percent(&r->rng, 70))
