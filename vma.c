@@ -2098,6 +2098,7 @@ static int grow_refused(struct vma_run *r, struct vm_area_struct *vma)
 
 /* grow op bits in c */
 #define GROW_STACK	0x100	/* through expand_stack(), a byte into the page */
+#define GROW_EXTEND	0x200	/* with it: find_extend_vma_locked() instead */
 
 static bool grow_by_expand_stack(const struct test_op *op)
 {
@@ -2108,12 +2109,21 @@ static bool grow_by_expand_stack(const struct test_op *op)
 #endif
 }
 
+static const char *lock_state(int held)
+{
+	return held == MMAP_UNLOCKED ? "dropped" :
+	       held == MMAP_READ_LOCKED ? "held for reading" :
+	       "held for writing";
+}
+
 /*
  * The fault path's expand_stack(mm, addr) at a byte into page a:
  * entered with mmap_lock held for reading, it takes it for writing to
  * grow the stack, and returns the VMA that holds addr now with the lock
  * downgraded, or NULL with the lock dropped.  The suite holds it for
- * writing again after.
+ * writing again after.  Or (GROW_EXTEND) get_user_pages()'s
+ * find_extend_vma_locked(), under the write lock, which it keeps, and
+ * which faults in the new pages of a VM_LOCKED stack.
  */
 static struct vm_area_struct *call_expand_stack(struct vma_run *r,
 						const struct test_op *op,
@@ -2122,19 +2132,25 @@ static struct vm_area_struct *call_expand_stack(struct vma_run *r,
 	struct vm_area_struct *got = NULL;
 
 #ifdef HAVE_MMAP_EXPAND_STACK
-	int held;
+	unsigned long addr = addr_of(a) + 8 + op->r % 4000;
+	int held, want;
 
-	vma_mmap_lock = MMAP_READ_LOCKED;
-	got = KERNEL(expand_stack(&r->mm, addr_of(a) + 8 + op->r % 4000));
+	vma_record.populated = 0;
+	if (op->c & GROW_EXTEND) {
+		got = KERNEL(find_extend_vma_locked(&r->mm, addr));
+		want = MMAP_WRITE_LOCKED;
+	} else {
+		vma_mmap_lock = MMAP_READ_LOCKED;
+		got = KERNEL(expand_stack(&r->mm, addr));
+		want = got ? MMAP_READ_LOCKED : MMAP_UNLOCKED;
+	}
 	held = vma_mmap_lock;
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
-	if (held != (got ? MMAP_READ_LOCKED : MMAP_UNLOCKED))
-		test_fail(__FILE__, __LINE__, "expand_stack() returned %s with mmap_lock %s: expected it %s",
-			  got ? "a VMA" : "NULL",
-			  held == MMAP_UNLOCKED ? "dropped" :
-			  held == MMAP_READ_LOCKED ? "held for reading" :
-			  "held for writing",
-			  got ? "held for reading" : "dropped");
+	if (held != want)
+		test_fail(__FILE__, __LINE__, "%s() returned %s with mmap_lock %s: expected it %s",
+			  op->c & GROW_EXTEND ? "find_extend_vma_locked" :
+			  "expand_stack", got ? "a VMA" : "NULL",
+			  lock_state(held), lock_state(want));
 #endif
 	return got;
 }
@@ -2240,6 +2256,10 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 			  addr_of(a), addr_of(start), addr_of(end), err, want);
 		return false;
 	}
+	/* find_extend_vma_locked() faults in a locked stack's new pages. */
+	if (stack && (op->c & GROW_EXTEND))
+		ASSERT_EQ(vma_record.populated,
+			  p->flags & VM_LOCKED ? grow : 0UL);
 	vma_model_map(&r->model, a, grow, p->flags, 0, p->pgoff - grow, anon);
 	vma_model_set_attrs(&r->model, a, grow, &p->attrs);
 	return check_stats(r, "expand_downwards") &&
@@ -3745,6 +3765,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		op->c |= MAP_INSERT;
 	if (t == VOP_GROW && rng_percent(&r->rng, 50))
 		op->c |= GROW_STACK;
+	if (t == VOP_GROW && rng_percent(&r->rng, 30))
+		op->c |= GROW_EXTEND;
 	/* Not under --layout: 6.1 has no relocate_vma_down(). */
 	if (t == VOP_SHRINK && rng_percent(&r->rng, 25) && !opts.layout)
 		op->c |= SHRINK_RELOCATE;

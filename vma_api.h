@@ -57,6 +57,8 @@ void mm_drop_all_locks(struct mm_struct *mm);
 int expand_downwards(struct vm_area_struct *vma, unsigned long address);
 #ifdef HAVE_MMAP_EXPAND_STACK
 struct vm_area_struct *expand_stack(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_extend_vma_locked(struct mm_struct *mm,
+					      unsigned long addr);
 #endif
 /* Lookups; special mappings' and exec's link; binfmt's brk. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);

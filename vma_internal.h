@@ -744,6 +744,9 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next);
 /* ---- Page tables and TLB: recorders (vma_stubs.c) ---- */
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
+/* find_extend_vma_locked() faulting in a locked stack's new pages. */
+long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end, int *locked);
 /* exec's relocate_vma_down() (6.12): recorded in vma_record. */
 unsigned long move_page_tables(struct vm_area_struct *vma,
 			       unsigned long old_addr,

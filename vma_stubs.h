@@ -17,6 +17,7 @@ struct vma_record {
 	unsigned long commit_refused;	/* and the times it refused */
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
+	unsigned long populated;	/* pages populate_vma_page_range() got */
 	/* relocate_vma_down()'s: the move, and the page tables it freed. */
 	struct {
 		unsigned long moved_from, moved_to, moved_len;
