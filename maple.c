@@ -1422,10 +1422,39 @@ static bool op_mt_step(struct maple_run *r, const struct test_op *op)
 	return true;
 }
 
+/*
+ * Falling gaps, in a trim that stores an entry (op_bulk_trim(), bit 3 of
+ * r): range k (from one index after a) follows the one before it directly
+ * if k is odd, else after a gap of c - k indices.  The gaps shrink as the
+ * ranges go up, so a leaf holds smaller gaps than its left sibling, and
+ * when mas_destroy() moves the slots past the middle of that sibling into
+ * it, the gap its parent records must grow.  In the other layouts tried (a
+ * gap before every range, before every odd one, none below the first)
+ * those moved slots hold a gap in few trees or none.
+ */
+static bool bulk_falling(const struct test_op *op)
+{
+	return op->type == MOP_BULK_TRIM && op->r & 8;
+}
+
 /* The i-th range a bulk op stores: every b indices if r & 1, else 2b. */
 static unsigned long bulk_first(const struct test_op *op, unsigned long i)
 {
+	unsigned long gaps = i / 2;
+
+	/* Falling: 1 + the sum of c - 2j over j = 1 .. i / 2. */
+	if (bulk_falling(op))
+		return op->a + 1 + i * op->b + gaps * op->c -
+		       gaps * (gaps + 1);
 	return op->a + (2 - (op->r & 1)) * i * op->b;
+}
+
+/* How many indices a bulk op's c ranges (and gaps) take from a. */
+static unsigned long bulk_span(const struct test_op *op)
+{
+	if (bulk_falling(op))
+		return op->b * op->c + op->c * op->c;
+	return 2 * op->b * op->c;
 }
 
 /*
@@ -1525,7 +1554,10 @@ static unsigned long trim_start(struct ma_state *mas, const struct test_op *op)
  * mode, a mas_store() of NULL from trim_start() to ULONG_MAX.  A leaf
  * split in bulk mode leaves the right node just sufficient and flags a
  * rebalance; the trim can leave it short, so mas_destroy() must merge it
- * with its left sibling (mas_destroy_rebalance()).
+ * with its left sibling (mas_destroy_rebalance()).  With bit 3 of r the
+ * trim stores an entry instead: the leaf then has no gap at its end, and
+ * the gap its parent records after the merge must come from what it
+ * holds, the entries moved in included.
  *
  * The tree is checked, then destroyed (unless --known-bugs): a trim of a
  * last leaf that had more than its minimum clears the rebalance flag and
@@ -1535,6 +1567,7 @@ static unsigned long trim_start(struct ma_state *mas, const struct test_op *op)
 static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, 0, 0);
+	void *tail = op->r & 8 ? bulk_entry(r, op->c) : NULL;
 	unsigned long first = 0;
 	int ret;
 
@@ -1544,7 +1577,7 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 	if (!ret) {
 		first = trim_start(&mas, op);
 		mas_set_range(&mas, first, ULONG_MAX);
-		mas_store(&mas, NULL);
+		mas_store(&mas, tail);
 		if (mas_is_err(&mas))
 			ret = xa_err(mas.node);
 	}
@@ -1553,7 +1586,7 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 	if (r->check && !nomem(r, ret)) {
 		ASSERT_EQ(ret, 0);
 		model_bulk(r, op, op->c);
-		model_store(&r->model, first, ULONG_MAX, NULL);
+		model_store(&r->model, first, ULONG_MAX, tail);
 	}
 	if (r->check && !check_tree(r))
 		return false;
@@ -2574,7 +2607,7 @@ static void fix_op(struct maple_run *r, struct test_op *op)
 		if (!op->c || op->c > 600)
 			op->c = op->c % 600 + 1;
 		/* All c ranges must fit below ULONG_MAX. */
-		if (op->a > ULONG_MAX - 2 * op->b * op->c)
+		if (op->a > ULONG_MAX - bulk_span(op))
 			op->a = 0;
 		break;
 	case MOP_EMPTY_AREA_REV:
