@@ -2109,6 +2109,15 @@ static bool grow_by_expand_stack(const struct test_op *op)
 #endif
 }
 
+/*
+ * The address a fault on page a hands expand_downwards(): any byte of the
+ * page (r's low bits: 0 or 2 mostly), which it must round down itself.
+ */
+static unsigned long fault_addr(const struct test_op *op, unsigned long a)
+{
+	return addr_of(a) + (op->r & ~PAGE_MASK);
+}
+
 static const char *lock_state(int held)
 {
 	return held == MMAP_UNLOCKED ? "dropped" :
@@ -2117,7 +2126,7 @@ static const char *lock_state(int held)
 }
 
 /*
- * The fault path's expand_stack(mm, addr) at a byte into page a:
+ * The fault path's expand_stack(mm, addr) at a byte of page a:
  * entered with mmap_lock held for reading, it takes it for writing to
  * grow the stack, and returns the VMA that holds addr now with the lock
  * downgraded, or NULL with the lock dropped.  The suite holds it for
@@ -2132,7 +2141,7 @@ static struct vm_area_struct *call_expand_stack(struct vma_run *r,
 	struct vm_area_struct *got = NULL;
 
 #ifdef HAVE_MMAP_EXPAND_STACK
-	unsigned long addr = addr_of(a) + 8 + op->r % 4000;
+	unsigned long addr = fault_addr(op, a);
 	int held, want;
 
 	vma_record.populated = 0;
@@ -2182,16 +2191,65 @@ static int expand_stack_err(struct vma_run *r, const struct test_op *op,
 }
 
 /*
+ * exec's setup_arg_pages() with an RLIMIT_STACK below the argument pages
+ * it copied (bprm_stack_limits() allows ARG_MAX of them whatever the
+ * limit): it asks expand_downwards() for the stack's end less the limit,
+ * an address the stack already holds, in an mm with no VMA below it yet.
+ * That must answer 0 and change nothing but for the anon_vma it prepared,
+ * or exec fails with -EFAULT; below mmap_min_addr, -EPERM.
+ */
+static bool op_grow_within(struct vma_run *r, struct vm_area_struct *vma,
+			   const struct test_op *op, unsigned long a)
+{
+	unsigned long start = page_of(vma->vm_start), end = page_of(vma->vm_end);
+	unsigned long want_anon = 0, anon;
+	int want = 0, err;
+
+	if (addr_of(a) < mmap_min_addr)
+		want = -EPERM;
+	anon = vma->anon_vma ? vma->anon_vma->id : 0;
+	if (!want && !anon)
+		want_anon = model_mergeable_anon(r, start, end, 0);
+	set_mm_stats(r);
+	vma_record.acct_pages = 0;
+	vma_record.unacct_pages = 0;
+	err = KERNEL(expand_downwards(vma, fault_addr(op, a)));
+	r->result = err;
+	if (!anon && vma->anon_vma) {
+		if (want_anon)
+			ASSERT_EQ(vma->anon_vma->id, want_anon);
+		else
+			ASSERT_EQ(vma->anon_vma->id, vma_record.anon_vma_ids);
+		vma_model_set_anon(&r->model, start, end - start,
+				   vma->anon_vma->id);
+	}
+	/* Memory for its maple nodes or its anon_vma may fail. */
+	if (err == -ENOMEM && !want) {
+		if (!expected_error(r, err, false))
+			return false;
+	} else if (err != want) {
+		test_fail(__FILE__, __LINE__, "expand_downwards(%#lx) of [%#lx, %#lx), inside it, returned %d, expected %d",
+			  fault_addr(op, a), addr_of(start), addr_of(end),
+			  err, want);
+		return false;
+	}
+	return check_stats(r, "expand_downwards") &&
+	       check_charged(r, "expand_downwards", 0);
+}
+
+/*
  * A fault on free page a below a stack: expand_downwards() grows the VMA
  * above it (find_vma()'s) down to a, as the fault path's expand_stack()
- * does.  A VMA that is no stack (VM_GROWSDOWN) is refused with -EFAULT,
- * a page below mmap_min_addr with -EPERM; one that would come nearer
+ * does, from the byte that faulted (fault_addr()).  A VMA that is no
+ * stack (VM_GROWSDOWN) is refused with -EFAULT, a page below
+ * mmap_min_addr with -EPERM; one that would come nearer
  * than stack_guard_gap to an accessible VMA below that is not a stack
  * itself, with -ENOMEM, and so is a growth past pgoff 0 (out of reach:
  * anonymous offsets start at VMA_BASE's) or past a limit (grow_refused()).
  * Before it grows, it gets an anon_vma (anon_vma_prepare()):
  * a neighbour's that find_mergeable_anon_vma() finds, else a new one.
- * Grown, it is charged the new pages and counted in the stats.
+ * Grown, it is charged the new pages and counted in the stats.  A page
+ * that the lowest stack holds already is exec's (op_grow_within()).
  */
 static bool op_grow(struct vma_run *r, const struct test_op *op)
 {
@@ -2203,8 +2261,21 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	const struct vma_page *p;
 	int want = 0, err;
 
-	if (!vma || vma->vm_start <= addr_of(a))
+	if (!vma || (stack && vma->vm_start <= addr_of(a)))
 		return !stack || check_expand_stack(r, op, vma, a);
+	if (vma->vm_start <= addr_of(a)) {
+		/*
+		 * Only exec's stack, with nothing below: 6.12's
+		 * expand_downwards() sets its iterator to the address
+		 * after stepping to the VMA below, which is right only
+		 * for an address below the stack.
+		 */
+		start = page_of(vma->vm_start);
+		if (!(vma->vm_flags & VM_GROWSDOWN) ||
+		    gap_pages(r, start, false) < start)
+			return true;
+		return op_grow_within(r, vma, op, a);
+	}
 	start = page_of(vma->vm_start);
 	end = page_of(vma->vm_end);
 	grow = start - a;
@@ -2232,7 +2303,7 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	if (stack)
 		err = expand_stack_err(r, op, vma, a);
 	else
-		err = KERNEL(expand_downwards(vma, addr_of(a)));
+		err = KERNEL(expand_downwards(vma, fault_addr(op, a)));
 	if (stack && err && want)
 		err = want;
 	r->result = err;
