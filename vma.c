@@ -3677,7 +3677,8 @@ static void gen_expand_fit(struct vma_run *r, struct test_op *op)
 
 		prev = vma;
 		if (!p || p->anon_vma || !vma->anon_vma ||
-		    p->vm_flags != vma->vm_flags || p->vm_file != vma->vm_file ||
+		    ((p->vm_flags ^ vma->vm_flags) & ~VM_SOFTDIRTY) ||
+		    p->vm_file != vma->vm_file ||
 		    vma->vm_ops == &close_ops || (p->vm_flags & VM_SEALED))
 			continue;
 		gap = page_of(vma->vm_start) - page_of(p->vm_end);
