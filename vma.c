@@ -1073,10 +1073,6 @@ static bool op_unmap(struct vma_run *r, const struct test_op *op)
 }
 
 /*
- * mmap(MAP_FIXED): unmap what is there, then merge with a neighbour or link
- * a new VMA, as mmap_region() does (vapi_map()).
- */
-/*
  * The flags mmap_region() gives a new mapping: VM_ACCOUNT when private
  * and writable (accountable_mapping()), and no VM_LOCKED where mlock
  * cannot lock (vma_supports_mlock(): special or hugetlb pages).
@@ -1170,6 +1166,11 @@ static bool map_insert(struct vma_run *r, const struct test_op *op,
 	return !ctx->failed;
 }
 
+/*
+ * mmap(MAP_FIXED): unmap what is there, then merge with a neighbour or link
+ * a new VMA, as mmap_region() does (vapi_map()); or (MAP_INSERT)
+ * insert_vm_struct() (map_insert()).
+ */
 static bool op_map(struct vma_run *r, const struct test_op *op)
 {
 	unsigned long first, n, start, end, flags;
@@ -2097,7 +2098,7 @@ static int grow_refused(struct vma_run *r, struct vm_area_struct *vma)
 }
 
 /* grow op bits in c */
-#define GROW_STACK	0x100	/* through expand_stack(), a byte into the page */
+#define GROW_STACK	0x100	/* through expand_stack(), from fault_addr() */
 #define GROW_EXTEND	0x200	/* with it: find_extend_vma_locked() instead */
 
 static bool grow_by_expand_stack(const struct test_op *op)
@@ -2191,6 +2192,26 @@ static int expand_stack_err(struct vma_run *r, const struct test_op *op,
 }
 
 /*
+ * anon_vma_prepare() comes before the growth, and stays whatever comes
+ * after: a stack [start, end) that had no anon_vma (anon 0) must now
+ * have the one find_mergeable_anon_vma() finds (want_anon), else a new
+ * one, if any; the model adopts it.
+ */
+static bool check_grow_anon(struct vma_run *r, struct vm_area_struct *vma,
+			    unsigned long start, unsigned long end,
+			    unsigned long anon, unsigned long want_anon)
+{
+	if (anon || !vma->anon_vma)
+		return true;
+	if (want_anon)
+		ASSERT_EQ(vma->anon_vma->id, want_anon);
+	else
+		ASSERT_EQ(vma->anon_vma->id, vma_record.anon_vma_ids);
+	vma_model_set_anon(&r->model, start, end - start, vma->anon_vma->id);
+	return true;
+}
+
+/*
  * exec's setup_arg_pages() with an RLIMIT_STACK below the argument pages
  * it copied (bprm_stack_limits() allows ARG_MAX of them whatever the
  * limit): it asks expand_downwards() for the stack's end less the limit,
@@ -2215,14 +2236,8 @@ static bool op_grow_within(struct vma_run *r, struct vm_area_struct *vma,
 	vma_record.unacct_pages = 0;
 	err = KERNEL(expand_downwards(vma, fault_addr(op, a)));
 	r->result = err;
-	if (!anon && vma->anon_vma) {
-		if (want_anon)
-			ASSERT_EQ(vma->anon_vma->id, want_anon);
-		else
-			ASSERT_EQ(vma->anon_vma->id, vma_record.anon_vma_ids);
-		vma_model_set_anon(&r->model, start, end - start,
-				   vma->anon_vma->id);
-	}
+	if (!check_grow_anon(r, vma, start, end, anon, want_anon))
+		return false;
 	/* Memory for its maple nodes or its anon_vma may fail. */
 	if (err == -ENOMEM && !want) {
 		if (!expected_error(r, err, false))
@@ -2307,15 +2322,9 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	if (stack && err && want)
 		err = want;
 	r->result = err;
-	/* anon_vma_prepare() comes before the growth, and may stay. */
-	if (!anon && vma->anon_vma) {
-		if (want_anon)
-			ASSERT_EQ(vma->anon_vma->id, want_anon);
-		else
-			ASSERT_EQ(vma->anon_vma->id, vma_record.anon_vma_ids);
-		anon = vma->anon_vma->id;
-		vma_model_set_anon(&r->model, start, end - start, anon);
-	}
+	if (!check_grow_anon(r, vma, start, end, anon, want_anon))
+		return false;
+	anon = vma->anon_vma ? vma->anon_vma->id : 0;
 	if (err && err == want)
 		return check_charged(r, "expand_downwards", 0);
 	if (err != want) {
