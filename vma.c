@@ -3608,7 +3608,7 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
  * (from its page whose offset runs on from the first's, if it has one),
  * half of them keeping their source: the copy must merge with a neighbour
  * that is not its source (copy_keep_merges()).  The copy fills the hole
- * if it can.
+ * if it can.  Or from that VMA itself, keeping it.
  */
 static void gen_copy_fit(struct vma_run *r, struct test_op *op)
 {
@@ -3620,6 +3620,19 @@ static void gen_copy_fit(struct vma_run *r, struct test_op *op)
 	prev = fit_hole(r, p, &next);
 	if (!prev)
 		return;
+	/*
+	 * A quarter copy a part of prev itself to the hole right above it,
+	 * keeping it (mremap(MREMAP_DONTUNMAP) onto the pages after its
+	 * source): the copy touches its source, and where that is an
+	 * unfaulted anonymous VMA, copy_vma() must not merge the two.
+	 */
+	if (rng_percent(&r->rng, 25)) {
+		op->a = page_of(prev->vm_start);
+		op->a += rng_below(&r->rng, vma_pages(prev));
+		op->c = page_of(prev->vm_end);
+		op->r |= 1;
+		return;
+	}
 	p = rng_below(&r->rng, r->nr_pages);
 	mas_set(&mas, addr_of(p));
 	want = prev->vm_pgoff + vma_pages(prev);
