@@ -3657,16 +3657,12 @@ static void gen_copy_fit(struct vma_run *r, struct test_op *op)
 	}
 }
 
-/*
- * A free page below a stack VMA, where a fault would grow it: right below
- * one of them (picked at random), or anywhere down to the VMA below (near
- * that one, the guard gap refuses).
- */
-static void gen_grow(struct vma_run *r, struct test_op *op)
+/* The first page of a random stack VMA with free pages below; 0: none. */
+static unsigned long random_stack(struct vma_run *r)
 {
 	VMA_ITERATOR(vmi, &r->mm, 0);
 	struct vm_area_struct *vma;
-	unsigned long start, n = 0, seen = 0, pick = 0;
+	unsigned long start, seen = 0, pick = 0;
 
 	for_each_vma(vmi, vma) {
 		start = page_of(vma->vm_start);
@@ -3674,6 +3670,36 @@ static void gen_grow(struct vma_run *r, struct test_op *op)
 		    rng_below(&r->rng, ++seen) == 0)
 			pick = start;
 	}
+	return pick;
+}
+
+/*
+ * A bottom-up vm_unmapped_area() of k pages over a window from k free
+ * pages below a random stack (k up to 8) to the top: they fit only if
+ * the stack's guard gap is forgotten, so the search must go on above
+ * the stack.
+ */
+static void gen_ua_stack(struct vma_run *r, struct test_op *op)
+{
+	unsigned long pick = random_stack(r), k;
+
+	if (!pick)
+		return;
+	k = min(gap_pages(r, pick, false), 8UL);
+	op->a = pick - k;
+	op->b = r->nr_pages - op->a;
+	op->c = (k - 1) << 8;
+}
+
+/*
+ * A free page below a stack VMA, where a fault would grow it: right below
+ * one of them (picked at random), or anywhere down to the VMA below (near
+ * that one, the guard gap refuses).
+ */
+static void gen_grow(struct vma_run *r, struct test_op *op)
+{
+	unsigned long pick = random_stack(r), n;
+
 	if (!pick)
 		return;
 	n = gap_pages(r, pick, false);
@@ -3712,6 +3738,12 @@ static void gen_expand_fit(struct vma_run *r, struct test_op *op)
 		op->b = gap;
 		op->c = 0;
 	}
+	/*
+	 * In half, where each op fails its n-th allocation (CONFIG_OP_NTH),
+	 * the first fails: dup_anon_vma()'s clone of next's chain.
+	 */
+	if (seen && rng_percent(&r->rng, 50))
+		op->r = op->a ^ op->b;
 }
 
 /*
@@ -3877,6 +3909,8 @@ static void gen_op(struct vma_run *r, struct test_op *op)
 		gen_copy_fit(r, op);
 	if (t == VOP_GROW && rng_percent(&r->rng, 70))
 		gen_grow(r, op);
+	if (t == VOP_UNMAPPED_AREA && rng_percent(&r->rng, 20))
+		gen_ua_stack(r, op);
 	if (t == VOP_BRK && rng_percent(&r->rng, 30))
 		gen_brk_fit(r, op);
 	if (t == VOP_SYS_BRK)
