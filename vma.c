@@ -3677,14 +3677,17 @@ static unsigned long random_stack(struct vma_run *r)
  * A bottom-up vm_unmapped_area() of k pages over a window from k free
  * pages below a random stack (k up to 8) to the top: they fit only if
  * the stack's guard gap is forgotten, so the search must go on above
- * the stack.
+ * the stack.  With no such stack, the window starts at the bottom of the
+ * space, where mmap_min_addr (6.12) must keep the search out.
  */
 static void gen_ua_stack(struct vma_run *r, struct test_op *op)
 {
 	unsigned long pick = random_stack(r), k;
 
-	if (!pick)
+	if (!pick) {
+		op->a = 0;
 		return;
+	}
 	k = min(gap_pages(r, pick, false), 8UL);
 	op->a = pick - k;
 	op->b = r->nr_pages - op->a;
