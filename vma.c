@@ -298,6 +298,8 @@ static unsigned long flags_of(unsigned long bits, unsigned int file)
 #define MAP_INSERT	0x100000 /* map: insert_vm_struct() (map_insert()) */
 /* mprotect: c's flag bits to every VMA as mlockall() does (modify_all()) */
 #define MPROTECT_ALL	0x100
+/* With it, r bit 1: MCL_FUTURE too, if c locks (mm->def_flags VM_LOCKED) */
+#define MPROTECT_FUTURE	0x2
 
 /*
  * A mapping's offset: anonymous memory's is its address; a file's is
@@ -1843,6 +1845,12 @@ static bool op_mprotect(struct vma_run *r, const struct test_op *op)
 	int err;
 
 	if (op->c & MPROTECT_ALL) {
+		/*
+		 * apply_mlockall_flags() sets mm->def_flags first: only
+		 * MCL_FUTURE leaves VM_LOCKED in it, for the brks to come.
+		 */
+		r->mm.def_flags = (op->c & FB_LOCKED) &&
+				  (op->r & MPROTECT_FUTURE) ? VM_LOCKED : 0;
 		ch.all = true;
 		return modify_all(r, &ch);
 	}
@@ -2689,6 +2697,53 @@ static bool vm_brk_refused(struct vma_run *r, const struct test_op *op,
 }
 
 /*
+ * check_brk_limits(), for the brk syscall and vm_brk_flags() (checked):
+ * under mlockall(MCL_FUTURE) the new heap would be locked (mm->def_flags
+ * VM_LOCKED), so RLIMIT_MEMLOCK at what is locked refuses it.  brk()'s
+ * own do_brk_flags() call is not checked.  Sets the limit for this op.
+ */
+static bool brk_memlock_refused(struct vma_run *r, bool checked)
+{
+	if (!r->limit_memlock)
+		return false;
+	vma_rlimit_memlock = r->mm.locked_vm << PAGE_SHIFT;
+	return checked && (r->mm.def_flags & VM_LOCKED);
+}
+
+/* A brk refused by RLIMIT_MEMLOCK: errno want, nothing charged or mapped. */
+static bool check_memlock_refused(struct vma_run *r, unsigned long first,
+				  unsigned long n, int want, int err)
+{
+	if (err != want || vma_record.acct_pages || vma_record.mm_populates)
+		test_fail(__FILE__, __LINE__, "brk of [%#lx, %#lx) with a locked heap at RLIMIT_MEMLOCK returned %d, charged %lu pages, populated %lu times: expected %d, and neither",
+			  addr_of(first), addr_of(first + n), err,
+			  vma_record.acct_pages, vma_record.mm_populates, want);
+	r->refused = true;
+	return !ctx->failed;
+}
+
+/*
+ * A locked heap's new pages [first, first + n) (n 0: the brk failed) are
+ * faulted in, mm_populate() once after the lock is dropped, by the brk
+ * syscall and vm_brk_flags() (syscall); by nothing else.
+ */
+static bool check_brk_populate(struct vma_run *r, unsigned long first,
+			       unsigned long n, bool syscall)
+{
+	bool want = n && syscall && (r->mm.def_flags & VM_LOCKED);
+
+	if (vma_record.mm_populates != want ||
+	    (want && (vma_record.mm_populate_addr != addr_of(first) ||
+		      vma_record.mm_populate_len != n << PAGE_SHIFT)))
+		test_fail(__FILE__, __LINE__, "brk of %lu pages at %#lx, mm->def_flags %#lx: mm_populate() called %lu times, the last on [%#lx, +%#lx): expected %s",
+			  n, addr_of(first), r->mm.def_flags,
+			  vma_record.mm_populates, vma_record.mm_populate_addr,
+			  vma_record.mm_populate_len,
+			  want ? "once, on the new pages" : "no call");
+	return !ctx->failed;
+}
+
+/*
  * do_brk_flags() growing the heap by free pages [first, first + n): as
  * brk() calls it, or (want) through the brk syscall asked for break want,
  * or (op, BRK_VM_BRK) through vm_brk_flags(), with VM_EXEC if BRK_EXEC.
@@ -2700,9 +2755,10 @@ static bool vm_brk_refused(struct vma_run *r, const struct test_op *op,
 static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 		     unsigned long want, const struct test_op *op)
 {
-	unsigned long exec = op && (op->c & BRK_VM_BRK) &&
-			     (op->c & BRK_EXEC) ? VM_EXEC : 0;
-	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | exec;
+	bool vm_brk = op && (op->c & BRK_VM_BRK), locked;
+	unsigned long exec = vm_brk && (op->c & BRK_EXEC) ? VM_EXEC : 0;
+	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | exec |
+			      r->mm.def_flags;
 	struct mm_struct stats;
 	bool refuse;
 	long vmas;
@@ -2713,18 +2769,23 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	vmas = refuse ? count_vmas(r) : 0;
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
+	vma_record.mm_populates = 0;
 	/* RLIMIT_AS at what is mapped: any brk must be refused. */
 	if (r->limit_as) {
 		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
 		refuse = true;
 		vmas = count_vmas(r);
 	}
+	locked = brk_memlock_refused(r, want || vm_brk);
 	if (want)
 		err = sys_brk_grow(r, want);
-	else if (op && (op->c & BRK_VM_BRK))
+	else if (vm_brk)
 		err = call_vm_brk(r, op, first, n, exec);
 	else
 		err = KERNEL(vapi_brk(&r->mm, addr_of(first), n << PAGE_SHIFT));
+	if (locked)
+		return check_memlock_refused(r, first, n, want ? -ENOMEM : -EAGAIN,
+					     err);
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
 	/* The memory it charged stays charged only if the brk was made. */
@@ -2732,6 +2793,8 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	    !brk_unacct_bug(r, first, flags, err))
 		test_fail(__FILE__, __LINE__, "brk of %lu pages returned %d: charged %lu pages, gave back %lu",
 			  n, err, vma_record.acct_pages, vma_record.unacct_pages);
+	if (!check_brk_populate(r, first, err ? 0 : n, want || vm_brk))
+		return false;
 	if (err)
 		return expected_error(r, err, false);
 	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
@@ -2740,6 +2803,7 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	model_stats(r, &stats);
 	ASSERT_EQ(r->mm.total_vm, stats.total_vm);
 	ASSERT_EQ(r->mm.data_vm, stats.data_vm);
+	ASSERT_EQ(r->mm.locked_vm, stats.locked_vm);
 	return true;
 }
 
@@ -2785,7 +2849,8 @@ static bool sys_brk_same(struct vma_run *r, unsigned long brk,
 static bool sys_brk_to_top(struct vma_run *r, unsigned long base)
 {
 	long vmas = count_vmas(r);
-	bool refuse = brk_count_refused(r), paused = slab_faults.paused, mapped;
+	bool refuse = brk_count_refused(r) || brk_memlock_refused(r, true);
+	bool paused = slab_faults.paused, mapped;
 	unsigned long ret;
 	int err = sys_brk_grow(r, TASK_SIZE);
 

@@ -601,11 +601,8 @@ static inline void uprobe_munmap(struct vm_area_struct *v,
 #define userfaultfd_unmap_prep(vma_or_mm, start, end, uf)	0
 static inline void userfaultfd_unmap_complete(struct mm_struct *mm,
 					      struct list_head *uf) { }
-/* brk's populate of a VM_LOCKED heap: there are no pages here. */
-static inline int mm_populate(unsigned long addr, unsigned long len)
-{
-	return 0;
-}
+/* brk's populate of a VM_LOCKED heap: recorded (vma_stubs.c). */
+int mm_populate(unsigned long addr, unsigned long len);
 static inline bool userfaultfd_wp(struct vm_area_struct *v)
 {
 	return false;

@@ -328,6 +328,15 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 	vma_record.tlb_flushes++;
 }
 
+/* No pages to fault in: recorded, for the suite to check. */
+int mm_populate(unsigned long addr, unsigned long len)
+{
+	vma_record.mm_populates++;
+	vma_record.mm_populate_addr = addr;
+	vma_record.mm_populate_len = len;
+	return 0;
+}
+
 /* No pages to fault in: counted, for the suite to check. */
 long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, int *locked)

@@ -18,6 +18,8 @@ struct vma_record {
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
 	unsigned long populated;	/* pages populate_vma_page_range() got */
+	/* mm_populate()'s calls, and the range of the last. */
+	unsigned long mm_populates, mm_populate_addr, mm_populate_len;
 	/* relocate_vma_down()'s: the move, and the page tables it freed. */
 	struct {
 		unsigned long moved_from, moved_to, moved_len;
