@@ -2284,6 +2284,10 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 	const struct vma_page *p;
 	int want = 0, err;
 
+	/* expand_stack() first takes mmap_lock for writing, killably. */
+	if (stack && !(op->c & GROW_EXTEND) && vma_fatal_signal)
+		return check_expand_stack(r, op, NULL, a);
+
 	if (!vma || (stack && vma->vm_start <= addr_of(a)))
 		return !stack || check_expand_stack(r, op, vma, a);
 	if (vma->vm_start <= addr_of(a)) {
@@ -2685,7 +2689,8 @@ static bool vm_brk_refused(struct vma_run *r, const struct test_op *op,
 	bool bad = op->c & BRK_BAD_FLAG;
 	unsigned long flags = (op->c & BRK_EXEC ? VM_EXEC : 0) |
 			      (bad ? VM_WRITE : 0);
-	long want = bad ? -EINVAL : -EPERM;
+	/* The flags are checked before mmap_lock, mmap_min_addr after. */
+	long want = bad ? -EINVAL : vma_fatal_signal ? -EINTR : -EPERM;
 
 	vma_record.acct_pages = 0;
 	r->result = call_vm_brk(r, op, first, n, flags);
@@ -2819,8 +2824,9 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 	n = min(n, 8UL);
 	if (vma_model_mapped(&r->model, first, n))
 		return true;
-	if ((op->c & BRK_VM_BRK) &&
-	    ((op->c & BRK_BAD_FLAG) || addr_of(first) < mmap_min_addr))
+	if ((op->c & BRK_VM_BRK) && ((op->c & BRK_BAD_FLAG) ||
+				       vma_fatal_signal ||
+				       addr_of(first) < mmap_min_addr))
 		return vm_brk_refused(r, op, first, n);
 	return brk_grow(r, first, n, 0, op);
 }
@@ -2838,6 +2844,18 @@ static bool sys_brk_same(struct vma_run *r, unsigned long brk,
 	if (ret != want || r->mm.brk != want)
 		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx returned %#lx, mm->brk %#lx: expected %#lx",
 			  brk, orig, ret, r->mm.brk, want);
+	return !ctx->failed;
+}
+
+/* A fatal signal pending: the syscall gets no mmap_lock, changes nothing. */
+static bool sys_brk_interrupted(struct vma_run *r, unsigned long brk)
+{
+	unsigned long orig = r->mm.brk;
+	long ret = KERNEL(vapi_sys_brk(&r->mm, brk));
+
+	if (ret != -EINTR || r->mm.brk != orig)
+		test_fail(__FILE__, __LINE__, "brk(%#lx) from %#lx with a fatal signal pending returned %ld, mm->brk %#lx: expected %d, and mm->brk kept",
+			  brk, orig, ret, r->mm.brk, -EINTR);
 	return !ctx->failed;
 }
 
@@ -2926,6 +2944,8 @@ static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
 	unsigned long first, n;
 	int err;
 
+	if (vma_fatal_signal)
+		return sys_brk_interrupted(r, brk);
 	if (op->c & SBRK_TOP)
 		return sys_brk_top(r, op);
 	if (brk < r->mm.start_brk)
@@ -3469,9 +3489,13 @@ static bool vma_has_op(unsigned int type);
  * fail the op with -ENOMEM; == 1, RLIMIT_AS is the space mapped now
  * (r->limit_as), so that mmap_region(), brk() and a stack's growth must
  * refuse to grow it; == 2, RLIMIT_MEMLOCK is what is locked now, so that
- * a VM_LOCKED stack may not grow (and any other may); == 3, the op's file
- * denies writable mappings as a write-sealed memfd does, where none is
- * mapped shared-writable: mmap_region() must refuse a shared one (-EPERM).
+ * a VM_LOCKED stack may not grow (and any other may), nor a heap locked by
+ * mlockall(MCL_FUTURE); == 3, the op's file denies writable mappings as a
+ * write-sealed memfd does, where none is mapped shared-writable:
+ * mmap_region() must refuse a shared one (-EPERM); == 4, a fatal signal is
+ * pending (vma_fatal_signal), so that the brk syscall, vm_brk_flags() and
+ * expand_stack(), which take mmap_lock killably, must give up unlocked
+ * (-EINTR, NULL) and change nothing.
  */
 #define CONFIG_REFUSE		(1UL << 28)
 /*
@@ -4197,10 +4221,12 @@ static bool apply_op(struct vma_run *r)
 		r->limit_as = k == 1;
 		r->limit_memlock = k == 2;
 		r->deny_write = k == 3;
+		vma_fatal_signal = k == 4;
 	}
 	note_joined(r);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	vma_commit_refuse = false;
+	vma_fatal_signal = false;
 	vma_rlimit_as = ~0UL;
 	vma_rlimit_memlock = ~0UL;
 	/*

@@ -576,9 +576,15 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 /* A system call, as the suite calls it: sys_brk(). */
 #define SYSCALL_DEFINE1(name, t1, a1)	long sys_##name(t1 a1)
 
-/* The brk syscall's: no signal is ever pending here. */
+/*
+ * The brk syscall's, vm_brk_flags()' and expand_stack()'s: a fatal signal
+ * pending (the suite sets it for some ops) fails it without the lock.
+ */
+extern bool vma_fatal_signal;
 static inline int mmap_write_lock_killable(struct mm_struct *mm)
 {
+	if (vma_fatal_signal)
+		return -EINTR;
 	mmap_write_lock(mm);
 	return 0;
 }

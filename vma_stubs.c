@@ -18,6 +18,7 @@
 
 long vma_locks_held;
 long vma_signal_countdown;
+bool vma_fatal_signal;
 int vma_mmap_lock = MMAP_WRITE_LOCKED;
 struct task_struct vma_current = { .comm = "maple" };
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
