@@ -2661,11 +2661,35 @@ static bool brk_count_refused(struct vma_run *r)
  * vm_brk_flags(), which takes mmap_lock itself and drops it again: the
  * request may end inside its last page.
  */
+/*
+ * vm_brk_flags()' request for n pages: one that ends r % PAGE_SIZE bytes
+ * short of them; or, as r's bits 12-15 say (1 and 2 of 16), none, or one
+ * so big that rounding it up to pages wraps.
+ */
+static unsigned long vm_brk_request(const struct test_op *op, unsigned long n)
+{
+	switch ((op->r >> 12) % 16) {
+	case 1:
+		return 0;
+	case 2:
+		return ULONG_MAX - op->r % PAGE_SIZE;
+	}
+	return (n << PAGE_SHIFT) - op->r % PAGE_SIZE;
+}
+
+/* A request of no pages, or of more than the address space holds. */
+static bool vm_brk_maps_nothing(const struct test_op *op, unsigned long n)
+{
+	unsigned long req = vm_brk_request(op, n);
+
+	return !req || PAGE_ALIGN(req) < req;
+}
+
 static int call_vm_brk(struct vma_run *r, const struct test_op *op,
 		       unsigned long first, unsigned long n,
 		       unsigned long flags)
 {
-	unsigned long req = (n << PAGE_SHIFT) - op->r % PAGE_SIZE;
+	unsigned long req = vm_brk_request(op, n);
 	int err, held;
 
 	vma_mmap_lock = MMAP_UNLOCKED;
@@ -2689,14 +2713,19 @@ static bool vm_brk_refused(struct vma_run *r, const struct test_op *op,
 	bool bad = op->c & BRK_BAD_FLAG;
 	unsigned long flags = (op->c & BRK_EXEC ? VM_EXEC : 0) |
 			      (bad ? VM_WRITE : 0);
-	/* The flags are checked before mmap_lock, mmap_min_addr after. */
-	long want = bad ? -EINVAL : vma_fatal_signal ? -EINTR : -EPERM;
+	unsigned long req = vm_brk_request(op, n);
+	/*
+	 * In vm_brk_flags()' order: a length that wraps, or none, before the
+	 * flags; those before mmap_lock; mmap_min_addr after it.
+	 */
+	long want = PAGE_ALIGN(req) < req ? -ENOMEM : !req ? 0 :
+		    bad ? -EINVAL : vma_fatal_signal ? -EINTR : -EPERM;
 
 	vma_record.acct_pages = 0;
 	r->result = call_vm_brk(r, op, first, n, flags);
 	if (r->result != want || vma_record.acct_pages)
-		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, flags %#lx) returned %ld, charged %lu pages: expected %ld",
-			  addr_of(first), flags, r->result,
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, %#lx, flags %#lx) returned %ld, charged %lu pages: expected %ld",
+			  addr_of(first), req, flags, r->result,
 			  vma_record.acct_pages, want);
 	return !ctx->failed;
 }
@@ -2826,7 +2855,8 @@ static bool op_brk(struct vma_run *r, const struct test_op *op)
 		return true;
 	if ((op->c & BRK_VM_BRK) && ((op->c & BRK_BAD_FLAG) ||
 				       vma_fatal_signal ||
-				       addr_of(first) < mmap_min_addr))
+				       addr_of(first) < mmap_min_addr ||
+				       vm_brk_maps_nothing(op, n)))
 		return vm_brk_refused(r, op, first, n);
 	return brk_grow(r, first, n, 0, op);
 }
