@@ -68,6 +68,7 @@ struct vma_run {
 	bool refused;			/* the map_count limit refused a split */
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
 	bool limit_memlock;		/* RLIMIT_MEMLOCK is what is locked (same) */
+	bool limit_data;		/* RLIMIT_DATA is the data mapped (same) */
 	bool deny_write;		/* the op's file denies writable mappings */
 	unsigned long brk_want;		/* sys_brk's shrink: the break asked for */
 	bool gave_up;			/* a change that may give up a merge on -ENOMEM */
@@ -414,6 +415,41 @@ static void set_mm_stats(struct vma_run *r)
 	r->mm.exec_vm = s.exec_vm;
 	r->mm.stack_vm = s.stack_vm;
 	r->mm.data_vm = s.data_vm;
+}
+
+/*
+ * RLIMIT_DATA at the data pages mapped now (CONFIG_REFUSE's case 5), set
+ * for this op from the model's stats, which the kernel's are made.  Then
+ * may_expand_vm() refuses any growth of a data mapping (private,
+ * writable, not a stack), except while nothing is data: a limit of 0
+ * under an unlimited hard limit lets it through (its "workaround for
+ * Valgrind").  And the brk syscall refuses a break whose heap and data
+ * segment together pass the limit (check_data_rlimit()).
+ */
+static bool data_limit(struct vma_run *r)
+{
+	if (!r->limit_data)
+		return false;
+	set_mm_stats(r);
+	vma_rlimit_data = r->mm.data_vm << PAGE_SHIFT;
+	return true;
+}
+
+/*
+ * may_expand_vm()'s warning of each refusal at RLIMIT_DATA (once a boot in
+ * the kernel, once a call here), which a data-limited op may print: kept
+ * off stderr.  Any other kernel output goes there as it would.
+ */
+static void data_warning(const char *line, void *arg)
+{
+	if (!strstr(line, "exceed data ulimit"))
+		fprintf(stderr, "%s\n", line);
+}
+
+/* may_expand_vm() under data_limit(): no more pages with these flags. */
+static bool data_growth_refused(struct vma_run *r, unsigned long flags)
+{
+	return data_limit(r) && is_data_mapping(flags) && r->mm.data_vm;
 }
 
 /*
@@ -1415,10 +1451,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	 * be refused (after the seal check, 6.12; before or after the
 	 * map_count one, both -ENOMEM with nothing changed).
 	 */
-	if (r->limit_as) {
+	if (r->limit_as)
 		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+	if (r->limit_as || data_growth_refused(r, flags))
 		as_refuse = n > mapped && !r->sealed && !refuse;
-	}
 	vmas = refuse ? count_vmas(r) : 0;
 	split_refusal = split_may_refuse(r, first, n);
 	denied = deny_writes(r, fnr);
@@ -1447,8 +1483,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	if (as_refuse) {
 		if (!IS_ERR(vma) || (PTR_ERR(vma) != -ENOMEM &&
 				     PTR_ERR(vma) != -EINVAL))
-			test_fail(__FILE__, __LINE__, "mmap_region of %lu pages over %lu mapped at RLIMIT_AS returned %ld, expected -ENOMEM",
-				  n, mapped, IS_ERR(vma) ? PTR_ERR(vma) : 0L);
+			test_fail(__FILE__, __LINE__, "mmap_region of %lu pages over %lu mapped at %s returned %ld, expected -ENOMEM",
+				  n, mapped,
+				  r->limit_as ? "RLIMIT_AS" : "RLIMIT_DATA",
+				  IS_ERR(vma) ? PTR_ERR(vma) : 0L);
 		r->refused = true;
 	}
 	if (gone)
@@ -2804,9 +2842,13 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
 	vma_record.mm_populates = 0;
-	/* RLIMIT_AS at what is mapped: any brk must be refused. */
-	if (r->limit_as) {
+	/*
+	 * RLIMIT_AS at what is mapped: any brk must be refused; so must one
+	 * at RLIMIT_DATA (the syscall's, if data_vm is 0, is refused before).
+	 */
+	if (r->limit_as)
 		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+	if (r->limit_as || data_growth_refused(r, flags)) {
 		refuse = true;
 		vmas = count_vmas(r);
 	}
@@ -2897,7 +2939,8 @@ static bool sys_brk_interrupted(struct vma_run *r, unsigned long brk)
 static bool sys_brk_to_top(struct vma_run *r, unsigned long base)
 {
 	long vmas = count_vmas(r);
-	bool refuse = brk_count_refused(r) || brk_memlock_refused(r, true);
+	bool refuse = brk_count_refused(r) || brk_memlock_refused(r, true) ||
+		      data_limit(r);
 	bool paused = slab_faults.paused, mapped;
 	unsigned long ret;
 	int err = sys_brk_grow(r, TASK_SIZE);
@@ -2958,6 +3001,14 @@ static bool sys_brk_blocked(struct vma_run *r, unsigned long p,
 	return newbrk + PAGE_SIZE > gap_start;
 }
 
+/* check_data_rlimit(): the heap to brk and the data segment past RLIMIT_DATA. */
+static bool sys_brk_data_refused(struct vma_run *r, unsigned long brk)
+{
+	return data_limit(r) &&
+	       brk - r->mm.start_brk + r->mm.end_data - r->mm.start_data >
+	       vma_rlimit_data;
+}
+
 /*
  * The brk syscall, to page a and b bytes into it: below start_brk, or on
  * the page the break is on, it changes nothing but mm->brk; lower, it
@@ -2978,7 +3029,7 @@ static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
 		return sys_brk_interrupted(r, brk);
 	if (op->c & SBRK_TOP)
 		return sys_brk_top(r, op);
-	if (brk < r->mm.start_brk)
+	if (brk < r->mm.start_brk || sys_brk_data_refused(r, brk))
 		return sys_brk_same(r, brk, orig);
 	if (newbrk == oldbrk)
 		return sys_brk_same(r, brk, brk);
@@ -3525,7 +3576,8 @@ static bool vma_has_op(unsigned int type);
  * mmap_region() must refuse a shared one (-EPERM); == 4, a fatal signal is
  * pending (vma_fatal_signal), so that the brk syscall, vm_brk_flags() and
  * expand_stack(), which take mmap_lock killably, must give up unlocked
- * (-EINTR, NULL) and change nothing.
+ * (-EINTR, NULL) and change nothing; == 5, RLIMIT_DATA is the data mapped
+ * now (r->limit_data, data_limit()).
  */
 #define CONFIG_REFUSE		(1UL << 28)
 /*
@@ -4053,6 +4105,9 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	rng_seed(&heap, seed ^ 0x6272UL);
 	r->mm.start_brk = addr_of(rng_below(&heap, r->nr_pages));
 	r->mm.brk = r->mm.start_brk;
+	/* A data segment of 0-3 pages and some bytes, for check_data_rlimit(). */
+	r->mm.start_data = addr_of(0);
+	r->mm.end_data = r->mm.start_data + rng_below(&heap, 4 * PAGE_SIZE);
 	vma_model_init(&r->model, r->nr_pages);
 	/* A VMA is a page at least: at most nr_pages of them. */
 	r->former = calloc(r->nr_pages, sizeof(*r->former));
@@ -4243,6 +4298,7 @@ static bool apply_op(struct vma_run *r)
 	vma_record.commit_refused = 0;
 	r->limit_as = false;
 	r->limit_memlock = false;
+	r->limit_data = false;
 	r->deny_write = false;
 	if ((ctx->config & CONFIG_REFUSE) && !opts.layout) {
 		unsigned long k = (r->op.a ^ r->op.b ^ r->op.r) % 8;
@@ -4252,13 +4308,18 @@ static bool apply_op(struct vma_run *r)
 		r->limit_memlock = k == 2;
 		r->deny_write = k == 3;
 		vma_fatal_signal = k == 4;
+		r->limit_data = k == 5;
 	}
 	note_joined(r);
+	if (r->limit_data)
+		printk_capture(data_warning, NULL);
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
+	printk_capture(NULL, NULL);
 	vma_commit_refuse = false;
 	vma_fatal_signal = false;
 	vma_rlimit_as = ~0UL;
 	vma_rlimit_memlock = ~0UL;
+	vma_rlimit_data = ~0UL;
 	/*
 	 * A failed op obliged no merge: the model says what stayed.  On
 	 * 6.12 a vma_modify*() whose merge fails for memory fails the op

@@ -825,9 +825,9 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define NULL_VM_UFFD_CTX	((struct vm_userfaultfd_ctx) { NULL })
 
 /*
- * Limits: RLIMIT_AS and RLIMIT_MEMLOCK bite only where the suite sets
- * vma_rlimit_as or vma_rlimit_memlock (some ops of CONFIG_REFUSE
- * sequences, vma.c), the others never.
+ * Limits: RLIMIT_AS, RLIMIT_MEMLOCK and RLIMIT_DATA bite only where the
+ * suite sets vma_rlimit_as, vma_rlimit_memlock or vma_rlimit_data (some
+ * ops of CONFIG_REFUSE sequences, vma.c), the others never.
  */
 #define RLIM_INFINITY		(~0UL)
 #define RLIMIT_AS		9
@@ -854,10 +854,7 @@ static inline bool vma_is_accessible(struct vm_area_struct *vma)
 {
 	return vma->vm_flags & VM_ACCESS_FLAGS;
 }
-/*
- * include/linux/mm.h's test of a data segment against RLIMIT_DATA
- * (unlimited here, so brk never meets it).
- */
+/* include/linux/mm.h's test of a data segment against RLIMIT_DATA. */
 static inline int check_data_rlimit(unsigned long rlim, unsigned long new,
 				    unsigned long start, unsigned long end_data,
 				    unsigned long start_data)
@@ -889,9 +886,10 @@ static inline unsigned long get_unmapped_area(struct file *file,
 	return addr < mmap_min_addr ? -EPERM : (long)addr;
 }
 
-extern unsigned long vma_rlimit_as, vma_rlimit_memlock;
+extern unsigned long vma_rlimit_as, vma_rlimit_memlock, vma_rlimit_data;
 #define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as :	\
-				 (r) == RLIMIT_MEMLOCK ? vma_rlimit_memlock : ~0UL)
+				 (r) == RLIMIT_MEMLOCK ? vma_rlimit_memlock : \
+				 (r) == RLIMIT_DATA ? vma_rlimit_data : ~0UL)
 #define rlimit_max(r)		(~0UL)
 
 /*
