@@ -1242,6 +1242,24 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * Whether the VMA needs write faults, by its flags, driver and file;
+ * !fs leaves the filesystem's reason out.
+ */
+static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
+			      bool fs)
+{
+	unsigned long flags = vma->vm_flags;
+	unsigned int fnr = file_nr(vma);
+	bool shared_writable = (flags & (VM_WRITE | VM_SHARED)) ==
+			       (VM_WRITE | VM_SHARED);
+	bool mkwrite = vma->vm_ops == &close_ops;
+	bool wb = fs && fnr && !(flags & VM_PFNMAP) &&
+		  r->files[fnr].mapping.can_writeback;
+
+	return shared_writable && (mkwrite || wb);
+}
+
+/*
  * vma_wants_writenotify() and vma_needs_dirty_tracking(), as
  * vma_set_page_prot() and mprotect() ask them after a change, against
  * what the VMA's flags, driver and file say: only a shared writable VMA
@@ -1252,15 +1270,8 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
  */
 static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 {
-	unsigned long flags = vma->vm_flags;
-	unsigned int fnr = file_nr(vma);
-	bool shared_writable = (flags & (VM_WRITE | VM_SHARED)) ==
-			       (VM_WRITE | VM_SHARED);
-	bool mkwrite = vma->vm_ops == &close_ops;
-	bool wb = fnr && !(flags & VM_PFNMAP) &&
-		  r->files[fnr].mapping.can_writeback;
 	bool odd = page_of(vma->vm_start) & 1;
-	pgprot_t prot = vm_get_page_prot(flags);
+	pgprot_t prot = vm_get_page_prot(vma->vm_flags);
 	bool wants;
 	int dirty;
 
@@ -1268,9 +1279,26 @@ static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 		prot = __pgprot(pgprot_val(prot) | VM_MAYREAD);
 	if (!vapi_writenotify(vma, prot, &wants, &dirty))
 		return true;
-	ASSERT_EQ(wants, shared_writable && (mkwrite || (!odd && wb)));
+	ASSERT_EQ(wants, model_writenotify(r, vma, !odd));
 	if (dirty >= 0)
-		ASSERT_EQ(dirty, shared_writable && (mkwrite || wb));
+		ASSERT_EQ(dirty, model_writenotify(r, vma, true));
+	return true;
+}
+
+/*
+ * mmap_region() ends with vma_set_page_prot(): a VMA that wants write
+ * notification gets the protection of a private mapping (no VM_SHARED),
+ * so that its pages are mapped read-only and the first write faults,
+ * else the filesystem or the driver never hears of it.
+ */
+static bool check_page_prot(struct vma_run *r, struct vm_area_struct *vma)
+{
+	unsigned long flags = vma->vm_flags;
+
+	if (model_writenotify(r, vma, true))
+		flags &= ~VM_SHARED;
+	ASSERT_EQ(pgprot_val(vma->vm_page_prot),
+		  pgprot_val(vm_get_page_prot(flags)));
 	return true;
 }
 
@@ -1524,7 +1552,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 			  addr_of(first), addr_of(first + n));
 	if (created && vma->vm_ops == &close_ops)
 		r->close_vmas++;
-	if (!check_writenotify(r, vma))
+	if (!check_writenotify(r, vma) || !check_page_prot(r, vma))
 		return false;
 	/* The hook ran only if no merge came first. */
 	if (hook == mmap_hook_flags)
