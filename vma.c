@@ -69,6 +69,7 @@ struct vma_run {
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
 	bool limit_memlock;		/* RLIMIT_MEMLOCK is what is locked (same) */
 	bool limit_data;		/* RLIMIT_DATA is the data mapped (same) */
+	bool limit_stack;		/* RLIMIT_STACK is near a stack's size */
 	bool deny_write;		/* the op's file denies writable mappings */
 	unsigned long brk_want;		/* sys_brk's shrink: the break asked for */
 	bool gave_up;			/* a change that may give up a merge on -ENOMEM */
@@ -2156,10 +2157,15 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 /*
  * acct_stack_growth()'s limits, which come after anon_vma_prepare():
  * RLIMIT_AS at what is mapped refuses any growth, RLIMIT_MEMLOCK at what
- * is locked that of a VM_LOCKED stack.  Set for this op; -ENOMEM if refused.
+ * is locked that of a VM_LOCKED stack, RLIMIT_STACK a stack that would be
+ * bigger: the limit is the size it grows to down to page a, or (bit 3 of
+ * the op's limit choice) a page less.  Set for this op; -ENOMEM if refused.
  */
-static int grow_refused(struct vma_run *r, struct vm_area_struct *vma)
+static int grow_refused(struct vma_run *r, struct vm_area_struct *vma,
+			unsigned long a)
 {
+	bool under = (r->op.a ^ r->op.b ^ r->op.r) >> 3 & 1;
+
 	if (r->limit_as) {
 		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
 		return -ENOMEM;
@@ -2167,6 +2173,11 @@ static int grow_refused(struct vma_run *r, struct vm_area_struct *vma)
 	if (r->limit_memlock) {
 		vma_rlimit_memlock = r->mm.locked_vm << PAGE_SHIFT;
 		return vma->vm_flags & VM_LOCKED ? -ENOMEM : 0;
+	}
+	if (r->limit_stack) {
+		vma_rlimit_stack = vma->vm_end - addr_of(a) -
+				   (under ? PAGE_SIZE : 0);
+		return under ? -ENOMEM : 0;
 	}
 	return 0;
 }
@@ -2390,7 +2401,7 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
 		want = -ENOMEM;
 	set_mm_stats(r);
 	if (!want)
-		want = grow_refused(r, vma);
+		want = grow_refused(r, vma, a);
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
 	if (stack)
@@ -3605,7 +3616,8 @@ static bool vma_has_op(unsigned int type);
  * pending (vma_fatal_signal), so that the brk syscall, vm_brk_flags() and
  * expand_stack(), which take mmap_lock killably, must give up unlocked
  * (-EINTR, NULL) and change nothing; == 5, RLIMIT_DATA is the data mapped
- * now (r->limit_data, data_limit()).
+ * now (r->limit_data, data_limit()); == 6, RLIMIT_STACK is the size a
+ * stack would grow to, or a page less (grow_refused()).
  */
 #define CONFIG_REFUSE		(1UL << 28)
 /*
@@ -4327,6 +4339,7 @@ static bool apply_op(struct vma_run *r)
 	r->limit_as = false;
 	r->limit_memlock = false;
 	r->limit_data = false;
+	r->limit_stack = false;
 	r->deny_write = false;
 	if ((ctx->config & CONFIG_REFUSE) && !opts.layout) {
 		unsigned long k = (r->op.a ^ r->op.b ^ r->op.r) % 8;
@@ -4337,6 +4350,7 @@ static bool apply_op(struct vma_run *r)
 		r->deny_write = k == 3;
 		vma_fatal_signal = k == 4;
 		r->limit_data = k == 5;
+		r->limit_stack = k == 6;
 	}
 	note_joined(r);
 	if (r->limit_data)
@@ -4348,6 +4362,7 @@ static bool apply_op(struct vma_run *r)
 	vma_rlimit_as = ~0UL;
 	vma_rlimit_memlock = ~0UL;
 	vma_rlimit_data = ~0UL;
+	vma_rlimit_stack = ~0UL;
 	/*
 	 * A failed op obliged no merge: the model says what stayed.  On
 	 * 6.12 a vma_modify*() whose merge fails for memory fails the op

@@ -825,8 +825,8 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define NULL_VM_UFFD_CTX	((struct vm_userfaultfd_ctx) { NULL })
 
 /*
- * Limits: RLIMIT_AS, RLIMIT_MEMLOCK and RLIMIT_DATA bite only where the
- * suite sets vma_rlimit_as, vma_rlimit_memlock or vma_rlimit_data (some
+ * Limits: RLIMIT_AS, RLIMIT_MEMLOCK, RLIMIT_DATA and RLIMIT_STACK bite
+ * only where the suite sets vma_rlimit_as, _memlock, _data or _stack (some
  * ops of CONFIG_REFUSE sequences, vma.c), the others never.
  */
 #define RLIM_INFINITY		(~0UL)
@@ -887,9 +887,11 @@ static inline unsigned long get_unmapped_area(struct file *file,
 }
 
 extern unsigned long vma_rlimit_as, vma_rlimit_memlock, vma_rlimit_data;
+extern unsigned long vma_rlimit_stack;
 #define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as :	\
 				 (r) == RLIMIT_MEMLOCK ? vma_rlimit_memlock : \
-				 (r) == RLIMIT_DATA ? vma_rlimit_data : ~0UL)
+				 (r) == RLIMIT_DATA ? vma_rlimit_data :	\
+				 (r) == RLIMIT_STACK ? vma_rlimit_stack : ~0UL)
 #define rlimit_max(r)		(~0UL)
 
 /*
