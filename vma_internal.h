@@ -643,13 +643,8 @@ static inline void mpol_put(struct mempolicy *pol)
 	if (pol && !WARN_ON(atomic_read(&pol->refcnt) <= 0))
 		atomic_dec(&pol->refcnt);
 }
-static inline int vma_dup_policy(struct vm_area_struct *src,
-				 struct vm_area_struct *dst)
-{
-	dst->vm_policy = src->vm_policy;
-	mpol_get(dst->vm_policy);
-	return 0;
-}
+/* A policy's copy for a new VMA: may fail (vma_stubs.c). */
+int vma_dup_policy(struct vm_area_struct *src, struct vm_area_struct *dst);
 static inline bool vma_soft_dirty_enabled(struct vm_area_struct *vma)
 {
 	return false;

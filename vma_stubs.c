@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include "vma_internal.h"
 #include "vma_stubs.h"
+#include "slab_test.h"
 #ifdef HAVE_UNLINK_FILE_BATCH
 #include "vma_api.h"	/* mm/vma.h: struct unlink_vma_file_batch */
 #endif
@@ -329,6 +330,20 @@ void tlb_finish_mmu(struct mmu_gather *tlb)
 	WARN_ON(vma_record.tlb_active <= 0);
 	vma_record.tlb_active--;
 	vma_record.tlb_flushes++;
+}
+
+/*
+ * mpol_dup(): a VMA with a policy gets a copy of its own, an allocation
+ * that may fail (-ENOMEM, dst left as the caller made it).  Here a
+ * reference stands for the copy.
+ */
+int vma_dup_policy(struct vm_area_struct *src, struct vm_area_struct *dst)
+{
+	if (src->vm_policy && slab_should_fail(GFP_KERNEL))
+		return -ENOMEM;
+	dst->vm_policy = src->vm_policy;
+	mpol_get(dst->vm_policy);
+	return 0;
 }
 
 /* No pages to fault in: recorded, for the suite to check. */
