@@ -980,11 +980,85 @@ static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
 	return err;
 }
 
+/* The userfaultfd contexts of pages [first, first + n), a bit per number. */
+static unsigned int model_uffds(struct vma_run *r, unsigned long first,
+				unsigned long n)
+{
+	unsigned int set = 0;
+	unsigned long i;
+
+	for (i = first; i < first + n; i++)
+		if (r->model.pages[i].mapped)
+			set |= 1U << r->model.pages[i].attrs.uffd;
+	return set & ~1U;
+}
+
+/*
+ * The unmap events that a munmap of [start, end) (or mmap_region's over
+ * it) delivered: one for each userfaultfd context (want, by number) of the
+ * VMAs it unmapped, over the whole range, if it succeeded (done); if it
+ * failed, those queued before the failure, which go out all the same.
+ */
+static bool check_uffd_events(struct vma_run *r, unsigned long start,
+			      unsigned long end, unsigned int want, bool done)
+{
+	unsigned long i, n = min(vma_record.nr_uffd_events,
+				 (unsigned long)VMA_UFFD_EVENTS);
+	unsigned int got = 0;
+
+	for (i = 0; i < n; i++) {
+		long nr = (int *)vma_record.uffd_events[i].ctx - attr_uffd_ctxs;
+		bool ok = nr > 0 && nr < NR_ATTRS && (want & ~got & 1U << nr);
+
+		if (!ok || vma_record.uffd_events[i].start != start ||
+		    vma_record.uffd_events[i].end != end) {
+			test_fail(__FILE__, __LINE__, "unmap of [%#lx, %#lx): userfaultfd unmap event %lu for context %ld on [%#lx, %#lx), expected one for each of the contexts %#x, once, on the range",
+				  start, end, i, nr,
+				  vma_record.uffd_events[i].start,
+				  vma_record.uffd_events[i].end, want);
+			return false;
+		}
+		got |= 1U << nr;
+	}
+	if (done && (got != want || vma_record.nr_uffd_events > n))
+		test_fail(__FILE__, __LINE__, "unmap of [%#lx, %#lx) delivered userfaultfd unmap events to the contexts %#x (%lu events), expected %#x",
+			  start, end, got, vma_record.nr_uffd_events, want);
+	return !ctx->failed;
+}
+
+/* The known bug's leak: a brk syscall that failed its shrink's munmap. */
+static bool brk_uffd_leak_bug(struct vma_run *r)
+{
+#ifdef HAVE_BUG_BRK_UFFD_LEAK
+	return !opts.known_bugs && r->op.type == VOP_SYS_BRK && r->result;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Every userfaultfd unmap event an op queued must have gone out, and its
+ * memory with it: the brk syscall delivers its own.  A failed brk shrink
+ * leaves them queued in 6.1 and 6.12 (HAVE_BUG_BRK_UFFD_LEAK).
+ */
+static bool check_uffd_delivered(struct vma_run *r)
+{
+	unsigned long queued = vma_record.uffd_queued;
+	unsigned long left = vma_uffd_reclaim();
+
+	if (left && !brk_uffd_leak_bug(r))
+		test_fail(__FILE__, __LINE__, "%lu userfaultfd unmap events queued, %lu of them never delivered (leaked)",
+			  queued, left);
+	return !ctx->failed;
+}
+
 static int unmap_range_how(struct vma_run *r, unsigned long first,
 			   unsigned long n, unsigned long how)
 {
 	unsigned long mapped = vma_model_mapped(&r->model, first, n);
 	unsigned long accounted = model_accounted(r, first, n);
+	unsigned long end = how & UNMAP_TO_TOP ? TASK_SIZE : addr_of(first + n);
+	unsigned int uffds = model_uffds(r, first, n);
 	bool refuse = unmap_refused(r, first, n);
 	long vmas = refuse ? count_vmas(r) : 0;
 	int err;
@@ -992,8 +1066,11 @@ static int unmap_range_how(struct vma_run *r, unsigned long first,
 	set_mm_stats(r);
 	vma_record.pages_zapped = 0;
 	vma_record.unacct_pages = 0;
+	vma_record.nr_uffd_events = 0;
 	r->sealed = model_sealed(r, first, n);
 	err = unmap_how(r, first, n, how);
+	if (!check_uffd_events(r, addr_of(first), end, uffds, !err))
+		return err;
 	if (refuse && !check_refused(r, "munmap inside one VMA", vmas, vmas, err))
 		return err;
 	if (err) {
@@ -1447,7 +1524,7 @@ static bool check_denied(struct vma_run *r, struct vm_area_struct *vma)
  */
 static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 {
-	unsigned int fnr = MAP_FILE(op->c);
+	unsigned int fnr = MAP_FILE(op->c), uffds;
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
@@ -1488,12 +1565,16 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	split_refusal = split_may_refuse(r, first, n);
 	denied = deny_writes(r, fnr);
 	slab_faults.paused = merge_reset_bug(r, first, n);
+	uffds = model_uffds(r, first, n);
+	vma_record.nr_uffd_events = 0;
 	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
 				      addr_of(first + n), flags,
 				      file_of(r, fnr), file_vm_ops(fnr),
 				      pgoff, hook, &created, &gone));
 	slab_faults.paused = false;
-	if (ctx->failed)
+	if (ctx->failed ||
+	    !check_uffd_events(r, addr_of(first), addr_of(first + n), uffds,
+			       !IS_ERR(vma)))
 		return false;
 	if (denied) {
 		/* What mmap_region() took it gave back: lift the denial. */
@@ -4355,8 +4436,10 @@ static bool apply_op(struct vma_run *r)
 	note_joined(r);
 	if (r->limit_data)
 		printk_capture(data_warning, NULL);
+	vma_record.uffd_queued = vma_record.uffd_delivered = 0;
 	ok = vop_info[r->op.type].apply(r, &r->op) && !ctx->failed;
 	printk_capture(NULL, NULL);
+	ok = check_uffd_delivered(r) && ok;
 	vma_commit_refuse = false;
 	vma_fatal_signal = false;
 	vma_rlimit_as = ~0UL;

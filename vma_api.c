@@ -51,12 +51,19 @@ static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
 
 #ifdef HAVE_MM_VMA_C
 
+/*
+ * As __vm_munmap() does: userfaultfd's unmap events go out after the
+ * munmap, failed or not.
+ */
 int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 		bool unlock)
 {
 	VMA_ITERATOR(vmi, mm, start);
+	LIST_HEAD(uf);
+	int ret = do_vmi_munmap(&vmi, mm, start, len, &uf, unlock);
 
-	return do_vmi_munmap(&vmi, mm, start, len, NULL, unlock);
+	userfaultfd_unmap_complete(mm, &uf);
+	return ret;
 }
 
 /* The new VMA of mmap_region() where vma_merge_new_range() found none. */
@@ -212,8 +219,10 @@ int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 		bool unlock)
 {
 	MA_STATE(mas, &mm->mm_mt, start, start);
-	int ret = do_mas_munmap(&mas, mm, start, len, NULL, unlock);
+	LIST_HEAD(uf);
+	int ret = do_mas_munmap(&mas, mm, start, len, &uf, unlock);
 
+	userfaultfd_unmap_complete(mm, &uf);
 	/* __vm_munmap(): 1 is success with the lock downgraded. */
 	if (ret == 1) {
 		mmap_read_unlock(mm);
@@ -412,6 +421,7 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 	unsigned long zapped = vma_record.pages_zapped, ret;
 	VMA_ITERATOR(vmi, mm, start);
 	bool had = vma_find(&vmi, end);
+	LIST_HEAD(uf);
 	struct vm_area_struct *vma;
 
 	if (file) {
@@ -419,7 +429,9 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 		driver_ops = ops;
 		driver_hook = hook;
 	}
-	ret = mmap_region(file, start, end - start, flags, pgoff, NULL);
+	/* do_mmap()'s caller delivers the unmap events, failed or not. */
+	ret = mmap_region(file, start, end - start, flags, pgoff, &uf);
+	userfaultfd_unmap_complete(mm, &uf);
 	*created = false;
 	*gone = !had || vma_record.pages_zapped != zapped;
 	if (IS_ERR_VALUE(ret))

@@ -603,10 +603,21 @@ static inline void khugepaged_enter_vma(struct vm_area_struct *v,
 static inline void uprobe_mmap(struct vm_area_struct *v) { }
 static inline void uprobe_munmap(struct vm_area_struct *v,
 				 unsigned long start, unsigned long end) { }
-/* 6.12 passes the VMA, 6.1 the mm: a macro takes either. */
-#define userfaultfd_unmap_prep(vma_or_mm, start, end, uf)	0
-static inline void userfaultfd_unmap_complete(struct mm_struct *mm,
-					      struct list_head *uf) { }
+/*
+ * userfaultfd's unmap events, queued on the munmap's list and delivered
+ * after the lock is dropped (vma_stubs.c records them).  6.12 passes the
+ * VMA to userfaultfd_unmap_prep(), 6.1 the mm: a macro takes either.
+ */
+int uffd_unmap_prep_vma(struct vm_area_struct *vma, unsigned long start,
+			unsigned long end, struct list_head *uf);
+int uffd_unmap_prep_mm(struct mm_struct *mm, unsigned long start,
+		       unsigned long end, struct list_head *uf);
+#define userfaultfd_unmap_prep(vma_or_mm, start, end, uf)		\
+	_Generic((vma_or_mm),						\
+		 struct mm_struct *: uffd_unmap_prep_mm,		\
+		 struct vm_area_struct *: uffd_unmap_prep_vma)		\
+		((vma_or_mm), (start), (end), (uf))
+void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf);
 /* brk's populate of a VM_LOCKED heap: recorded (vma_stubs.c). */
 int mm_populate(unsigned long addr, unsigned long len);
 static inline bool userfaultfd_wp(struct vm_area_struct *v)

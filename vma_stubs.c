@@ -346,6 +346,104 @@ int vma_dup_policy(struct vm_area_struct *src, struct vm_area_struct *dst)
 	return 0;
 }
 
+/*
+ * An unmap event queued for a userfaultfd context (fs/userfaultfd.c's),
+ * on the munmap's list, and on ours until it is delivered: one that a
+ * caller leaves queued is reclaimed, not lost.
+ */
+struct uffd_unmap {
+	struct list_head list;
+	struct list_head queued;
+	void *ctx;
+	unsigned long start, end;
+};
+
+static LIST_HEAD(uffd_queued);
+
+/*
+ * Queue an event for ctx over [start, end) unless one is queued already;
+ * the allocation may fail.  Every context here asks for unmap events.
+ */
+static int uffd_unmap_queue(void *ctx, unsigned long start, unsigned long end,
+			    struct list_head *uf)
+{
+	struct uffd_unmap *u;
+
+	if (!ctx)
+		return 0;
+	list_for_each_entry(u, uf, list)
+		if (u->ctx == ctx && u->start == start && u->end == end)
+			return 0;
+	if (slab_should_fail(GFP_KERNEL))
+		return -ENOMEM;
+	u = malloc(sizeof(*u));
+	if (!u)
+		abort();
+	u->ctx = ctx;
+	u->start = start;
+	u->end = end;
+	list_add_tail(&u->list, uf);
+	list_add_tail(&u->queued, &uffd_queued);
+	vma_record.uffd_queued++;
+	return 0;
+}
+
+/* 6.12: for each VMA the munmap gathers. */
+int uffd_unmap_prep_vma(struct vm_area_struct *vma, unsigned long start,
+			unsigned long end, struct list_head *uf)
+{
+	return uffd_unmap_queue(vma->vm_userfaultfd_ctx.ctx, start, end, uf);
+}
+
+/* 6.1: once, for every VMA of the range. */
+int uffd_unmap_prep_mm(struct mm_struct *mm, unsigned long start,
+		       unsigned long end, struct list_head *uf)
+{
+	MA_STATE(mas, &mm->mm_mt, start, start);
+	struct vm_area_struct *vma;
+	int err;
+
+	mas_for_each(&mas, vma, end - 1) {
+		err = uffd_unmap_queue(vma->vm_userfaultfd_ctx.ctx, start, end,
+				       uf);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf)
+{
+	struct uffd_unmap *u, *n;
+	unsigned long i;
+
+	list_for_each_entry_safe(u, n, uf, list) {
+		i = vma_record.nr_uffd_events++;
+		if (i < VMA_UFFD_EVENTS) {
+			vma_record.uffd_events[i].ctx = u->ctx;
+			vma_record.uffd_events[i].start = u->start;
+			vma_record.uffd_events[i].end = u->end;
+		}
+		list_del(&u->list);
+		list_del(&u->queued);
+		free(u);
+		vma_record.uffd_delivered++;
+	}
+}
+
+unsigned long vma_uffd_reclaim(void)
+{
+	struct uffd_unmap *u, *n;
+	unsigned long left = 0;
+
+	list_for_each_entry_safe(u, n, &uffd_queued, queued) {
+		list_del(&u->queued);
+		free(u);
+		left++;
+	}
+	return left;
+}
+
 /* No pages to fault in: recorded, for the suite to check. */
 int mm_populate(unsigned long addr, unsigned long len)
 {

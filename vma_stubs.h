@@ -5,6 +5,8 @@
 
 #include "vma_internal.h"
 
+#define VMA_UFFD_EVENTS	8
+
 /* Counted by the stubs as mm/vma.c calls them; the suite resets and checks. */
 struct vma_record {
 	unsigned long vmas_freed;
@@ -18,6 +20,16 @@ struct vma_record {
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
 	unsigned long populated;	/* pages populate_vma_page_range() got */
+	/*
+	 * userfaultfd unmap events: queued by userfaultfd_unmap_prep(),
+	 * delivered by userfaultfd_unmap_complete(), which keeps the first
+	 * VMA_UFFD_EVENTS (ctx, range).
+	 */
+	unsigned long uffd_queued, uffd_delivered, nr_uffd_events;
+	struct {
+		void *ctx;
+		unsigned long start, end;
+	} uffd_events[VMA_UFFD_EVENTS];
 	/* mm_populate()'s calls, and the range of the last. */
 	unsigned long mm_populates, mm_populate_addr, mm_populate_len;
 	/* relocate_vma_down()'s: the move, and the page tables it freed. */
@@ -27,6 +39,8 @@ struct vma_record {
 	} reloc;
 };
 extern struct vma_record vma_record;
+/* Free the userfaultfd unmap events still queued; how many there were. */
+unsigned long vma_uffd_reclaim(void);
 /* security_vm_enough_memory_mm() refuses (overcommit out of memory). */
 extern bool vma_commit_refuse;
 
