@@ -2816,10 +2816,6 @@ static bool brk_count_refused(struct vma_run *r)
 #define BRK_BAD_FLAG	0x400	/* with it, VM_WRITE too: refused */
 
 /*
- * vm_brk_flags(), which takes mmap_lock itself and drops it again: the
- * request may end inside its last page.
- */
-/*
  * vm_brk_flags()' request for n pages: one that ends r % PAGE_SIZE bytes
  * short of them; or, as r's bits 12-15 say (1 and 2 of 16), none, or one
  * so big that rounding it up to pages wraps.
@@ -2830,7 +2826,8 @@ static unsigned long vm_brk_request(const struct test_op *op, unsigned long n)
 	case 1:
 		return 0;
 	case 2:
-		return ULONG_MAX - op->r % PAGE_SIZE;
+		/* Within a page less one of the top: PAGE_ALIGN() wraps. */
+		return ULONG_MAX - op->r % (PAGE_SIZE - 1);
 	}
 	return (n << PAGE_SHIFT) - op->r % PAGE_SIZE;
 }
@@ -2843,6 +2840,10 @@ static bool vm_brk_maps_nothing(const struct test_op *op, unsigned long n)
 	return !req || PAGE_ALIGN(req) < req;
 }
 
+/*
+ * vm_brk_flags(), which takes mmap_lock itself and drops it again: the
+ * request may end inside its last page (vm_brk_request()).
+ */
 static int call_vm_brk(struct vma_run *r, const struct test_op *op,
 		       unsigned long first, unsigned long n,
 		       unsigned long flags)
