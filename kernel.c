@@ -13,10 +13,12 @@
 
 unsigned int kernel_warnings;
 __thread unsigned int spin_held;
+__thread unsigned long spin_releases;
 
 /* spin_unlock(): a thread must hold a spinlock to release one. */
 void spin_release(void)
 {
+	spin_releases++;
 	if (!WARN_ON(!spin_held))
 		spin_held--;
 }

@@ -171,9 +171,9 @@ static bool check_tree(struct maple_run *r)
 /*
  * Whether the op failed for want of memory that the fault injection took
  * away: then it must have changed nothing, which the caller checks.  Every
- * op here passes GFP_KERNEL, so a failed GFP_NOWAIT attempt must be
- * retried with it (mas_nomem()): only a failed allocation that may block
- * excuses -ENOMEM.
+ * op here passes GFP_KERNEL (but store_nowait()'s, which checks its own),
+ * so a failed GFP_NOWAIT attempt must be retried with it (mas_nomem()):
+ * only a failed allocation that may block excuses -ENOMEM.
  */
 static bool nomem(struct maple_run *r, int ret)
 {
@@ -321,13 +321,36 @@ static bool op_load(struct maple_run *r, const struct test_op *op)
 }
 
 /*
+ * mas_store_gfp() with GFP_NOWAIT, under the tree's lock, as a caller that
+ * may not sleep passes it: mas_nomem() retries with it, and may drop the
+ * lock to allocate only for a gfp that may block.  Any failed allocation
+ * may then end in -ENOMEM.
+ */
+static bool store_nowait(struct maple_run *r, struct ma_state *mas,
+			 void *entry, int *ret)
+{
+	unsigned long released = spin_releases;
+
+	*ret = mas_store_gfp(mas, entry, GFP_NOWAIT);
+	if (!r->check || spin_releases == released)
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "mas_store_gfp(GFP_NOWAIT) [%#lx, %#lx] released the tree's lock %lu times",
+		  mas->index, mas->last, spin_releases - released);
+	return false;
+}
+
+/*
  * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
- * mas_nomem() until it stops asking for memory.
+ * mas_nomem() until it stops asking for memory; one mas_store_gfp() in
+ * eight (bits 12-14 of r clear) with GFP_NOWAIT (store_nowait()).
  */
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = store_entry(r, op);
 	MA_STATE(mas, r->mt, op->a, op->b);
+	bool nowait = !(op->r & 1) && !((op->r >> 12) & 7), ok = true;
+	unsigned long injected = slab_faults.injected;
 	int ret;
 
 	mtree_lock(r->mt);
@@ -337,12 +360,17 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 		} while (mas_nomem(&mas, GFP_KERNEL));
 		ret = xa_err(mas.node);
 		mas_destroy(&mas);
+	} else if (nowait) {
+		ok = store_nowait(r, &mas, entry, &ret);
 	} else {
 		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
 	}
 	mtree_unlock(r->mt);
-	if (!r->check)
-		return true;
+	if (!ok || !r->check)
+		return ok;
+	/* No memory, as GFP_NOWAIT allows: the tree must be as it was. */
+	if (nowait && ret == -ENOMEM && slab_faults.injected != injected)
+		return check_around(r, op->a, op->b);
 	return expect_store(r, ret, op->a, op->b, entry);
 }
 
@@ -926,6 +954,35 @@ static bool find_rev_below_zero(struct maple_run *r, struct ma_state *mas,
 	return false;
 }
 
+/*
+ * Since 6.12 a mas_find_rev() that ran out at its min leaves the state
+ * underflowed, without a node if it started paused; another call with
+ * that min must find nothing again, and walk no node to say so.  Called
+ * under rcu_read_lock().
+ */
+static bool find_rev_spent(struct maple_run *r, struct ma_state *mas,
+			   unsigned long min)
+{
+#ifdef HAVE_MAS_STATUS
+	unsigned long first = mas->index, last = mas->last;
+	void *entry;
+	char s[32];
+
+	if (mas->status != ma_underflow)
+		return true;
+	entry = mas_find_rev(mas, min);
+	if (!r->check || (!entry && mas->status == ma_underflow))
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "mas_find_rev() again after an underflow at [%#lx, %#lx] (min %#lx) returned [%#lx, %#lx] %s, status %d",
+		  first, last, min, mas->index, mas->last,
+		  fmt_entry(s, sizeof(s), entry), mas->status);
+	return false;
+#else
+	return true;
+#endif
+}
+
 /* mas_find_rev() from b down to a. */
 static bool op_find_rev(struct maple_run *r, const struct test_op *op)
 {
@@ -963,6 +1020,10 @@ step:
 		prev = mas.index - 1;
 		if (rng_percent(&sub, 10) && !find_rev_pause_bug(&mas))
 			mas_pause(&mas);
+	}
+	if (!entry && !find_rev_spent(r, &mas, op->a)) {
+		rcu_read_unlock();
+		return false;
 	}
 	rcu_read_unlock();
 	if (!r->check || entry)

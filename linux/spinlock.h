@@ -25,6 +25,8 @@ typedef struct {
  * and an unlock must have a lock to release.
  */
 extern __thread unsigned int spin_held;
+/* Spinlocks this thread has released: a caller may count its op's. */
+extern __thread unsigned long spin_releases;
 /* Out of line, so that its check is no branch of the kernel's code. */
 void spin_release(void);
 
