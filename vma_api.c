@@ -66,6 +66,34 @@ int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 	return ret;
 }
 
+int vapi_move_unmap(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long start, unsigned long len)
+{
+	bool acct = vma->vm_flags & VM_ACCOUNT;
+	bool below = acct && vma->vm_start < start;
+	bool above = acct && vma->vm_end > start + len;
+	VMA_ITERATOR(vmi, mm, start);
+	LIST_HEAD(uf);
+	int err;
+
+	if (acct)
+		vm_flags_clear(vma, VM_ACCOUNT);
+	err = do_vmi_munmap(&vmi, mm, start, len, &uf, false);
+	/* mremap() delivers the move's unmap events once it is done. */
+	userfaultfd_unmap_complete(mm, &uf);
+	if (err) {
+		if (acct)
+			vm_acct_memory(len >> PAGE_SHIFT);
+		return err;
+	}
+	/* The iterator stands in the hole, between the pieces. */
+	if (below)
+		vm_flags_set(vma_prev(&vmi), VM_ACCOUNT);
+	if (above)
+		vm_flags_set(vma_next(&vmi), VM_ACCOUNT);
+	return 0;
+}
+
 /* The new VMA of mmap_region() where vma_merge_new_range() found none. */
 static struct vm_area_struct *link_new_vma(struct mm_struct *mm,
 					   struct vma_iterator *vmi,
@@ -231,6 +259,31 @@ int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 	if (!ret && unlock)
 		mmap_write_unlock(mm);
 	return ret;
+}
+
+int vapi_move_unmap(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long start, unsigned long len)
+{
+	bool acct = vma->vm_flags & VM_ACCOUNT;
+	bool left = acct && vma->vm_end - vma->vm_start > len;
+	bool split = acct && vma->vm_start < start &&
+		     vma->vm_end > start + len;
+	int err;
+
+	vma->vm_flags &= ~VM_ACCOUNT;
+	err = vapi_munmap(mm, start, len, false);
+	if (err) {
+		if (acct)
+			vm_acct_memory(len >> PAGE_SHIFT);
+		return err;
+	}
+	/* vma is what is left below the hole, or above it if none is. */
+	if (left) {
+		vma->vm_flags |= VM_ACCOUNT;
+		if (split)
+			find_vma(mm, vma->vm_end)->vm_flags |= VM_ACCOUNT;
+	}
+	return 0;
 }
 
 /* mmap_region(): vma_merge() with the VMA before start, else vma_link(). */

@@ -84,6 +84,17 @@ int vapi_munmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 		bool unlock);
 
 /*
+ * mremap()'s move_vma() unmapping the source [start, start + len) of vma
+ * after copy_vma(): the charge moves with the pages, so vma's VM_ACCOUNT
+ * is hidden from the munmap and then given back to what is left of vma on
+ * either side (6.1 finds the pieces by vma itself, which its munmap keeps
+ * below the hole, and find_vma(); 6.12 by the munmap's iterator).  On
+ * failure vma keeps no VM_ACCOUNT and the pages are charged again.
+ */
+int vapi_move_unmap(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long start, unsigned long len);
+
+/*
  * mmap_region() on free pages: merge with a neighbour, else link a new VMA
  * with file and ops; *created says which.  ERR_PTR(-ENOMEM) on failure.
  */

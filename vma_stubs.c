@@ -308,6 +308,12 @@ void vm_unacct_memory(long pages)
 	vma_record.unacct_pages += pages;
 }
 
+/* A charge no limit refuses (mremap's after a failed munmap). */
+void vm_acct_memory(long pages)
+{
+	vma_record.acct_pages += pages;
+}
+
 int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
 {
 	/* __vm_enough_memory() gives back what it charged when it refuses. */
