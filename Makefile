@@ -43,14 +43,15 @@ harness_objs := harness.o runner.o replay.o kernel.o slab.o model.o call_rcu.o
 maple_objs   := maple.o maple_check.o maple_tree.o rcu.o
 vma_objs     := vma.o vma_model.o vma_stubs.o vma_kernel.o vma_api.o
 objs	:= $(addprefix $(obj)/,$(harness_objs) $(maple_objs) $(vma_objs))
-genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h $(gen)/vma_guard.h \
-	   $(gen)/mmap_vma.c
+# What every object may include; the mmap.c extract is vma_api.c's alone,
+# so a change to mm/mmap.c (a planted bug) rebuilds only that object.
+genhdr	:= $(gen)/autoconf.h $(gen)/version.h $(gen)/features.h $(gen)/vma_guard.h
 
 all: $(obj)/maple
 
 # prepare runs every time: it links or extracts KDIR into generated/ when
 # KDIR changed, and rewrites the probed headers only when they change.
-$(genhdr) $(gen)/kdir &: FORCE
+$(genhdr) $(gen)/mmap_vma.c $(gen)/kdir &: FORCE
 	$(Q)$(src)/scripts/prepare '$(KDIR)' '$(gen)'
 
 $(obj)/maple_tree.o: $(gen)/src/lib/maple_tree.c $(genhdr) $(gen)/kdir
@@ -62,7 +63,7 @@ $(gen)/src/lib/maple_tree.c: $(gen)/kdir
 
 # The VMA functions scripts/extract-vma cut out of the tree's mm/mmap.c, and
 # the adapters built on them: kernel code, so kernel flags.
-$(obj)/vma_api.o: $(src)/vma_api.c $(genhdr) $(gen)/kdir
+$(obj)/vma_api.o: $(src)/vma_api.c $(gen)/mmap_vma.c $(genhdr) $(gen)/kdir
 	@mkdir -p $(dir $@)
 	$(quiet) CC vma_api.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
