@@ -343,8 +343,8 @@ static bool store_nowait(struct maple_run *r, struct ma_state *mas,
 /*
  * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
  * mas_nomem() until it stops asking for memory; with bits 12-14 of r
- * clear too, GFP_NOWAIT (store_nowait()).  r is 0 or 2 in 70% of ops, so
- * that is most mas_store_gfp() ops, not the one in eight its bits suggest.
+ * clear too, GFP_NOWAIT (store_nowait()): one op in sixteen, as r is a
+ * full random draw here (counted: 124 of 2000 ops from seed 1).
  */
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
