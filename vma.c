@@ -901,6 +901,11 @@ static bool model_sealed(struct vma_run *r, unsigned long first,
 	return false;
 }
 
+/* brk op bits in c */
+#define BRK_VM_BRK	0x100	/* through vm_brk_flags(), as binfmt_elf maps bss */
+#define BRK_EXEC	0x200	/* with it, VM_EXEC: the one flag it takes */
+#define BRK_BAD_FLAG	0x400	/* with it, VM_WRITE too: refused */
+
 /* unmap op bits in c (0x1f: unused flag bits, as other ops draw them). */
 #define UNMAP_UNLOCK	0x100	/* munmap() drops mmap_lock when done */
 #define UNMAP_RAGGED	0x200	/* a length a byte short of whole pages */
@@ -1046,20 +1051,30 @@ static bool check_uffd_events(struct vma_run *r, unsigned long start,
 	return !ctx->failed;
 }
 
-/* The known bug's leak: a brk syscall that failed its shrink's munmap. */
+/*
+ * The known bugs' leak: a brk syscall that failed its shrink's munmap, or
+ * a vm_brk_flags() that failed (the munmap of a range that was mapped).
+ */
 static bool brk_uffd_leak_bug(struct vma_run *r)
 {
+	if (opts.known_bugs || !r->result)
+		return false;
 #ifdef HAVE_BUG_BRK_UFFD_LEAK
-	return !opts.known_bugs && r->op.type == VOP_SYS_BRK && r->result;
-#else
-	return false;
+	if (r->op.type == VOP_SYS_BRK)
+		return true;
 #endif
+#ifdef HAVE_BUG_VM_BRK_UFFD_LEAK
+	if (r->op.type == VOP_BRK && (r->op.c & BRK_VM_BRK))
+		return true;
+#endif
+	return false;
 }
 
 /*
  * Every userfaultfd unmap event an op queued must have gone out, and its
  * memory with it: the brk syscall delivers its own.  A failed brk shrink
- * leaves them queued in 6.1 and 6.12 (HAVE_BUG_BRK_UFFD_LEAK).
+ * leaves them queued in 6.1 and 6.12 (HAVE_BUG_BRK_UFFD_LEAK), and so does
+ * vm_brk_flags() when its munmap fails (HAVE_BUG_VM_BRK_UFFD_LEAK).
  */
 static bool check_uffd_delivered(struct vma_run *r)
 {
@@ -2845,15 +2860,18 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 /*
  * A known 6.1 bug (scripts/probe): do_brk_flags() extending the VMA below
  * returns -ENOMEM when mas_preallocate() fails without giving back the
- * memory it charged.  Not held against it unless --known-bugs.
+ * memory it charged: it gives back only its caller's munmap's
+ * (unaccounted).  Not held against it unless --known-bugs.
  */
 static bool brk_unacct_bug(struct vma_run *r, unsigned long first,
-			   unsigned long flags, int err)
+			   unsigned long flags, unsigned long unaccounted,
+			   int err)
 {
 #ifdef HAVE_BUG_BRK_PREALLOC_UNACCT
 	struct vm_area_struct *below;
 
-	if (opts.known_bugs || err != -ENOMEM || !first || vma_record.unacct_pages)
+	if (opts.known_bugs || err != -ENOMEM || !first ||
+	    vma_record.unacct_pages != unaccounted)
 		return false;
 	below = mtree_load(&r->mm.mm_mt, addr_of(first - 1));
 	return below && (below->vm_flags & ~VM_SOFTDIRTY) == flags;
@@ -2876,11 +2894,6 @@ static bool brk_count_refused(struct vma_run *r)
 {
 	return map_limit() && count_vmas(r) > sysctl_max_map_count;
 }
-
-/* brk op bits in c */
-#define BRK_VM_BRK	0x100	/* through vm_brk_flags(), as binfmt_elf maps bss */
-#define BRK_EXEC	0x200	/* with it, VM_EXEC: the one flag it takes */
-#define BRK_BAD_FLAG	0x400	/* with it, VM_WRITE too: refused */
 
 /*
  * vm_brk_flags()' request for n pages: one that ends r % PAGE_SIZE bytes
@@ -3003,6 +3016,68 @@ static bool check_brk_populate(struct vma_run *r, unsigned long first,
 	return !ctx->failed;
 }
 
+/* Nothing recorded yet of what a brk charges, gives back, faults in. */
+static void brk_record_reset(void)
+{
+	vma_record.acct_pages = 0;
+	vma_record.unacct_pages = 0;
+	vma_record.mm_populates = 0;
+}
+
+/*
+ * Whether do_brk_flags()' may_expand_vm() must refuse n pages with flags,
+ * after its caller unmapped freed pages (freed_data of them data) there:
+ * RLIMIT_AS at what was mapped, or RLIMIT_DATA at the data (CONFIG_REFUSE's
+ * cases), each then lets through only what fits in the pages given back.
+ * Sets the limits for this op.
+ */
+static bool brk_expand_refused(struct vma_run *r, unsigned long flags,
+			       unsigned long n, unsigned long freed,
+			       unsigned long freed_data)
+{
+	bool refused = false;
+
+	if (r->limit_as) {
+		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+		refused = n > freed;
+	}
+	return refused || (data_growth_refused(r, flags) && n > freed_data);
+}
+
+/*
+ * After do_brk_flags() answered err for [first, first + n): what it
+ * charged stays charged only if it mapped the pages (unaccounted: what
+ * its caller's munmap gave back besides), a locked heap is faulted in
+ * (syscall: by the brk syscall or vm_brk_flags()), and the model takes
+ * the new pages, with a merge allowed into the VMA below (merge).
+ */
+static bool brk_done(struct vma_run *r, unsigned long first, unsigned long n,
+		     unsigned long flags, unsigned long unaccounted, bool syscall,
+		     bool merge, int err)
+{
+	struct mm_struct stats;
+
+	if (vma_record.unacct_pages !=
+	    unaccounted + (err ? vma_record.acct_pages : 0) &&
+	    !brk_unacct_bug(r, first, flags, unaccounted, err))
+		test_fail(__FILE__, __LINE__, "brk of %lu pages returned %d: charged %lu pages, gave back %lu, expected %lu given back%s",
+			  n, err, vma_record.acct_pages, vma_record.unacct_pages,
+			  unaccounted + (err ? vma_record.acct_pages : 0),
+			  unaccounted ? " (with its munmap's)" : "");
+	if (!check_brk_populate(r, first, err ? 0 : n, syscall))
+		return false;
+	if (err)
+		return expected_error(r, err, false);
+	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
+	if (merge)
+		add_merge_pt(r, first, true);
+	model_stats(r, &stats);
+	ASSERT_EQ(r->mm.total_vm, stats.total_vm);
+	ASSERT_EQ(r->mm.data_vm, stats.data_vm);
+	ASSERT_EQ(r->mm.locked_vm, stats.locked_vm);
+	return true;
+}
+
 /*
  * do_brk_flags() growing the heap by free pages [first, first + n): as
  * brk() calls it, or (want) through the brk syscall asked for break want,
@@ -3019,7 +3094,6 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	unsigned long exec = vm_brk && (op->c & BRK_EXEC) ? VM_EXEC : 0;
 	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | exec |
 			      r->mm.def_flags;
-	struct mm_struct stats;
 	bool refuse;
 	long vmas;
 	int err;
@@ -3027,16 +3101,9 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	set_mm_stats(r);
 	refuse = brk_count_refused(r);
 	vmas = refuse ? count_vmas(r) : 0;
-	vma_record.acct_pages = 0;
-	vma_record.unacct_pages = 0;
-	vma_record.mm_populates = 0;
-	/*
-	 * RLIMIT_AS at what is mapped: any brk must be refused; so must one
-	 * at RLIMIT_DATA (the syscall's, if data_vm is 0, is refused before).
-	 */
-	if (r->limit_as)
-		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
-	if (r->limit_as || data_growth_refused(r, flags)) {
+	brk_record_reset();
+	/* The syscall's at RLIMIT_DATA, if data_vm is 0, is refused before. */
+	if (brk_expand_refused(r, flags, n, 0, 0)) {
 		refuse = true;
 		vmas = count_vmas(r);
 	}
@@ -3052,42 +3119,156 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 					     err);
 	if (refuse && !check_refused(r, "brk above the limit", vmas, vmas, err))
 		return false;
-	/* The memory it charged stays charged only if the brk was made. */
-	if (vma_record.unacct_pages != (err ? vma_record.acct_pages : 0) &&
-	    !brk_unacct_bug(r, first, flags, err))
-		test_fail(__FILE__, __LINE__, "brk of %lu pages returned %d: charged %lu pages, gave back %lu",
-			  n, err, vma_record.acct_pages, vma_record.unacct_pages);
-	if (!check_brk_populate(r, first, err ? 0 : n, want || vm_brk))
+	return brk_done(r, first, n, flags, 0, want || vm_brk,
+			!want || addr_of(first) > r->mm.start_brk, err);
+}
+
+/* The data pages mapped in [first, first + n), which RLIMIT_DATA counts. */
+static unsigned long model_data(struct vma_run *r, unsigned long first,
+				unsigned long n)
+{
+	unsigned long i, count = 0;
+
+	for (i = first; i < first + n; i++)
+		count += r->model.pages[i].mapped &&
+			 is_data_mapping(r->model.pages[i].flags);
+	return count;
+}
+
+/*
+ * The VMAs a munmap of [first, first + n) leaves: those inside it go, one
+ * it cuts on both sides becomes two.
+ */
+static long vmas_after_unmap(struct vma_run *r, unsigned long first,
+			     unsigned long n)
+{
+	unsigned long start = addr_of(first), end = addr_of(first + n);
+	MA_STATE(mas, &r->mm.mm_mt, start, start);
+	struct vm_area_struct *vma;
+	long count = count_vmas(r);
+
+	mas_for_each(&mas, vma, end - 1) {
+		if (vma->vm_start < start && vma->vm_end > end)
+			count++;
+		else if (vma->vm_start >= start && vma->vm_end <= end)
+			count--;
+	}
+	return count;
+}
+
+/* Whether any VMA is left in [first, first + n). */
+static bool vmas_in(struct vma_run *r, unsigned long first, unsigned long n)
+{
+	MA_STATE(mas, &r->mm.mm_mt, addr_of(first), addr_of(first));
+
+	return mas_find(&mas, addr_of(first + n) - 1) != NULL;
+}
+
+/*
+ * vm_brk_flags() whose munmap failed (err): nothing unmapped, zapped,
+ * charged or given back.  Its userfaultfd events may have been queued,
+ * and are left so (HAVE_BUG_VM_BRK_UFFD_LEAK).  At the map_count limit a
+ * range inside one VMA must be refused (refused).
+ */
+static bool vm_brk_unmap_failed(struct vma_run *r, unsigned long first,
+				unsigned long n, bool refused, bool may_split,
+				int err)
+{
+	if (vma_record.pages_zapped || vma_record.acct_pages ||
+	    vma_record.unacct_pages || vma_record.mm_populates)
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, %lu pages) left the range mapped and returned %d, but zapped %lu pages, charged %lu, gave back %lu, populated %lu times: expected none of it",
+			  addr_of(first), n, err, vma_record.pages_zapped,
+			  vma_record.acct_pages, vma_record.unacct_pages,
+			  vma_record.mm_populates);
+	if (refused && err != -ENOMEM)
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, %lu pages) inside one VMA at max_map_count %d returned %d: expected %d",
+			  addr_of(first), n, sysctl_max_map_count, err, -ENOMEM);
+	if (ctx->failed || !check_stats(r, "vm_brk_flags"))
 		return false;
-	if (err)
-		return expected_error(r, err, false);
-	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
-	if (!want || addr_of(first) > r->mm.start_brk)
-		add_merge_pt(r, first, true);
-	model_stats(r, &stats);
-	ASSERT_EQ(r->mm.total_vm, stats.total_vm);
-	ASSERT_EQ(r->mm.data_vm, stats.data_vm);
-	ASSERT_EQ(r->mm.locked_vm, stats.locked_vm);
-	return true;
+	r->refused = refused;
+	return expected_error(r, err, may_split);
+}
+
+/*
+ * vm_brk_flags() over [first, first + n), some of it mapped: it unmaps
+ * the range first (do_vmi_munmap(), with userfaultfd's unmap events), then
+ * maps the heap there as on free pages, extending the VMA below when it
+ * may.  Either step may fail: a failed munmap leaves everything as it was,
+ * a failed do_brk_flags() after it leaves the range unmapped.  Which one
+ * failed shows in the tree: whether the old VMAs are still there.
+ */
+static bool vm_brk_over(struct vma_run *r, const struct test_op *op,
+			unsigned long first, unsigned long n)
+{
+	unsigned long exec = op->c & BRK_EXEC ? VM_EXEC : 0;
+	unsigned long flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | exec |
+			      r->mm.def_flags;
+	unsigned long mapped = vma_model_mapped(&r->model, first, n);
+	unsigned long accounted = model_accounted(r, first, n);
+	unsigned int uffds = model_uffds(r, first, n);
+	bool may_split = split_may_refuse(r, first, n);
+	bool unmap_refuse = unmap_refused(r, first, n), refuse, locked;
+	int err;
+
+	set_mm_stats(r);
+	refuse = (map_limit() &&
+		  vmas_after_unmap(r, first, n) > sysctl_max_map_count) ||
+		 brk_expand_refused(r, flags, n, mapped, model_data(r, first, n));
+	brk_record_reset();
+	vma_record.pages_zapped = 0;
+	vma_record.nr_uffd_events = 0;
+	r->sealed = model_sealed(r, first, n);
+	locked = brk_memlock_refused(r, true);
+	err = call_vm_brk(r, op, first, n, exec);
+	r->result = err;
+	if (locked)
+		return check_memlock_refused(r, first, n, -EAGAIN, err);
+	if (err && vmas_in(r, first, n)) {
+		check_uffd_events(r, addr_of(first), addr_of(first + n), uffds,
+				  false);
+		return !ctx->failed &&
+		       vm_brk_unmap_failed(r, first, n, unmap_refuse, may_split,
+					   err);
+	}
+	if (!check_uffd_events(r, addr_of(first), addr_of(first + n), uffds,
+			       true))
+		return false;
+	if (r->sealed || unmap_refuse || vma_record.pages_zapped != mapped)
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, %lu pages) unmapped the range (returned %d) and zapped %lu pages: expected %lu zapped%s",
+			  addr_of(first), n, err, vma_record.pages_zapped, mapped,
+			  r->sealed ? ", or -EPERM for its sealed pages" :
+			  unmap_refuse ? ", or -ENOMEM at max_map_count" : "");
+	if (refuse && err != -ENOMEM)
+		test_fail(__FILE__, __LINE__, "vm_brk_flags(%#lx, %lu pages) over %lu mapped pages returned %d: expected %d from do_brk_flags(), at the map_count limit or an rlimit",
+			  addr_of(first), n, mapped, err, -ENOMEM);
+	if (ctx->failed)
+		return false;
+	r->refused = refuse;
+	vma_model_unmap(&r->model, first, n);
+	return brk_done(r, first, n, flags, accounted, true, true, err);
 }
 
 /*
  * do_brk_flags() on free pages [a, a + b), as brk() calls it, or one in
- * four through vm_brk_flags() (c's BRK_* bits).
+ * four through vm_brk_flags() (c's BRK_* bits), which also takes a range
+ * that is mapped (brk() itself is called only on free pages).
  */
 static bool op_brk(struct vma_run *r, const struct test_op *op)
 {
+	bool vm_brk = op->c & BRK_VM_BRK, mapped;
 	unsigned long first, n;
 
 	op_range(r, op, &first, &n);
 	n = min(n, 8UL);
-	if (vma_model_mapped(&r->model, first, n))
+	mapped = vma_model_mapped(&r->model, first, n);
+	if (mapped && !vm_brk)
 		return true;
-	if ((op->c & BRK_VM_BRK) && ((op->c & BRK_BAD_FLAG) ||
-				       vma_fatal_signal ||
-				       addr_of(first) < mmap_min_addr ||
-				       vm_brk_maps_nothing(op, n)))
+	if (vm_brk && ((op->c & BRK_BAD_FLAG) || vma_fatal_signal ||
+		       addr_of(first) < mmap_min_addr ||
+		       vm_brk_maps_nothing(op, n)))
 		return vm_brk_refused(r, op, first, n);
+	if (mapped)
+		return vm_brk_over(r, op, first, n);
 	return brk_grow(r, first, n, 0, op);
 }
 
