@@ -3567,6 +3567,55 @@ static bool anon_vma_marked(const struct anon_vma *av)
 }
 
 /*
+ * The order mm_take_all_locks() must take its locks in (mm/rmap.c's, as
+ * its comment says): the i_mmap_rwsem of every hugetlb mapping (one that
+ * a VM_HUGETLB VMA maps; hugetlbfs_i_mmap_rwsem_key, which
+ * huge_pmd_share() takes), then every other mapping's, then every
+ * anon_vma's.  Any other order inverts a nesting that rmap makes: an
+ * ABBA deadlock with it, which lockdep would report.
+ */
+static bool check_lock_order(struct vma_run *r)
+{
+	MA_STATE(mas, &r->mm.mm_mt, 0, 0);
+	bool huge[NR_FILES + 1] = { false };
+	long huge_last = 0, plain_first = LONG_MAX, file_last = 0;
+	long anon_first = LONG_MAX;
+	unsigned int f, huge_f = 0, plain_f = 0;
+	struct vm_area_struct *vma;
+
+	mas_for_each(&mas, vma, ULONG_MAX) {
+		if (vma->anon_vma)
+			anon_first = min(anon_first,
+					 vma->anon_vma->root->rwsem.taken);
+		if (vma->vm_file && is_vm_hugetlb_page(vma))
+			huge[vma->vm_file->id] = true;
+	}
+	for (f = 1; f <= NR_FILES; f++) {
+		long taken = r->files[f].mapping.i_mmap_rwsem.taken;
+
+		if (!r->files[f].mapping.nr_vmas)
+			continue;
+		file_last = max(file_last, taken);
+		if (huge[f] && taken > huge_last) {
+			huge_last = taken;
+			huge_f = f;
+		} else if (!huge[f] && taken < plain_first) {
+			plain_first = taken;
+			plain_f = f;
+		}
+	}
+	if (huge_last > plain_first)
+		test_fail(__FILE__, __LINE__, "mm_take_all_locks() locked file %u's mapping (hugetlb) as lock %ld, after file %u's (not hugetlb) as lock %ld: expected every hugetlb mapping's lock first",
+			  huge_f, huge_last, plain_f, plain_first);
+	else if (file_last > anon_first)
+		test_fail(__FILE__, __LINE__, "mm_take_all_locks() locked an anon_vma as lock %ld, before a mapping as lock %ld: expected every mapping's lock first",
+			  anon_first, file_last);
+	else
+		return true;
+	return false;
+}
+
+/*
  * With all locks taken (held), every anon_vma and every mapping of the
  * mm's VMAs is locked and marked exactly once, and nothing else is held
  * but mm_all_locks_mutex; without (after the drop, or a take that a
@@ -3623,7 +3672,7 @@ static bool op_all_locks(struct vma_run *r, const struct test_op *op)
 		ASSERT_TRUE(op->c != 0);
 		return check_all_locks(r, false);
 	}
-	if (!check_all_locks(r, true))
+	if (!check_all_locks(r, true) || !check_lock_order(r))
 		return false;
 	KERNEL((mm_drop_all_locks(&r->mm), 0));
 	return check_all_locks(r, false);

@@ -95,9 +95,14 @@ static inline pgprot_t pgprot_modify(pgprot_t old, pgprot_t new)
 	return new;
 }
 
-/* Locks: the suite is single-threaded, but every lock must be released. */
+/*
+ * Locks: the suite is single-threaded, but every lock must be released.
+ * taken is vma_lock_clock's count when a write lock was last taken, so
+ * that a check can tell the order in which locks were taken.
+ */
 struct rw_semaphore {
 	int held;
+	long taken;
 };
 
 struct mutex {
@@ -106,6 +111,7 @@ struct mutex {
 #define DEFINE_MUTEX(name)	struct mutex name = { 0 }
 
 extern long vma_locks_held;
+extern long vma_lock_clock;
 
 static inline void mutex_lock(struct mutex *m)
 {
@@ -127,6 +133,7 @@ static inline bool mutex_is_locked(struct mutex *m)
 static inline void down_write(struct rw_semaphore *sem)
 {
 	sem->held++;
+	sem->taken = ++vma_lock_clock;
 	vma_locks_held++;
 }
 

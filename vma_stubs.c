@@ -18,6 +18,7 @@
 #endif
 
 long vma_locks_held;
+long vma_lock_clock;
 long vma_signal_countdown;
 bool vma_fatal_signal;
 int vma_mmap_lock = MMAP_WRITE_LOCKED;
