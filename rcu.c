@@ -53,6 +53,7 @@ enum rop_type {
 	ROP_ERASE,	/* mtree_erase(a) */
 	ROP_MAS_STORE,	/* mas_store_gfp(a, b) under the lock */
 	ROP_STALE,	/* walk to a, store [b, c], mas_find from the old nodes */
+	ROP_INTERLEAVE,	/* a read at a, with a store of [b, c] inside it */
 	ROP_CHECK,	/* the whole tree against the model */
 	NR_ROPS
 };
@@ -65,6 +66,7 @@ static const char *const rop_names[NR_ROPS] = {
 	[ROP_ERASE]	 = "rcu_erase",
 	[ROP_MAS_STORE]	 = "rcu_mas_store",
 	[ROP_STALE]	 = "rcu_stale_find",
+	[ROP_INTERLEAVE] = "rcu_interleaved_read",
 	[ROP_CHECK]	 = "rcu_check",
 };
 
@@ -72,7 +74,7 @@ static const char *const rop_names[NR_ROPS] = {
 static const unsigned int rop_weight[NR_ROPS] = {
 	[ROP_STORE] = 35, [ROP_SPAN] = 2, [ROP_STORE_NULL] = 4,
 	[ROP_INSERT] = 25, [ROP_ERASE] = 10, [ROP_MAS_STORE] = 15,
-	[ROP_STALE] = 10,
+	[ROP_STALE] = 10, [ROP_INTERLEAVE] = 8,
 };
 
 /* Indices live in [0, SPACE), and a few at the top of the index space. */
@@ -389,8 +391,8 @@ static const char *bad_entry(const void *entry, unsigned long hi)
 
 /*
  * A failed read: the first failure is the one that counts, and threads
- * report one at a time.  who is a reader, or NULL for the writer's own
- * stale read.
+ * report one at a time.  rd is a reader, the writer's interleaved read
+ * (id 0), or NULL for the writer's own stale read.
  */
 static void __attribute__((format(printf, 3, 4)))
 read_fail(int line, const struct reader *rd, const char *fmt, ...)
@@ -403,9 +405,18 @@ read_fail(int line, const struct reader *rd, const char *fmt, ...)
 	va_end(ap);
 	pthread_mutex_lock(&report_lock);
 	if (!failed()) {
-		if (rd)
-			test_fail(__FILE__, line, "reader %u: %s (seed %llu)",
-				  rd->id, msg, (unsigned long long)ctx->seed);
+		if (rd && !rd->id)
+			test_fail(__FILE__, line, "the writer's read with its store inside: %s",
+				  msg);
+		else if (rd)
+			/*
+			 * A place of its own: a shrink trial in which a
+			 * reader's race fails is not the writer's failure
+			 * that replays.
+			 */
+			test_fail(__FILE__ " (a reader)", line,
+				  "reader %u: %s (seed %llu)", rd->id, msg,
+				  (unsigned long long)ctx->seed);
 		else
 			test_fail(__FILE__, line, "stale read by the writer: %s",
 				  msg);
@@ -724,7 +735,8 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 			break;
 		mas_pause(&mas);
 		rcu_read_unlock();
-		if (rng_percent(&rd->rng, 10) && !wait_for_writer(r, rd, e))
+		if (rd->id && rng_percent(&rd->rng, 10) &&
+		    !wait_for_writer(r, rd, e))
 			return false;
 		rcu_read_lock();
 	}
@@ -970,6 +982,94 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	return check_around(r, op->b, op->c);
 }
 
+/*
+ * ---- Interleaved reads ----
+ *
+ * The writer reads as a reader does (read_load(), read_walk(),
+ * read_iterate()), with rcu_deref_hook set so that the op's store of
+ * [b, c] runs inside the read, at its at-th load of the root or a slot:
+ * the race of a reader overtaken there, made to replay.  The read may
+ * return what the tree held before the store or after it.
+ */
+struct interleave {
+	struct rcu_run *r;
+	const struct test_op *op;
+	void *entry;
+	unsigned int count;	/* loads passed */
+	unsigned int at;	/* the load the store runs at */
+	bool stored;
+	int ret;
+};
+
+__thread void (*rcu_deref_hook)(void);
+static __thread struct interleave *interleaving;
+
+static void interleave_store(struct interleave *il)
+{
+	struct rcu_run *r = il->r;
+
+	rcu_deref_hook = NULL;
+	il->stored = true;
+	/* GFP_NOWAIT: inside the read's read-side section. */
+	il->ret = mtree_store_range(&r->tree, il->op->b, il->op->c, il->entry,
+				    GFP_NOWAIT | __GFP_NOWARN);
+	if (!il->ret)
+		model_write(r, il->op->b, il->op->c, il->entry);
+	op_done(r);
+}
+
+static void interleave_point(void)
+{
+	struct interleave *il = interleaving;
+
+	if (++il->count >= il->at)
+		interleave_store(il);
+}
+
+/*
+ * r says: the load the store runs at (bits 0-3, 1 to 16), a NULL store
+ * (STALE_NULL), and the read (bits 8-9): mtree_load(), mas_walk(), or an
+ * iteration of mas_find() or mas_find_rev(); the reader's own choices
+ * (steps) come from r too.  A read with fewer loads stores after it.
+ */
+static bool op_interleave(struct rcu_run *r, const struct test_op *op)
+{
+	struct interleave il = {
+		.r = r, .op = op, .at = op->r % 16 + 1,
+		.entry = op->r & STALE_NULL ? NULL : mk_entry(r->op_nr),
+	};
+	struct reader wr = { .id = 0 };
+	unsigned int kind = (op->r >> 8) & 3;
+	bool ok;
+
+	if (op->b > op->c) {
+		/* A shrunk replay's leftover: an op that writes nothing. */
+		hist_record(r, 1, 0, NULL);
+		epoch_set(r, 2 * r->op_nr - 1);
+		op_done(r);
+		return true;
+	}
+	rng_seed(&wr.rng, op->r);
+	hist_record(r, op->b, op->c, il.entry);
+	epoch_set(r, 2 * r->op_nr - 1);
+	interleaving = &il;
+	rcu_deref_hook = interleave_point;
+	if (kind == 0)
+		ok = read_load(r, &wr, op->a);
+	else if (kind == 1)
+		ok = read_walk(r, &wr, op->a);
+	else
+		ok = read_iterate(r, &wr, op->a, kind == 3);
+	rcu_deref_hook = NULL;
+	if (!il.stored)
+		interleave_store(&il);
+	if (!ok)
+		return false;
+	if (!nomem_nowait(r, il.ret))
+		ASSERT_EQ(il.ret, 0);
+	return check_around(r, op->b, op->c);
+}
+
 static bool check_tree(struct rcu_run *r)
 {
 	return check_whole(&r->tree, &r->model);
@@ -987,7 +1087,8 @@ static bool (*const rop_apply[NR_ROPS])(struct rcu_run *, const struct test_op *
 	[ROP_STORE] = op_store, [ROP_SPAN] = op_store,
 	[ROP_STORE_NULL] = op_store, [ROP_INSERT] = op_store,
 	[ROP_MAS_STORE] = op_store, [ROP_ERASE] = op_erase,
-	[ROP_STALE] = op_stale, [ROP_CHECK] = op_check,
+	[ROP_STALE] = op_stale, [ROP_INTERLEAVE] = op_interleave,
+	[ROP_CHECK] = op_check,
 };
 
 /* ---- Generating ops ---- */
@@ -1040,6 +1141,7 @@ static void gen_op(struct rcu_run *r, struct test_op *op)
 		op->a = gen_index(r);
 		break;
 	case ROP_STALE:
+	case ROP_INTERLEAVE:
 		op->a = gen_index(r);
 		/* Usually near the walk, so that its nodes are the ones replaced. */
 		op->b = rng_percent(&r->rng, 70) ?
@@ -1130,6 +1232,7 @@ static bool empties_tree(struct rcu_run *r, const struct test_op *op)
 		last = want.last;
 		break;
 	case ROP_STALE:
+	case ROP_INTERLEAVE:
 		if (!(op->r & STALE_NULL))
 			return false;
 		first = op->b;
@@ -1208,6 +1311,25 @@ static bool rcu_run(unsigned long ops)
 	return finish(r, ok);
 }
 
+/*
+ * A replay's readers read on after its last op until each has read
+ * REPLAY_READS times in all: a reader's failure that the tree as the ops
+ * left it shows (a wrong answer, not a race) then comes back whatever the
+ * threads' timing, even in a replay shrunk to an op or two.
+ */
+#define REPLAY_READS	20000
+
+static void replay_reads(struct rcu_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_readers; i++)
+		while (!failed() &&
+		       __atomic_load_n(&r->readers[i].reads, __ATOMIC_RELAXED) <
+		       REPLAY_READS)
+			sched_yield();
+}
+
 static bool rcu_replay(const struct test_op *ops, unsigned long n)
 {
 	struct rcu_run *r = &run;
@@ -1218,6 +1340,8 @@ static bool rcu_replay(const struct test_op *ops, unsigned long n)
 		r->op = ops[r->op_nr - 1];
 		ok = apply_op(r);
 	}
+	if (ok)
+		replay_reads(r);
 	return finish(r, ok);
 }
 
@@ -1285,14 +1409,14 @@ static void bare_read(struct rcu_run *r, struct reader *rd)
 static void bare_op(struct rcu_run *r, const struct test_op *op)
 {
 	void *entry = op->type == ROP_STORE_NULL ? NULL : mk_entry(r->op_nr);
+	bool stale = op->type == ROP_STALE || op->type == ROP_INTERLEAVE;
 	struct rec *h = &r->hist[r->op_nr % HIST];
 	MA_STATE(mas, &r->tree, op->a, op->a);
 	unsigned int i;
 
 	/* An erase's range is the model's: here, its index alone. */
-	__atomic_store_n(&h->first, op->type == ROP_STALE ? op->b : op->a,
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&h->last, op->type == ROP_STALE ? op->c :
+	__atomic_store_n(&h->first, stale ? op->b : op->a, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->last, stale ? op->c :
 			 op->type == ROP_ERASE ? op->a : op->b,
 			 __ATOMIC_RELAXED);
 	epoch_set(r, 2 * r->op_nr);
@@ -1325,6 +1449,13 @@ static void bare_op(struct rcu_run *r, const struct test_op *op)
 			if (!mas_find(&mas, ULONG_MAX) || mas.last == ULONG_MAX)
 				break;
 		rcu_read_unlock();
+		break;
+	case ROP_INTERLEAVE:
+		/* The store, then a load: no hook, no judging. */
+		mtree_store_range(&r->tree, op->b, op->c,
+				  op->r & STALE_NULL ? NULL : entry,
+				  GFP_NOWAIT | __GFP_NOWARN);
+		mtree_load(&r->tree, op->a);
 		break;
 	}
 }

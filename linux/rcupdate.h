@@ -22,8 +22,19 @@ void harness_rcu_barrier(void);
 #define rcu_register_thread()	urcu_memb_register_thread()
 #define rcu_unregister_thread()	urcu_memb_unregister_thread()
 
-/* The lockdep condition is not evaluated: there is no lockdep here. */
-#define rcu_dereference_check(p, c)	rcu_dereference(p)
+/*
+ * The lockdep condition is not evaluated: there is no lockdep here.  A
+ * lockless reader's loads of the root and of slots are where a writer may
+ * overtake it: rcu_deref_hook, when a thread sets it, runs at each of that
+ * thread's (the rcu suite's interleaved reads).
+ */
+extern __thread void (*rcu_deref_hook)(void);
+#define rcu_dereference_check(p, c)					\
+({									\
+	if (unlikely(rcu_deref_hook))					\
+		rcu_deref_hook();					\
+	rcu_dereference(p);						\
+})
 #define rcu_dereference_protected(p, c)	(p)
 #define rcu_dereference_raw(p)		rcu_dereference(p)
 #define rcu_access_pointer(p)		READ_ONCE(p)
