@@ -3439,20 +3439,25 @@ static unsigned long guard_page(const struct vm_area_struct *stack)
 
 /*
  * What vm_unmapped_area() must answer, from the model: the lowest (or
- * highest) run of free pages in [low, high) that holds length plus the
- * worst-case alignment, aligned inside it as the kernel aligns; -ENOMEM if
- * none.  A stack (VM_GROWSDOWN) keeps stack_guard_gap below it free:
- * top-down, a run that reaches into the guard is searched again below the
- * guard; bottom-up, an area that would end in the guard (judged, as the
- * kernel judges it, by the worst-case length from the aligned start)
- * sends the search on above the stack.  *narrowed says whether such a
- * search again had a window too small for the worst-case length.
+ * highest) run of free pages in [low, high) that holds start_gap, length
+ * and the worst-case alignment, the area aligned inside it as the kernel
+ * aligns, with start_gap free below it: bottom-up the area starts
+ * start_gap above the run's start, then aligns up; top-down it ends at
+ * the run's end, then aligns down, which the worst case leaves at least
+ * start_gap above the run's start; -ENOMEM if none.  A stack
+ * (VM_GROWSDOWN) keeps stack_guard_gap below it free: top-down, a run
+ * that reaches into the guard is searched again below the guard;
+ * bottom-up, an area that would end in the guard (judged, as the kernel
+ * judges it, by the whole worst-case length, start_gap too, from the
+ * aligned start) sends the search on above the stack.  *narrowed says
+ * whether such a search again had a window too small for the worst-case
+ * length.
  */
 static unsigned long model_unmapped_area(struct vma_run *r,
 					 const struct vm_unmapped_area_info *info,
 					 bool *narrowed)
 {
-	unsigned long need = info->length + info->align_mask;
+	unsigned long need = info->length + info->align_mask + info->start_gap;
 	unsigned long lo = page_of(info->low_limit), hi = page_of(info->high_limit);
 	unsigned long p, q, gap;
 	bool down = info->flags & VM_UNMAPPED_AREA_TOPDOWN;
@@ -3490,7 +3495,7 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 			while (q < hi && !r->model.pages[q].mapped)
 				q++;
 			if (((q - p) << PAGE_SHIFT) >= need) {
-				gap = addr_of(p);
+				gap = addr_of(p) + info->start_gap;
 				gap += (info->align_offset - gap) & info->align_mask;
 				stack = stack_above(r, q);
 				if (!stack || vm_start_gap(stack) >= gap + need - 1)
@@ -3509,13 +3514,30 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 /*
  * vm_unmapped_area() bottom-up or top-down over a window [a, a + b):
  * c bit 0 top-down, bits 1-2 the alignment order (pages), bits 3-5 the
- * alignment offset (pages), bits 8-10 the length - 1 (pages); bit 11
- * (UA_HUGE) takes that many pages off 0 instead, a length no window
- * holds, which the alignment may wrap round to a small worst case: the
- * kernel must see the wrap and answer -ENOMEM.  It changes nothing; its
- * answer must be the model's.
+ * alignment offset (pages), bits 6-7 the start_gap (pages, 0-3: a shadow
+ * stack's is one, stack_guard_placement(); on trees that have it), bits
+ * 8-10 the length - 1 (pages); bit 11 (UA_HUGE) takes that many pages off
+ * 0 instead, a length no window holds, which the alignment may wrap round
+ * to a small worst case: the kernel must see the wrap and answer -ENOMEM.
+ * It changes nothing; its answer must be the model's.
  */
+#define UA_START_GAP_SHIFT	6
 #define UA_HUGE		0x800
+
+/*
+ * The start_gap of op_unmapped_area(): from bits that the generator has
+ * always drawn and the op left unused, so that a seed makes the ops it
+ * made.  Not under --layout: 6.1 has no start_gap, and scripts/compare-trees
+ * needs both trees to answer alike.
+ */
+static unsigned long ua_start_gap(const struct test_op *op)
+{
+#ifdef HAVE_UNMAPPED_AREA_START_GAP
+	if (!opts.layout)
+		return ((op->c >> UA_START_GAP_SHIFT) & 3) << PAGE_SHIFT;
+#endif
+	return 0;
+}
 
 static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 {
@@ -3532,6 +3554,7 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	info.high_limit = addr_of(first + n);
 	info.align_mask = ((1UL << ((op->c >> 1) & 3)) - 1) << PAGE_SHIFT;
 	info.align_offset = ((op->c >> 3) & 7) << PAGE_SHIFT;
+	info.start_gap = ua_start_gap(op);
 #ifndef HAVE_EMPTY_AREA_ARG_CHECK
 	/*
 	 * A known 6.1 bug (see the maple suite): mas_empty_area(_rev) does not
@@ -3551,10 +3574,10 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	got = KERNEL(vm_unmapped_area(&info));
 	r->result = got;
 	if (got != want)
-		test_fail(__FILE__, __LINE__, "vm_unmapped_area(%s, length %#lx, [%#lx, %#lx), align %#lx + %#lx) = %#lx, expected %#lx",
+		test_fail(__FILE__, __LINE__, "vm_unmapped_area(%s, length %#lx, [%#lx, %#lx), align %#lx + %#lx, start_gap %#lx) = %#lx, expected %#lx",
 			  op->c & 1 ? "top-down" : "bottom-up", info.length,
 			  info.low_limit, info.high_limit, info.align_mask,
-			  info.align_offset, got, want);
+			  info.align_offset, info.start_gap, got, want);
 	return got == want;
 }
 
