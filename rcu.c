@@ -476,6 +476,7 @@ static bool check_read(struct rcu_run *r, struct reader *rd, const char *what,
 struct prev_step {
 	bool rev;
 	bool valid;
+	bool active;	/* the state goes on from its node, not paused */
 	unsigned long edge;
 	unsigned long lo;
 };
@@ -607,9 +608,9 @@ static bool read_load(struct rcu_run *r, struct reader *rd, unsigned long index)
 
 /*
  * Whether an op of the read's window wrote index: then a walk may return
- * a range that starts past it (README, the rcu suite: an RCU-mode slot
- * store moves the pivot that mtree_range_walk() reads twice), let through
- * unless --known-bugs.
+ * a range that starts past it, or ends before it (README, the rcu suite:
+ * an RCU-mode slot store moves a pivot that mtree_range_walk() reads
+ * twice), let through unless --known-bugs.
  */
 static bool start_moved(struct rcu_run *r, unsigned long index,
 			unsigned long s, unsigned long e)
@@ -646,9 +647,8 @@ static bool read_walk(struct rcu_run *r, struct reader *rd, unsigned long index)
 	/* A NULL walk's range is the gap the walk saw, in no op's range. */
 	if (!entry)
 		return true;
-	if ((index < mas.index &&
-	     (opts.known_bugs || !start_moved(r, index, s, e))) ||
-	    index > mas.last) {
+	if ((index < mas.index || index > mas.last) &&
+	    (opts.known_bugs || !start_moved(r, index, s, e))) {
 		read_fail(__LINE__, rd, "mas_walk(%#lx) returned the range [%#lx, %#lx]",
 			  index, mas.index, mas.last);
 		return false;
@@ -694,6 +694,91 @@ static bool find_rev_root_race(const struct prev_step *prev,
 #endif
 }
 
+/*
+ * Whether some index of [lo, hi] held an entry both before the current op's store and after it (outside
+ * what it wrote, the model's; inside, the model's now and the undo list's
+ * before).  A step of the writer's own iteration may not pass over such
+ * an index: whichever of the two trees it read, the entry was there.
+ */
+static bool held_throughout(struct rcu_run *r, unsigned long lo,
+			    unsigned long hi)
+{
+	struct rec *h = hist_rec(r, r->op_nr);
+	unsigned long b, c, i;
+
+	if (lo > hi)
+		return false;
+	if (!h || h->first > h->last || hi < h->first || lo > h->last)
+		return model_any(&r->model, lo, hi);
+	b = max(lo, h->first);
+	c = min(hi, h->last);
+	if ((lo < b && model_any(&r->model, lo, b - 1)) ||
+	    (hi > c && model_any(&r->model, c + 1, hi)))
+		return true;
+	if (!model_any(&r->model, b, c))
+		return false;
+	for (i = 0; i < h->nundo; i++)
+		if (h->undo[i].last >= b && h->undo[i].first <= c)
+			return true;
+	return false;
+}
+
+/*
+ * Where a step resumes after the step before: past its edge, or, for a
+ * state that goes on from its node, past the range that holds the edge
+ * now.  Such a state whose node died rewalks to the edge (mas_next_slot()
+ * and mas_prev_slot() keep it as save_point) and moves on from the range
+ * there: a store that made that range longer has its new part passed over
+ * by design, not by mistake.
+ */
+static unsigned long resume_edge(struct rcu_run *r,
+				 const struct prev_step *prev)
+{
+	struct model_range now;
+
+	if (!prev->active || !model_lookup(&r->model, prev->edge, &now))
+		return prev->edge;
+	return prev->rev ? now.first : now.last;
+}
+
+/*
+ * The writer's iteration (its stale and interleaved reads: the only ones
+ * with two trees to compare with) from start, a step that returned entry
+ * over [first, last], or nothing: the indices it passed over since the
+ * step before held no entry throughout the op.  6.1's mas_find_rev() after
+ * a pause, or on a root entry, stops early (known bugs): not judged there.
+ */
+static bool check_no_skip(struct rcu_run *r, struct reader *rd,
+			  const char *what, const struct prev_step *prev,
+			  unsigned long start, void *entry, unsigned long first,
+			  unsigned long last)
+{
+	unsigned long lo, hi, edge = prev->valid ? resume_edge(r, prev) : 0;
+
+#if defined(HAVE_BUG_FIND_REV_PAUSE) || defined(HAVE_BUG_FIND_REV_ROOT_NULL)
+	if (prev->rev && !opts.known_bugs)
+		return true;
+#endif
+	if (prev->rev) {
+		if ((entry && last == ULONG_MAX) || (prev->valid && !edge))
+			return true;
+		lo = entry ? last + 1 : 0;
+		hi = prev->valid ? edge - 1 : start;
+	} else {
+		if ((entry && !first) || (prev->valid && edge == ULONG_MAX))
+			return true;
+		lo = prev->valid ? edge + 1 : start;
+		hi = entry ? first - 1 : ULONG_MAX;
+	}
+	if (!held_throughout(r, lo, hi))
+		return true;
+	read_fail(__LINE__, rd, "%s from %#lx passed over [%#lx, %#lx] to %s %#lx, but the tree held an entry there both before and after op %lu",
+		  what, start, lo, hi, entry ? "an entry at" : "nothing, after",
+		  entry ? (prev->rev ? last : first) : (prev->valid ? edge : start),
+		  r->op_nr);
+	return false;
+}
+
 /* One step of an iteration: mas_find(), or backwards mas_find_rev(). */
 static void *find_step(struct ma_state *mas, bool rev)
 {
@@ -723,7 +808,18 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 		entry = find_step(&mas, rev);
 		e = epoch_read(r);
 		rd->reads++;
-		if (!entry || find_rev_root_race(&prev, &mas, entry))
+		if (find_rev_root_race(&prev, &mas, entry))
+			break;
+		/*
+		 * The writer's own read, in a step that no store overtook (a
+		 * walk inside the step may be rewalked past): nothing it
+		 * passed over was there.
+		 */
+		if (!rd->id && s == e &&
+		    !check_no_skip(r, rd, what, &prev, index, entry, mas.index,
+				   mas.last))
+			goto fail;
+		if (!entry)
 			break;
 		if (!check_read(r, rd, what, mas.index, entry, s, e) ||
 		    !check_read(r, rd, what, mas.last, entry, s, e) ||
@@ -939,7 +1035,7 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	bool rev = (op->r & STALE_REV) == STALE_REV, ok = true;
 	const char *what = rev ? "mas_find_rev after the store" :
 				 "mas_find after the store";
-	struct prev_step prev = { .rev = rev };
+	struct prev_step prev = { .rev = rev, .active = true };
 	MA_STATE(mas, &r->tree, op->a, op->a);
 	int ret;
 
@@ -962,13 +1058,15 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	if (!ret)
 		model_write(r, op->b, op->c, entry);
 	op_done(r);
-	if (seen)
-		step_done(&prev, mas.index, mas.last, s - 1);
+	/* The walk's range, or gap, is the step before the first. */
+	step_done(&prev, mas.index, mas.last, s - 1);
 	for (i = 0; ok && i < steps && !step_at_end(&prev); i++) {
 		seen = find_step(&mas, rev);
+		ok = check_no_skip(r, NULL, what, &prev, op->a, seen, mas.index,
+				   mas.last);
 		if (!seen)
 			break;
-		ok = check_read(r, NULL, what, mas.index, seen, s, e) &&
+		ok = ok && check_read(r, NULL, what, mas.index, seen, s, e) &&
 		     check_read(r, NULL, what, mas.last, seen, s, e) &&
 		     check_range(r, NULL, what, mas.index, mas.last, seen,
 				 &prev, e);
