@@ -1468,36 +1468,53 @@ static void rcu_list_ops(FILE *f)
  * paused mas_find() or mas_find_rev() steps, mixed and placed as the
  * checked readers do.
  */
-static void bare_read(struct rcu_run *r, struct reader *rd)
+static void bare_iterate(struct rcu_run *r, struct reader *rd,
+			 unsigned long index, bool rev)
 {
-	uint64_t x = rng_next(&rd->rng);
-	unsigned int what = take(&x, 10), steps, i;
-	unsigned long index = reader_index(r, rd, &x);
+	unsigned int steps = rng_range(&rd->rng, 1, 64), i;
 	MA_STATE(mas, &r->tree, index, index);
 
-	if (what < 4) {
-		mtree_load(&r->tree, index);
-		rd->reads++;
-		return;
-	}
 	rcu_read_lock();
-	if (what < 7) {
-		mas_walk(&mas);
-		rd->reads++;
-		steps = 0;
-	} else {
-		steps = rng_range(&rd->rng, 1, 64);
-	}
 	for (i = 0; i < steps; i++) {
 		rd->reads++;
-		if (!find_step(&mas, what == 9) ||
-		    (what == 9 ? !mas.index : mas.last == ULONG_MAX))
+		if (!find_step(&mas, rev) ||
+		    (rev ? !mas.index : mas.last == ULONG_MAX))
 			break;
 		mas_pause(&mas);
 		rcu_read_unlock();
 		rcu_read_lock();
 	}
 	rcu_read_unlock();
+}
+
+/* The same reads by kind: mtree_load, mas_walk, forwards or backwards. */
+static void bare_read_kind(struct rcu_run *r, struct reader *rd,
+			   unsigned long index, unsigned int kind)
+{
+	MA_STATE(mas, &r->tree, index, index);
+
+	if (kind >= 2) {
+		bare_iterate(r, rd, index, kind == 3);
+		return;
+	}
+	rd->reads++;
+	if (!kind) {
+		mtree_load(&r->tree, index);
+		return;
+	}
+	rcu_read_lock();
+	mas_walk(&mas);
+	rcu_read_unlock();
+}
+
+static void bare_read(struct rcu_run *r, struct reader *rd)
+{
+	uint64_t x = rng_next(&rd->rng);
+	unsigned int what = take(&x, 10);
+	unsigned long index = reader_index(r, rd, &x);
+
+	bare_read_kind(r, rd, index, what < 4 ? 0 : what < 7 ? 1 :
+				     what < 9 ? 2 : 3);
 }
 
 /*
@@ -1509,8 +1526,10 @@ static void bare_op(struct rcu_run *r, const struct test_op *op)
 	void *entry = op->type == ROP_STORE_NULL ? NULL : mk_entry(r->op_nr);
 	bool stale = op->type == ROP_STALE || op->type == ROP_INTERLEAVE;
 	struct rec *h = &r->hist[r->op_nr % HIST];
+	struct reader wr = { .id = 0 };
 	MA_STATE(mas, &r->tree, op->a, op->a);
 	unsigned int i;
+	bool rev;
 
 	/* An erase's range is the model's: here, its index alone. */
 	__atomic_store_n(&h->first, stale ? op->b : op->a, __ATOMIC_RELAXED);
@@ -1537,6 +1556,7 @@ static void bare_op(struct rcu_run *r, const struct test_op *op)
 		mtree_erase(&r->tree, op->a);
 		break;
 	case ROP_STALE:
+		rev = (op->r & STALE_REV) == STALE_REV;
 		if (op->r & STALE_NULL)
 			entry = NULL;
 		rcu_read_lock();
@@ -1544,16 +1564,18 @@ static void bare_op(struct rcu_run *r, const struct test_op *op)
 		mtree_store_range(&r->tree, op->b, op->c, entry,
 				  GFP_NOWAIT | __GFP_NOWARN);
 		for (i = 0; i <= op->r % 32; i++)
-			if (!mas_find(&mas, ULONG_MAX) || mas.last == ULONG_MAX)
+			if (!find_step(&mas, rev) ||
+			    (rev ? !mas.index : mas.last == ULONG_MAX))
 				break;
 		rcu_read_unlock();
 		break;
 	case ROP_INTERLEAVE:
-		/* The store, then a load: no hook, no judging. */
+		/* The store, then the same read: no hook, no judging. */
 		mtree_store_range(&r->tree, op->b, op->c,
 				  op->r & STALE_NULL ? NULL : entry,
 				  GFP_NOWAIT | __GFP_NOWARN);
-		mtree_load(&r->tree, op->a);
+		rng_seed(&wr.rng, op->r);
+		bare_read_kind(r, &wr, op->a, (op->r >> 8) & 3);
 		break;
 	}
 }
