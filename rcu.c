@@ -695,10 +695,11 @@ static bool find_rev_root_race(const struct prev_step *prev,
 }
 
 /*
- * Whether some index of [lo, hi] held an entry both before the current op's store and after it (outside
- * what it wrote, the model's; inside, the model's now and the undo list's
- * before).  A step of the writer's own iteration may not pass over such
- * an index: whichever of the two trees it read, the entry was there.
+ * Whether some index of [lo, hi] held an entry both before the current
+ * op's store and after it (outside what it wrote, the model's; inside,
+ * the model's now and the undo list's before).  A step of the writer's
+ * own iteration may not pass over such an index: whichever of the two
+ * trees it read, the entry was there.
  */
 static bool held_throughout(struct rcu_run *r, unsigned long lo,
 			    unsigned long hi)
@@ -1463,11 +1464,7 @@ static void rcu_list_ops(FILE *f)
 
 /* ---- --bench ---- */
 
-/*
- * A reader's reads, nothing judged: mtree_load(), mas_walk() or a few
- * paused mas_find() or mas_find_rev() steps, mixed and placed as the
- * checked readers do.
- */
+/* A few paused mas_find() or mas_find_rev() steps, nothing judged. */
 static void bare_iterate(struct rcu_run *r, struct reader *rd,
 			 unsigned long index, bool rev)
 {
@@ -1507,6 +1504,11 @@ static void bare_read_kind(struct rcu_run *r, struct reader *rd,
 	rcu_read_unlock();
 }
 
+/*
+ * A reader's reads, nothing judged: mtree_load(), mas_walk() or a few
+ * paused mas_find() or mas_find_rev() steps, mixed and placed as the
+ * checked readers do.
+ */
 static void bare_read(struct rcu_run *r, struct reader *rd)
 {
 	uint64_t x = rng_next(&rd->rng);
