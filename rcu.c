@@ -475,6 +475,7 @@ static bool check_read(struct rcu_run *r, struct reader *rd, const char *what,
  */
 struct prev_step {
 	bool rev;
+	bool prev_steps;	/* backwards with mas_prev(), not mas_find_rev() */
 	bool valid;
 	bool active;	/* the state goes on from its node, not paused */
 	unsigned long edge;
@@ -680,15 +681,18 @@ static bool wait_for_writer(struct rcu_run *r, struct reader *rd,
  * A known 6.12 race (scripts/probe): mas_find_rev() whose walk found an
  * empty or single-entry tree reads the root again for the entry at 0
  * (mas_find_rev_setup()), which a store may have made a node meanwhile:
- * it returns that node, as an entry over [0, 0].  mas_prev() has the same
- * code.  Let by unless --known-bugs; the iteration stops there.
+ * it returns that node, as an entry over [0, 0].  mas_prev_setup() has
+ * the same code, which it runs after each pause (prev_steps: a reader's
+ * mas_prev() iteration).  Let by unless --known-bugs; the iteration stops
+ * there.
  */
 static bool find_rev_root_race(const struct prev_step *prev,
 			       const struct ma_state *mas, void *entry)
 {
 #ifdef HAVE_BUG_FIND_REV_ROOT_RACE
-	return !opts.known_bugs && prev->rev && !prev->valid &&
-	       xa_is_node(entry) && !mas->index && !mas->last;
+	return !opts.known_bugs && prev->rev &&
+	       (!prev->valid || prev->prev_steps) && xa_is_node(entry) &&
+	       !mas->index && !mas->last;
 #else
 	return false;
 #endif
@@ -780,9 +784,15 @@ static bool check_no_skip(struct rcu_run *r, struct reader *rd,
 	return false;
 }
 
-/* One step of an iteration: mas_find(), or backwards mas_find_rev(). */
-static void *find_step(struct ma_state *mas, bool rev)
+/*
+ * One step of an iteration: mas_find(), or backwards mas_find_rev(), or
+ * (prev_steps) mas_prev(), which from a walk or a pause moves to the
+ * entry before the range the state is at.
+ */
+static void *find_step(struct ma_state *mas, bool rev, bool prev_steps)
 {
+	if (prev_steps)
+		return mas_prev(mas, 0);
 	return rev ? mas_find_rev(mas, 0) : mas_find(mas, ULONG_MAX);
 }
 
@@ -796,9 +806,14 @@ static void *find_step(struct ma_state *mas, bool rev)
 static bool read_iterate(struct rcu_run *r, struct reader *rd,
 			 unsigned long index, bool rev)
 {
-	const char *what = rev ? "mas_find_rev" : "mas_find";
 	unsigned int steps = rng_range(&rd->rng, 1, 64), i;
-	struct prev_step prev = { .rev = rev };
+	/* Half a reader's reverse iterations (not the writer's) mas_prev(). */
+	struct prev_step prev = {
+		.rev = rev,
+		.prev_steps = rev && rd->id && rng_percent(&rd->rng, 50),
+	};
+	const char *what = prev.prev_steps ? "mas_prev" :
+			   rev ? "mas_find_rev" : "mas_find";
 	MA_STATE(mas, &r->tree, index, index);
 	unsigned long s, e;
 	void *entry;
@@ -806,7 +821,7 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 	rcu_read_lock();
 	for (i = 0; i < steps; i++) {
 		s = epoch_read(r);
-		entry = find_step(&mas, rev);
+		entry = find_step(&mas, rev, prev.prev_steps);
 		e = epoch_read(r);
 		rd->reads++;
 		if (find_rev_root_race(&prev, &mas, entry))
@@ -1062,7 +1077,7 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	/* The walk's range, or gap, is the step before the first. */
 	step_done(&prev, mas.index, mas.last, s - 1);
 	for (i = 0; ok && i < steps && !step_at_end(&prev); i++) {
-		seen = find_step(&mas, rev);
+		seen = find_step(&mas, rev, false);
 		ok = check_no_skip(r, NULL, what, &prev, op->a, seen, mas.index,
 				   mas.last);
 		if (!seen)
@@ -1469,12 +1484,13 @@ static void bare_iterate(struct rcu_run *r, struct reader *rd,
 			 unsigned long index, bool rev)
 {
 	unsigned int steps = rng_range(&rd->rng, 1, 64), i;
+	bool prev_steps = rev && rd->id && rng_percent(&rd->rng, 50);
 	MA_STATE(mas, &r->tree, index, index);
 
 	rcu_read_lock();
 	for (i = 0; i < steps; i++) {
 		rd->reads++;
-		if (!find_step(&mas, rev) ||
+		if (!find_step(&mas, rev, prev_steps) ||
 		    (rev ? !mas.index : mas.last == ULONG_MAX))
 			break;
 		mas_pause(&mas);
@@ -1566,7 +1582,7 @@ static void bare_op(struct rcu_run *r, const struct test_op *op)
 		mtree_store_range(&r->tree, op->b, op->c, entry,
 				  GFP_NOWAIT | __GFP_NOWARN);
 		for (i = 0; i <= op->r % 32; i++)
-			if (!find_step(&mas, rev) ||
+			if (!find_step(&mas, rev, false) ||
 			    (rev ? !mas.index : mas.last == ULONG_MAX))
 				break;
 		rcu_read_unlock();
