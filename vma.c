@@ -470,6 +470,26 @@ static bool data_growth_refused(struct vma_run *r, unsigned long flags)
 }
 
 /*
+ * Whether may_expand_vm() must refuse n pages with flags where freed
+ * pages (freed_data of them, as the caller counts them, data) are given
+ * back: RLIMIT_AS at what is mapped, or RLIMIT_DATA at the data
+ * (CONFIG_REFUSE's cases, never both), each then lets through only what
+ * fits in what is given back.  Sets the limits for this op.
+ */
+static bool expand_refused(struct vma_run *r, unsigned long flags,
+			   unsigned long n, unsigned long freed,
+			   unsigned long freed_data)
+{
+	bool refused = false;
+
+	if (r->limit_as) {
+		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
+		refused = n > freed;
+	}
+	return refused || (data_growth_refused(r, flags) && n > freed_data);
+}
+
+/*
  * ---- The map_count limit ----
  *
  * Some sequences run with a low sysctl_max_map_count (config bits 32-39),
@@ -1598,7 +1618,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped, accounted;
 	struct vm_area_struct *vma;
-	bool created, gone, refuse, as_refuse = false, denied;
+	bool created, gone, refuse, as_refuse, denied;
 	bool split_refusal __maybe_unused;
 	pgoff_t pgoff;
 	long vmas;
@@ -1627,12 +1647,11 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	/*
 	 * RLIMIT_AS at what is mapped: a mapping that would map more must
 	 * be refused (after the seal check, 6.12; before or after the
-	 * map_count one, both -ENOMEM with nothing changed).
+	 * map_count one, both -ENOMEM with nothing changed).  The pages it
+	 * maps over count as given back, data or not (count_vma_pages_range()).
 	 */
-	if (r->limit_as)
-		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
-	if (r->limit_as || data_growth_refused(r, flags))
-		as_refuse = n > mapped && !r->sealed && !refuse;
+	as_refuse = expand_refused(r, flags, n, mapped, mapped) &&
+		    !r->sealed && !refuse;
 	vmas = refuse ? count_vmas(r) : 0;
 	split_refusal = split_may_refuse(r, first, n);
 	denied = deny_writes(r, fnr);
@@ -3025,26 +3044,6 @@ static void brk_record_reset(void)
 }
 
 /*
- * Whether do_brk_flags()' may_expand_vm() must refuse n pages with flags,
- * after its caller unmapped freed pages (freed_data of them data) there:
- * RLIMIT_AS at what was mapped, or RLIMIT_DATA at the data (CONFIG_REFUSE's
- * cases), each then lets through only what fits in the pages given back.
- * Sets the limits for this op.
- */
-static bool brk_expand_refused(struct vma_run *r, unsigned long flags,
-			       unsigned long n, unsigned long freed,
-			       unsigned long freed_data)
-{
-	bool refused = false;
-
-	if (r->limit_as) {
-		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
-		refused = n > freed;
-	}
-	return refused || (data_growth_refused(r, flags) && n > freed_data);
-}
-
-/*
  * After do_brk_flags() answered err for [first, first + n): what it
  * charged stays charged only if it mapped the pages (unaccounted: what
  * its caller's munmap gave back besides), a locked heap is faulted in
@@ -3103,7 +3102,7 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 	vmas = refuse ? count_vmas(r) : 0;
 	brk_record_reset();
 	/* The syscall's at RLIMIT_DATA, if data_vm is 0, is refused before. */
-	if (brk_expand_refused(r, flags, n, 0, 0)) {
+	if (expand_refused(r, flags, n, 0, 0)) {
 		refuse = true;
 		vmas = count_vmas(r);
 	}
@@ -3213,7 +3212,7 @@ static bool vm_brk_over(struct vma_run *r, const struct test_op *op,
 	set_mm_stats(r);
 	refuse = (map_limit() &&
 		  vmas_after_unmap(r, first, n) > sysctl_max_map_count) ||
-		 brk_expand_refused(r, flags, n, mapped, model_data(r, first, n));
+		 expand_refused(r, flags, n, mapped, model_data(r, first, n));
 	brk_record_reset();
 	vma_record.pages_zapped = 0;
 	vma_record.nr_uffd_events = 0;
