@@ -207,6 +207,30 @@ static void report(const struct suite *s, enum fail_kind kind,
 }
 
 /*
+ * A race another thread lost may not come again in a replay; if the same
+ * ops, run with those threads' failures left out, fail a check of the
+ * test's own thread, which replays every time, that failure is the one to
+ * shrink and write.
+ */
+static void prefer_replayable(struct shrink *sh, const struct test_op *ops,
+			      unsigned long n, char *where, size_t len)
+{
+	enum fail_kind kind;
+
+	opts.no_races = true;
+	kind = run_replay(sh->suite, sh->seed, sh->config, ops, n,
+			  opts.timeout, true);
+	opts.no_races = false;
+	if (kind == FAIL_NONE)
+		return;
+	say("  that was another thread's race; the same ops fail at %s too, which replays: shrinking that",
+	    ctx->where);
+	snprintf(where, len, "%s", ctx->where);
+	sh->kind = kind;
+	sh->racy = false;
+}
+
+/*
  * After a failure: shrink the ops that led to it and write them as a
  * replay file.  The original failure is already on the screen.
  */
@@ -221,15 +245,18 @@ static void save_replay(const struct suite *s, enum fail_kind kind)
 
 	memcpy(where, ctx->where, sizeof(where));
 	sh.where = where;
+	sh.racy = ctx->racy;
 	rp.ops = malloc((n + 1) * sizeof(*rp.ops));
 	if (!rp.ops)
 		abort();
 	memcpy(rp.ops, ctx->ops, n * sizeof(*rp.ops));
+	if (sh.racy)
+		prefer_replayable(&sh, rp.ops, n, where, sizeof(where));
 	rp.n = shrink(&sh, rp.ops, n);
 	snprintf(path, sizeof(path), "%s/maple-%s-%llu.replay", opts.out_dir,
 		 s->name, (unsigned long long)rp.seed);
 	snprintf(why, sizeof(why), "fails with a %s at %s; shrunk from %lu ops",
-		 kind_names[kind], where, n);
+		 kind_names[sh.kind], where, n);
 	if (!replay_write(path, &rp, why))
 		say("  shrunk %lu ops to %lu in %.1fs: %s --replay %s", n,
 		    rp.n, now() - start, prog, path);

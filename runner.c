@@ -29,6 +29,7 @@ void __gcov_dump(void);
 
 /* Shrinking trials of a hang wait this long: the first trial took the full timeout. */
 #define HANG_TRIAL_SECONDS	2
+#define RACY_TRIALS		3
 
 double now(void)
 {
@@ -351,21 +352,29 @@ enum fail_kind run_fuzz(const struct suite *s, const uint8_t *data, size_t size)
 	return kind;
 }
 
-/* Whether a trial failed the same way as the original: kind and place. */
-static bool same_failure(const struct suite *s, uint64_t seed,
-			 unsigned long config, const struct test_op *ops,
-			 unsigned long n, enum fail_kind kind, const char *where,
-			 double deadline)
+/*
+ * Whether a trial failed the same way as the original: kind and place.  A
+ * failure that was another thread's race must fail RACY_TRIALS times in a
+ * row: a shrink that kept a trial which failed once by luck would write a
+ * replay that passes.
+ */
+static bool same_failure(const struct shrink *sh, const struct test_op *ops,
+			 unsigned long n, double deadline)
 {
-	unsigned int timeout = kind == FAIL_HANG ? HANG_TRIAL_SECONDS : opts.timeout;
-	double left = deadline - now();
+	unsigned int timeout = sh->kind == FAIL_HANG ? HANG_TRIAL_SECONDS : opts.timeout;
+	unsigned int i, trials = sh->racy ? RACY_TRIALS : 1;
 
-	/* A trial that hangs in a new way must not eat the whole budget. */
-	if (left < timeout)
-		timeout = left < 1 ? 1 : (unsigned int)left + 1;
+	for (i = 0; i < trials; i++) {
+		double left = deadline - now();
 
-	return run_replay(s, seed, config, ops, n, timeout, true) == kind &&
-	       !strcmp(ctx->where, where);
+		/* A trial that hangs in a new way must not eat the whole budget. */
+		if (left < timeout)
+			timeout = left < 1 ? 1 : (unsigned int)left + 1;
+		if (run_replay(sh->suite, sh->seed, sh->config, ops, n, timeout,
+			       true) != sh->kind || strcmp(ctx->where, sh->where))
+			return false;
+	}
+	return true;
 }
 
 /* Drop chunks of ops, biggest first, while the failure stays the same. */
@@ -384,8 +393,7 @@ static unsigned long shrink_chunks(const struct shrink *sh, struct test_op *ops,
 			memcpy(trial, ops, start * sizeof(*ops));
 			memcpy(trial + start, ops + start + chunk,
 			       (n - start - chunk) * sizeof(*ops));
-			if (same_failure(sh->suite, sh->seed, sh->config, trial,
-					 n - chunk, sh->kind, sh->where, deadline)) {
+			if (same_failure(sh, trial, n - chunk, deadline)) {
 				memcpy(ops, trial, (n - chunk) * sizeof(*ops));
 				n -= chunk;
 				removed = true;
@@ -416,8 +424,7 @@ static void shrink_args(const struct shrink *sh, struct test_op *ops,
 			for (try = 0; try < orig && now() < deadline;
 			     try = try ? orig - (orig - try) / 2 : orig / 2) {
 				*field = try;
-				if (same_failure(sh->suite, sh->seed, sh->config,
-						 ops, n, sh->kind, sh->where, deadline))
+				if (same_failure(sh, ops, n, deadline))
 					break;
 				*field = orig;
 				if (orig - try <= 1)
@@ -432,7 +439,10 @@ unsigned long shrink(const struct shrink *sh, struct test_op *ops,
 {
 	double deadline = now() + opts.shrink_time;
 
+	/* The test's own failure: a race lost elsewhere must not hide it. */
+	opts.no_races = !sh->racy;
 	n = shrink_chunks(sh, ops, n, deadline);
 	shrink_args(sh, ops, n, deadline);
+	opts.no_races = false;
 	return n;
 }

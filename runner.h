@@ -36,6 +36,7 @@ struct shrink {
 	unsigned long config;
 	enum fail_kind kind;
 	const char *where;
+	bool racy;	/* the failure was a race another thread lost */
 };
 unsigned long shrink(const struct shrink *sh, struct test_op *ops,
 		     unsigned long n);

@@ -98,6 +98,7 @@ struct test_opts {
 	unsigned int fail_rate;	/* % of blocking allocations to fail */
 	unsigned int nowait_fail; /* % of non-blocking allocations to fail */
 	unsigned int readers;	/* rcu suite: reader threads */
+	bool no_races;		/* a trial: other threads' races are not failures */
 };
 extern struct test_opts opts;
 
@@ -130,6 +131,7 @@ struct test_ctx {
 	unsigned long op_nr;	/* number of the op running now, from 1 */
 	bool failed;
 	char where[128];	/* file:line of the first failure: its identity */
+	bool racy;		/* it was a race of another thread: a replay may pass */
 	char msg[2048];
 	unsigned long faults;	/* allocation failures injected and survived */
 	unsigned long nr_ops;	/* ops logged */
