@@ -887,16 +887,28 @@ static bool check_stats(struct vma_run *r, const char *what)
 	return !ctx->failed;
 }
 
-/* VM_ACCOUNT pages of [first, first + n): what unmapping them unaccounts. */
-static unsigned long model_accounted(struct vma_run *r, unsigned long first,
-				     unsigned long n)
+/* The mapped pages of [first, first + n) whose flags the test counts. */
+static unsigned long model_count(struct vma_run *r, unsigned long first,
+				 unsigned long n, bool (*counts)(vm_flags_t))
 {
 	unsigned long i, count = 0;
 
 	for (i = first; i < first + n; i++)
 		count += r->model.pages[i].mapped &&
-			 (r->model.pages[i].flags & VM_ACCOUNT);
+			 counts(r->model.pages[i].flags);
 	return count;
+}
+
+static bool is_accounted(vm_flags_t flags)
+{
+	return flags & VM_ACCOUNT;
+}
+
+/* VM_ACCOUNT pages of [first, first + n): what unmapping them unaccounts. */
+static unsigned long model_accounted(struct vma_run *r, unsigned long first,
+				     unsigned long n)
+{
+	return model_count(r, first, n, is_accounted);
 }
 
 /* The memory a munmap gave back: the VM_ACCOUNT pages it removed. */
@@ -3122,18 +3134,6 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 			!want || addr_of(first) > r->mm.start_brk, err);
 }
 
-/* The data pages mapped in [first, first + n), which RLIMIT_DATA counts. */
-static unsigned long model_data(struct vma_run *r, unsigned long first,
-				unsigned long n)
-{
-	unsigned long i, count = 0;
-
-	for (i = first; i < first + n; i++)
-		count += r->model.pages[i].mapped &&
-			 is_data_mapping(r->model.pages[i].flags);
-	return count;
-}
-
 /*
  * The VMAs a munmap of [first, first + n) leaves: those inside it go, one
  * it cuts on both sides becomes two.
@@ -3212,7 +3212,8 @@ static bool vm_brk_over(struct vma_run *r, const struct test_op *op,
 	set_mm_stats(r);
 	refuse = (map_limit() &&
 		  vmas_after_unmap(r, first, n) > sysctl_max_map_count) ||
-		 expand_refused(r, flags, n, mapped, model_data(r, first, n));
+		 expand_refused(r, flags, n, mapped,
+				model_count(r, first, n, is_data_mapping));
 	brk_record_reset();
 	vma_record.pages_zapped = 0;
 	vma_record.nr_uffd_events = 0;
