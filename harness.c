@@ -179,7 +179,7 @@ static __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...)
 struct result {
 	const struct suite *suite;
 	int status;		/* EXIT_PASS, EXIT_FAIL or EXIT_SKIP */
-	char reason[1024];
+	char reason[1280];	/* room for the op and 600 bytes of message */
 	double seconds;
 };
 
