@@ -1289,6 +1289,34 @@ static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 }
 
 /*
+ * A walk that met no node (an empty tree, or an index past a root entry)
+ * leaves the state none.  mas_find_rev() from there walks again at the
+ * state's index: the last entry at or below it, and nothing from 0.
+ */
+#ifdef HAVE_MAS_STATUS
+static bool find_rev_from_none(struct maple_run *r, struct ma_state *mas)
+{
+	struct model_range want = { .entry = NULL };
+	unsigned long from = mas->index;
+	char e[32], g[32];
+	void *entry;
+
+	entry = mas_find_rev(mas, 0);
+	if (from)
+		model_find_rev(&r->model, from, &want);
+	if (entry == want.entry && (!entry || (mas->index == want.first &&
+					       mas->last == want.last)))
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "mas_find_rev from a none state at %#lx: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+		  from, want.first, want.last,
+		  fmt_entry(e, sizeof(e), want.entry), mas->index, mas->last,
+		  fmt_entry(g, sizeof(g), entry));
+	return false;
+}
+#endif
+
+/*
  * 6.1's root entry is not searchable backwards: mas_prev(), like
  * mas_find_rev() (HAVE_BUG_FIND_REV_ROOT_NULL), finds nothing below a
  * state above it.  Step forwards only there, unless --known-bugs.
@@ -1352,6 +1380,13 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 	steps = rng_range(&sub, 1, 64);
 	rcu_read_lock();
 	mas_walk(&mas);
+#ifdef HAVE_MAS_STATUS
+	if (mas.status == ma_none && r->check && rng_percent(&sub, 50)) {
+		ok = find_rev_from_none(r, &mas);
+		rcu_read_unlock();
+		return ok;
+	}
+#endif
 	model_slot(&r->model, op->a, &cur);
 	for (i = 0; i < steps; i++) {
 		unsigned int how = rng_below(&sub, 4);
