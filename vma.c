@@ -4834,6 +4834,27 @@ static bool exit_mm(struct vma_run *r)
 	return !ctx->failed;
 }
 
+/*
+ * dup_mmap() (kernel/fork.c, not built here) takes a new mm's tree out of
+ * RCU mode while it links the copies and puts it back after, under the
+ * mmap_lock: the kernel's one mt_set_in_rcu() on a tree with an external
+ * lock.  Each call must flip MT_FLAGS_USE_RCU alone, and take no lock of
+ * the tree's own: such a tree has none (its ma_lock is not initialised).
+ */
+static bool check_fork_rcu(struct vma_run *r)
+{
+	struct maple_tree *mt = &r->mm.mm_mt;
+	unsigned int flags = mt->ma_flags;
+	unsigned long released = spin_releases;
+
+	mt_clear_in_rcu(mt);
+	ASSERT_EQ(mt->ma_flags, flags & ~MT_FLAGS_USE_RCU);
+	mt_set_in_rcu(mt);
+	ASSERT_EQ(mt->ma_flags, flags | MT_FLAGS_USE_RCU);
+	ASSERT_EQ(spin_releases - released, 0);
+	return true;
+}
+
 static bool end_sequence(struct vma_run *r, bool ok)
 {
 	slab_faults.kernel_pct = 0;
@@ -4841,7 +4862,7 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	slab_faults.nth = 0;
 	slab_faults.nth_retry = false;
 	slab_faults.fail_retry = false;
-	ok = ok && check_model_counts(r);
+	ok = ok && check_model_counts(r) && check_fork_rcu(r);
 	if (ok && (ctx->config & CONFIG_EXIT_MMAP)) {
 		ok = exit_mm(r);
 	} else if (ok) {
