@@ -23,6 +23,13 @@ void spin_release(void)
 		spin_held--;
 }
 
+/* spin_lock(): CONFIG_DEBUG_SPINLOCK's "spinlock bad magic". */
+void spin_acquire(spinlock_t *lock)
+{
+	WARN(lock->magic != SPINLOCK_MAGIC, "spinlock bad magic: %#x",
+	     lock->magic);
+}
+
 /* Lines of kernel output still allowed in this sequence: a tree dump of a
  * big tree would bury the report. */
 unsigned long printk_budget;

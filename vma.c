@@ -4560,6 +4560,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
 	mt_set_external_lock(&r->mm.mm_mt, &r->mm.mmap_lock);
+	spin_lock_init(&r->mm.page_table_lock);
 	vma_current.mm = &r->mm;
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	/* No VMA holds a policy yet (a replay may follow a failed run). */

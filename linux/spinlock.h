@@ -13,11 +13,18 @@
 #include <linux/types.h>
 #include <linux/rcupdate.h>
 
+/*
+ * As CONFIG_DEBUG_SPINLOCK's: a lock that was never initialised (zeroed
+ * memory works here only by luck of pthreads) is a kernel WARNING.
+ */
+#define SPINLOCK_MAGIC		0xdead4eadU
+
 typedef struct {
 	pthread_mutex_t mutex;
+	unsigned int magic;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(name)	{ PTHREAD_MUTEX_INITIALIZER }
+#define __SPIN_LOCK_UNLOCKED(name)	{ PTHREAD_MUTEX_INITIALIZER, SPINLOCK_MAGIC }
 #define DEFINE_SPINLOCK(name)		spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
 
 /*
@@ -29,9 +36,15 @@ extern __thread unsigned int spin_held;
 extern __thread unsigned long spin_releases;
 /* Out of line, so that its check is no branch of the kernel's code. */
 void spin_release(void);
+/* Out of line too: a lock must have been initialised. */
+void spin_acquire(spinlock_t *lock);
 
-#define spin_lock_init(l)	pthread_mutex_init(&(l)->mutex, NULL)
+#define spin_lock_init(l)	do {					\
+		pthread_mutex_init(&(l)->mutex, NULL);				\
+		(l)->magic = SPINLOCK_MAGIC;					\
+	} while (0)
 #define spin_lock(l)		do {					\
+		spin_acquire(l);						\
 		pthread_mutex_lock(&(l)->mutex);				\
 		rcu_read_lock();						\
 		spin_held++;							\
