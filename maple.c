@@ -344,6 +344,62 @@ static bool store_nowait(struct maple_run *r, struct ma_state *mas,
 	return false;
 }
 
+/* Whether this tree has the known bug HAVE_BUG_LIMIT_BEFORE_STATE. */
+static bool limit_before_state(void)
+{
+#ifdef HAVE_BUG_LIMIT_BEFORE_STATE
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * A store that ran out of memory leaves its state in error (6.12's
+ * ma_error).  An iteration from there (r bits 20-21: mas_find(),
+ * mas_find_rev(), mas_next() or mas_prev()) must find nothing and leave
+ * the error as it is: no walk from a node that is an error code.
+ */
+static bool read_after_error(struct ma_state *mas, uint64_t r)
+{
+#ifdef HAVE_MAS_STATUS
+	static const char *const names[] = {
+		"mas_find", "mas_find_rev", "mas_next", "mas_prev",
+	};
+	unsigned int how = (r >> 20) & 3;
+	void *entry;
+	char g[32];
+
+	/*
+	 * HAVE_BUG_LIMIT_BEFORE_STATE: a state at the limit of mas_next()
+	 * or mas_prev() turns over- or underflowed, error or not, and keeps
+	 * the error code as its node (README).
+	 */
+	if (limit_before_state() && !opts.known_bugs &&
+	    ((how == 2 && mas->last == ULONG_MAX) || (how == 3 && !mas->index)))
+		return true;
+	rcu_read_lock();
+	if (how == 0)
+		entry = mas_find(mas, ULONG_MAX);
+	else if (how == 1)
+		entry = mas_find_rev(mas, 0);
+	else if (how == 2)
+		entry = mas_next(mas, ULONG_MAX);
+	else
+		entry = mas_prev(mas, 0);
+	rcu_read_unlock();
+	if (!entry && mas->status == ma_error && xa_err(mas->node) == -ENOMEM)
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "%s from the error state of a store that failed with -ENOMEM returned %s, status %d, node %p: expected NULL, and the error kept",
+		  names[how], fmt_entry(g, sizeof(g), entry), mas->status,
+		  mas->node);
+	return false;
+#else
+	return true;
+#endif
+}
+
 /*
  * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
  * mas_nomem() until it stops asking for memory; with bits 12-14 of r
@@ -373,6 +429,8 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	mtree_unlock(r->mt);
 	if (!ok || !r->check)
 		return ok;
+	if (ret == -ENOMEM && !read_after_error(&mas, op->r))
+		return false;
 	/* No memory, as GFP_NOWAIT allows: the tree must be as it was. */
 	if (nowait && ret == -ENOMEM && slab_faults.injected != injected)
 		return check_around(r, op->a, op->b);
@@ -1137,16 +1195,6 @@ static bool limit_hit(const struct ma_state *mas)
 {
 #ifdef HAVE_MAS_STATUS
 	return mas->status == ma_overflow || mas->status == ma_underflow;
-#else
-	return false;
-#endif
-}
-
-/* Whether this tree has the known bug HAVE_BUG_LIMIT_BEFORE_STATE. */
-static bool limit_before_state(void)
-{
-#ifdef HAVE_BUG_LIMIT_BEFORE_STATE
-	return true;
 #else
 	return false;
 #endif
