@@ -2367,36 +2367,6 @@ static bool op_dump(struct maple_run *r, const struct test_op *op)
 }
 
 /*
- * After mt_set_in_rcu() or mt_clear_in_rcu() on a tree whose flags were
- * @flags: MT_FLAGS_USE_RCU must have flipped and no other flag changed.
- * The flags are read and written back whole, so on a tree with its own
- * lock that must be taken around it (released once since @released), or
- * a writer's change of the height at the same time would be lost.  The
- * flags are read directly: mt_in_rcu() is the header's too.
- */
-static bool check_rcu_toggle(struct maple_run *r, unsigned int flags,
-			     unsigned long released)
-{
-	unsigned int want = flags ^ MT_FLAGS_USE_RCU;
-	bool own_lock = (flags & MT_FLAGS_LOCK_MASK) != MT_FLAGS_LOCK_EXTERN;
-
-	if (r->mt->ma_flags != want) {
-		test_fail(__FILE__, __LINE__,
-			  "mt_%s_in_rcu() left the flags %#x, expected %#x",
-			  flags & MT_FLAGS_USE_RCU ? "clear" : "set",
-			  r->mt->ma_flags, want);
-		return false;
-	}
-	if (spin_releases - released == (own_lock ? 1 : 0))
-		return true;
-	test_fail(__FILE__, __LINE__,
-		  "mt_%s_in_rcu() released the tree's lock %lu times, expected %d",
-		  flags & MT_FLAGS_USE_RCU ? "clear" : "set",
-		  spin_releases - released, own_lock ? 1 : 0);
-	return false;
-}
-
-/*
  * RCU mode on or off mid-sequence, as the mm turns it on for a new mm's
  * tree after fork and off before exit_mmap(): the stores that follow take
  * the other paths (appends and slot stores in place only outside RCU
@@ -2418,7 +2388,7 @@ static bool op_rcu_toggle(struct maple_run *r, const struct test_op *op)
 		mt_set_in_rcu(r->mt);
 		r->ever_rcu = true;
 	}
-	if (r->check && !check_rcu_toggle(r, flags, released))
+	if (r->check && !check_rcu_toggle(r->mt, flags, released))
 		return false;
 	return !r->check || check_tree(r);
 }

@@ -287,3 +287,26 @@ bool check_mas_dump(const struct ma_wr_state *wr)
 	return true;
 }
 #endif
+
+/* After mt_set_in_rcu() or mt_clear_in_rcu() (maple_check.h). */
+bool check_rcu_toggle(struct maple_tree *mt, unsigned int flags,
+		      unsigned long released)
+{
+	unsigned int want = flags ^ MT_FLAGS_USE_RCU;
+	bool own_lock = (flags & MT_FLAGS_LOCK_MASK) != MT_FLAGS_LOCK_EXTERN;
+
+	if (mt->ma_flags != want) {
+		test_fail(__FILE__, __LINE__,
+			  "mt_%s_in_rcu() left the flags %#x, expected %#x",
+			  flags & MT_FLAGS_USE_RCU ? "clear" : "set",
+			  mt->ma_flags, want);
+		return false;
+	}
+	if (spin_releases - released == (own_lock ? 1 : 0))
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "mt_%s_in_rcu() released the tree's lock %lu times, expected %d",
+		  flags & MT_FLAGS_USE_RCU ? "clear" : "set",
+		  spin_releases - released, own_lock ? 1 : 0);
+	return false;
+}

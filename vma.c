@@ -25,6 +25,7 @@
 #include "vma_stubs.h"
 #include "slab_test.h"
 #include "runner.h"
+#include "maple_check.h"
 
 #define VMA_BASE	0x10000000UL
 #define NR_FILES	4	/* 1, 2: plain; 3, 4: vm_ops with open/close/may_split */
@@ -4849,11 +4850,12 @@ static bool check_fork_rcu(struct vma_run *r)
 	unsigned long released = spin_releases;
 
 	mt_clear_in_rcu(mt);
-	ASSERT_EQ(mt->ma_flags, flags & ~MT_FLAGS_USE_RCU);
+	if (!check_rcu_toggle(mt, flags, released))
+		return false;
+	flags = mt->ma_flags;
+	released = spin_releases;
 	mt_set_in_rcu(mt);
-	ASSERT_EQ(mt->ma_flags, flags | MT_FLAGS_USE_RCU);
-	ASSERT_EQ(spin_releases - released, 0);
-	return true;
+	return check_rcu_toggle(mt, flags, released);
 }
 
 static bool end_sequence(struct vma_run *r, bool ok)
