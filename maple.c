@@ -354,6 +354,29 @@ static bool limit_before_state(void)
 #endif
 }
 
+static void *step(struct ma_state *mas, bool fwd, bool ranges,
+		  unsigned long limit)
+{
+#ifdef HAVE_MAS_NEXT_RANGE
+	if (ranges)
+		return fwd ? mas_next_range(mas, limit) : mas_prev_range(mas, limit);
+#endif
+	return fwd ? mas_next(mas, limit) : mas_prev(mas, limit);
+}
+
+#ifdef HAVE_MAS_STATUS
+/* mas_find(), mas_find_rev(), or their _range forms, with no limit. */
+static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
+{
+#ifdef HAVE_MAS_FIND_RANGE
+	if (ranges)
+		return fwd ? mas_find_range(mas, ULONG_MAX) :
+			     mas_find_range_rev(mas, 0);
+#endif
+	return fwd ? mas_find(mas, ULONG_MAX) : mas_find_rev(mas, 0);
+}
+#endif
+
 /*
  * A store that ran out of memory leaves its state in error (6.12's
  * ma_error).  An iteration from there (r bits 20-21: mas_find(),
@@ -367,6 +390,7 @@ static bool read_after_error(struct ma_state *mas, uint64_t r)
 		"mas_find", "mas_find_rev", "mas_next", "mas_prev",
 	};
 	unsigned int how = (r >> 20) & 3;
+	bool fwd = !(how & 1);
 	void *entry;
 	char g[32];
 
@@ -379,14 +403,10 @@ static bool read_after_error(struct ma_state *mas, uint64_t r)
 	    ((how == 2 && mas->last == ULONG_MAX) || (how == 3 && !mas->index)))
 		return true;
 	rcu_read_lock();
-	if (how == 0)
-		entry = mas_find(mas, ULONG_MAX);
-	else if (how == 1)
-		entry = mas_find_rev(mas, 0);
-	else if (how == 2)
-		entry = mas_next(mas, ULONG_MAX);
+	if (how & 2)
+		entry = step(mas, fwd, false, fwd ? ULONG_MAX : 0);
 	else
-		entry = mas_prev(mas, 0);
+		entry = find_call(mas, fwd, false);
 	rcu_read_unlock();
 	if (!entry && mas->status == ma_error && xa_err(mas->node) == -ENOMEM)
 		return true;
@@ -1180,16 +1200,6 @@ static bool step_want(struct model *m, const struct model_range *cur,
 	return want->last >= limit;
 }
 
-static void *step(struct ma_state *mas, bool fwd, bool ranges,
-		  unsigned long limit)
-{
-#ifdef HAVE_MAS_NEXT_RANGE
-	if (ranges)
-		return fwd ? mas_next_range(mas, limit) : mas_prev_range(mas, limit);
-#endif
-	return fwd ? mas_next(mas, limit) : mas_prev(mas, limit);
-}
-
 /* Whether the last step stopped at its limit (6.12's states say so). */
 static bool limit_hit(const struct ma_state *mas)
 {
@@ -1235,17 +1245,6 @@ static bool after_limit_fail(const char *call, bool over,
 		  fmt_entry(e, sizeof(e), want->entry), mas->index, mas->last,
 		  fmt_entry(g, sizeof(g), entry));
 	return false;
-}
-
-/* mas_find(), mas_find_rev(), or their _range forms, with no limit. */
-static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
-{
-#ifdef HAVE_MAS_FIND_RANGE
-	if (ranges)
-		return fwd ? mas_find_range(mas, ULONG_MAX) :
-			     mas_find_range_rev(mas, 0);
-#endif
-	return fwd ? mas_find(mas, ULONG_MAX) : mas_find_rev(mas, 0);
 }
 
 /*
