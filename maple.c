@@ -1709,6 +1709,84 @@ static unsigned long trim_start(struct ma_state *mas, const struct test_op *op)
 }
 
 /*
+ * The slots of the leaf that holds index (each range mas_walk() reports in
+ * it is one) up to the one that holds upto, or all of them if the leaf
+ * ends first; its first index in *min (0 for a tree of one leaf).  Under
+ * the tree's lock.
+ */
+static unsigned int leaf_slots(struct maple_tree *mt, unsigned long index,
+			       unsigned long upto, unsigned long *min)
+{
+	MA_STATE(mas, mt, index, index);
+	unsigned int n = 0;
+
+	mas_walk(&mas);
+	*min = mas.min;
+	upto = min(upto, mas.max);
+	for (index = mas.min; ; index = mas.last + 1) {
+		mas_set(&mas, index);
+		mas_walk(&mas);
+		n++;
+		if (mas.last >= upto)
+			return n;
+	}
+}
+
+/*
+ * A leaf below mt_min_slots[maple_leaf_64] slots is short; a bulk split
+ * leaves its right node that many or one more.  mas_destroy() rebalances
+ * a last leaf of fewer than LEAF_MIN - 1 slots, moving into it what its
+ * left sibling holds past slot LEAF_MOVE_FROM (or the one after, if that
+ * holds NULL).
+ */
+#define LEAF_MIN	(MAPLE_RANGE64_SLOTS / 2 - 2)
+#define LEAF_MOVE_FROM	(MAPLE_RANGE64_SLOTS / 2)
+
+/* What op_bulk_trim() saw of the last leaf. */
+struct trim_leaf {
+	unsigned long min;	/* its first index after the fill */
+	unsigned int last;	/* its slots before the fill's last store */
+	unsigned int trim;	/* its slots after the trim */
+	unsigned int left;	/* its left sibling's slots */
+};
+
+/*
+ * The last leaf's slots before the fill's last store: those up to the
+ * range stored before, and the NULL above them; 0 if that range is not in
+ * the leaf (the last store split it off); UINT_MAX where the fill did not
+ * store in ascending order (it wrapped past ULONG_MAX) or stored one range.
+ */
+static unsigned int trim_last_slots(struct maple_tree *mt,
+				    const struct test_op *op, unsigned long min)
+{
+	unsigned long prev, m;
+
+	if (op->c < 2 || op->a + bulk_span(op) < op->a)
+		return UINT_MAX;
+	prev = bulk_first(op, op->c - 2) + op->b - 1;
+	if (prev < min)
+		return 0;
+	return leaf_slots(mt, ULONG_MAX, prev, &m) + 1;
+}
+
+/*
+ * Whether mas_destroy() must move slots into the last leaf.  A bulk split
+ * flags a rebalance for mas_destroy(); only a store into a leaf of more
+ * than LEAF_MIN + 1 slots (before the store) may clear the flag.  The
+ * fill's stores after the split go into the last leaf, which only grows:
+ * if it held at most LEAF_MIN + 1 before the last of them, the flag
+ * stands, on every tree (the trim's store, to ULONG_MAX, never clears it).
+ * Its left sibling then holds more than LEAF_MOVE_FROM + 2 slots only if
+ * some of them must move.  (Where the fill's stores cleared the flag, the
+ * leaf may stay short: a kernel bug, README.)
+ */
+static bool trim_must_merge(const struct trim_leaf *t)
+{
+	return t->min && t->last <= LEAF_MIN + 1 && t->trim < LEAF_MIN - 1 &&
+	       t->left > LEAF_MOVE_FROM + 2;
+}
+
+/*
  * Bulk mode that ends short: all c bulk ranges (with bit 2 of r, stored
  * as dup_mmap() did, without resetting the state), then, still in bulk
  * mode, a mas_store() of NULL from trim_start() to ULONG_MAX.  A leaf
@@ -1728,7 +1806,10 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, 0, 0);
 	void *tail = op->r & 8 ? bulk_entry(r, op->c) : NULL;
-	unsigned long first = 0;
+	unsigned long first = 0, min = 0;
+	struct trim_leaf t = { 0 };
+	bool merge = false;
+	unsigned int n = 0;
 	int ret;
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
@@ -1736,17 +1817,34 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 	ret = bulk_fill(r, &mas, op, op->c, op->r & 4);
 	if (!ret) {
 		first = trim_start(&mas, op);
+		leaf_slots(r->mt, ULONG_MAX, ULONG_MAX, &t.min);
+		if (t.min)
+			t.last = trim_last_slots(r->mt, op, t.min);
 		mas_set_range(&mas, first, ULONG_MAX);
 		mas_store(&mas, tail);
 		if (mas_is_err(&mas))
 			ret = xa_err(mas.node);
 	}
+	if (!ret && t.min) {
+		t.trim = leaf_slots(r->mt, ULONG_MAX, ULONG_MAX, &min);
+		t.left = leaf_slots(r->mt, t.min - 1, ULONG_MAX, &min);
+		merge = trim_must_merge(&t);
+	}
 	mas_destroy(&mas);
+	if (merge)
+		n = leaf_slots(r->mt, ULONG_MAX, ULONG_MAX, &min);
 	mtree_unlock(r->mt);
 	if (r->check && !nomem(r, ret)) {
 		ASSERT_EQ(ret, 0);
 		model_bulk(r, op, op->c);
 		model_store(&r->model, first, ULONG_MAX, tail);
+	}
+	/* mas_destroy() must have moved slots in: the leaf starts lower. */
+	if (r->check && merge && min >= t.min) {
+		test_fail(__FILE__, __LINE__,
+			  "mas_destroy() left the last leaf short: [%#lx, ULONG_MAX] holds %u slots (%u before the fill's last store, %u after the trim); expected slots moved in from its left sibling (%u slots), a first index below %#lx",
+			  min, n, t.last, t.trim, t.left, t.min);
+		return false;
 	}
 	if (r->check && !check_tree(r))
 		return false;
