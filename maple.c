@@ -1657,11 +1657,234 @@ static void model_bulk(struct maple_run *r, const struct test_op *op,
 }
 
 /*
+ * The 3-way split.  A spanning store over the boundary of two full leaves,
+ * cutting short the last range of one and the first of the other, leaves
+ * more than two leaves can hold: mas_spanning_rebalance() makes three.
+ * If the two have different parents, both full, the three leaves and what
+ * the parents keep are more than two nodes can hold too, and the level
+ * above gets three new nodes: mas_topiary_replace() must adopt the old
+ * children of each of them.  Random stores leave nodes with room; bulk
+ * mode's trees have leaves full or one short, under parents one short of
+ * full, which a few stores of one index make full (bulk_three_way()).
+ */
+struct leaf {
+	unsigned long min, max;
+	const void *parent;
+	unsigned int slots;	/* leaf_scan(): its ranges, gaps included */
+	unsigned long split;	/* an index whose store alone adds 2 slots */
+	unsigned long wide;	/* one whose store adds 1, or ULONG_MAX */
+};
+
+/*
+ * The leaf that holds index, and its parent: what the maple_node behind
+ * the walk's state points to, its low bits (the slot and type) cleared.
+ */
+static void leaf_at(struct maple_run *r, unsigned long index, struct leaf *l)
+{
+	MA_STATE(mas, r->mt, index, index);
+	const struct maple_node *node;
+
+	mtree_lock(r->mt);
+	mas_walk(&mas);
+	node = (void *)((unsigned long)mas.node & ~MAPLE_NODE_MASK);
+	l->min = mas.min;
+	l->max = mas.max;
+	l->parent = (void *)((unsigned long)node->parent & ~MAPLE_NODE_MASK);
+	mtree_unlock(r->mt);
+}
+
+/*
+ * Its slots, as walks find their ranges; and where a store of one index
+ * adds two slots (inside a range of three indices or more) or one (at the
+ * start of a range of two or more, not the first: a right boundary leaf
+ * keeps its first range wide).
+ */
+static void leaf_scan(struct maple_run *r, struct leaf *l)
+{
+	MA_STATE(mas, r->mt, 0, 0);
+	unsigned long i = l->min;
+
+	l->slots = 0;
+	l->split = l->wide = ULONG_MAX;
+	mtree_lock(r->mt);
+	do {
+		mas_set(&mas, i);
+		mas_walk(&mas);
+		if (mas.last - mas.index >= 2 && l->split == ULONG_MAX)
+			l->split = mas.index + 1;
+		if (mas.last > mas.index && l->wide == ULONG_MAX &&
+		    l->slots)
+			l->wide = mas.index;
+		i = mas.last + 1;
+	} while (++l->slots <= MAPLE_RANGE64_SLOTS && mas.last < l->max);
+	mtree_unlock(r->mt);
+}
+
+/* How many children an internal node of this tree holds at most. */
+static unsigned int node_slots(struct maple_run *r)
+{
+	return r->flags & MT_FLAGS_ALLOC_RANGE ? MAPLE_ARANGE64_SLOTS :
+						 MAPLE_RANGE64_SLOTS;
+}
+
+/*
+ * The siblings of leaf from on one side, counted; and in *split an index
+ * whose store alone splits one of them (ULONG_MAX if none).
+ */
+static unsigned int count_side(struct maple_run *r, const struct leaf *from,
+			       bool up, unsigned long *split)
+{
+	struct leaf l = *from;
+	unsigned int n = 0;
+
+	while (up ? l.max != ULONG_MAX : l.min != 0) {
+		leaf_at(r, up ? l.max + 1 : l.min - 1, &l);
+		if (l.parent != from->parent)
+			break;
+		n++;
+		if (*split != ULONG_MAX)
+			continue;
+		leaf_scan(r, &l);
+		if (l.slots == MAPLE_RANGE64_SLOTS && l.wide != ULONG_MAX)
+			*split = l.wide;
+		else if (l.slots == MAPLE_RANGE64_SLOTS - 1)
+			*split = l.split;
+	}
+	return n;
+}
+
+/* The children of the parent of leaf l. */
+static unsigned int children(struct maple_run *r, const struct leaf *l)
+{
+	unsigned long split = ULONG_MAX;
+
+	return 1 + count_side(r, l, false, &split) +
+	       count_side(r, l, true, &split);
+}
+
+/*
+ * Split leaves under the parent of the leaf at index, other than that
+ * leaf, until the parent is full; false if a store failed a check.
+ */
+static bool fill_parent(struct maple_run *r, unsigned long index)
+{
+	unsigned int tries;
+	unsigned long split;
+	struct leaf l;
+
+	for (tries = 0; tries < node_slots(r); tries++) {
+		split = ULONG_MAX;
+		leaf_at(r, index, &l);
+		if (1 + count_side(r, &l, false, &split) +
+		    count_side(r, &l, true, &split) >= node_slots(r) ||
+		    split == ULONG_MAX)
+			return true;
+		if (!store_checked(r, NULL, NULL, split, split))
+			return false;
+	}
+	return true;
+}
+
+/* The leaf at index made full by stores of one index; false as above. */
+static bool fill_leaf(struct maple_run *r, unsigned long index)
+{
+	unsigned int tries;
+	struct leaf l;
+
+	for (tries = 0; tries < MAPLE_RANGE64_SLOTS; tries++) {
+		leaf_at(r, index, &l);
+		leaf_scan(r, &l);
+		if (l.slots >= MAPLE_RANGE64_SLOTS || l.wide == ULONG_MAX)
+			return true;
+		if (!store_checked(r, NULL, NULL, l.wide, l.wide))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether a store of [left->max, right->min] cuts both ranges short: the
+ * last range of the left leaf and the first of the right one hold two
+ * indices or more.
+ */
+static bool edges_wide(struct maple_run *r, const struct leaf *left,
+		       const struct leaf *right)
+{
+	MA_STATE(mas, r->mt, left->max, left->max);
+	bool wide;
+
+	mtree_lock(r->mt);
+	mas_walk(&mas);
+	wide = mas.index < left->max;
+	mas_set(&mas, right->min);
+	mas_walk(&mas);
+	wide = wide && mas.last > right->min;
+	mtree_unlock(r->mt);
+	return wide;
+}
+
+/*
+ * A leaf boundary between two parents that are full or one short, whose
+ * edge ranges are wide: the (k + 1)-th from index a, or the last one
+ * there is.  False if none.
+ */
+static bool parent_boundary(struct maple_run *r, unsigned long a,
+			    unsigned int k, struct leaf *left,
+			    struct leaf *right)
+{
+	struct leaf l, n;
+	bool found = false;
+
+	leaf_at(r, a, &l);
+	while (l.max != ULONG_MAX) {
+		leaf_at(r, l.max + 1, &n);
+		if (n.parent != l.parent && edges_wide(r, &l, &n) &&
+		    children(r, &l) + 1 >= node_slots(r) &&
+		    children(r, &n) + 1 >= node_slots(r)) {
+			*left = l;
+			*right = n;
+			found = true;
+			if (!k--)
+				break;
+		}
+		l = n;
+	}
+	return found;
+}
+
+/*
+ * After a bulk build (bit 2 of r): the 3-way split above, at the
+ * ((r >> 3) % 8 + 1)-th parent boundary from a (or the last one), then
+ * the whole tree checked: mt_validate() finds a child whose parent
+ * pointer still names the node it was moved out of.
+ */
+static bool bulk_three_way(struct maple_run *r, const struct test_op *op)
+{
+	struct leaf left, right;
+
+	if (mt_height(r->mt) < 3 ||
+	    !parent_boundary(r, op->a, (op->r >> 3) % 8, &left, &right))
+		return true;
+	if (!fill_parent(r, left.max) || !fill_parent(r, right.min) ||
+	    !fill_leaf(r, left.max) || !fill_leaf(r, right.min))
+		return false;
+	/* The boundary's leaves as they are now. */
+	leaf_at(r, left.max, &left);
+	leaf_at(r, right.min, &right);
+	if (left.parent == right.parent || !edges_wide(r, &left, &right))
+		return true;
+	if (!store_checked(r, NULL, NULL, left.max, right.min))
+		return false;
+	return !r->check || check_tree(r);
+}
+
+/*
  * Bulk mode, as fork's tree copy once used it: mas_expected_entries(c) on
  * an empty tree, ascending mas_store()s of c ranges of b indices from a,
  * then mas_destroy(), which rebalances the last node.  With bit 1 of r,
- * fewer stores than announced: the case that rebalance is for.  A tree of
- * more than BULK_SMALL ranges is checked and destroyed at once.
+ * fewer stores than announced: the case that rebalance is for; with bit 2,
+ * a 3-way split after (bulk_three_way()).  A tree of more than BULK_SMALL
+ * ranges is checked and destroyed at once.
  */
 static bool op_bulk(struct maple_run *r, const struct test_op *op)
 {
@@ -1679,6 +1902,8 @@ static bool op_bulk(struct maple_run *r, const struct test_op *op)
 		model_bulk(r, op, n);
 	}
 	if (r->check && !check_tree(r))
+		return false;
+	if ((op->r & 4) && !bulk_three_way(r, op))
 		return false;
 	/* A big tree is there for its destroy walk: more ops cost too much. */
 	return op->c <= BULK_SMALL || op_destroy(r, op);
