@@ -2266,16 +2266,68 @@ static bool check_rev_again(struct maple_run *r, unsigned long index1,
 	return true;
 }
 
+/* The range below the entry below the gap that holds index, if any. */
+static bool two_below(struct maple_run *r, unsigned long index,
+		      struct model_range *slot)
+{
+	unsigned long gfirst = 0, glast = 0;
+
+	if (!model_gap(&r->model, index, &gfirst, &glast) || !gfirst)
+		return false;
+	model_slot(&r->model, gfirst - 1, slot);
+	if (!slot->first)
+		return false;
+	model_slot(&r->model, slot->first - 1, slot);
+	return true;
+}
+
+/*
+ * Where a forward search again from a forward answer at leaf offset k >= 2
+ * starts: slot k - 2.  Slot k - 1 holds the entry below the answer's gap
+ * (a tree keeps no two NULL slots in a row), so slot k - 2 is the range
+ * below that entry, cut at the leaf's start leaf_min: a gap that a
+ * smaller size may fit, or an entry.
+ */
+static unsigned long fwd_again_start(struct maple_run *r, unsigned long index1,
+				     unsigned long leaf_min)
+{
+	struct model_range slot;
+
+	if (!two_below(r, index1, &slot))
+		return leaf_min;
+	return max(slot.first, leaf_min);
+}
+
+/*
+ * A window for a search again: just the gap below the entry below the
+ * first answer, where that search starts, and size to fill it (the first
+ * search passed over it, too small or out of its window).  Kept as it is
+ * if there is no such gap.
+ */
+static void gap_below(struct maple_run *r, unsigned long index1,
+		      unsigned long *a2, unsigned long *c2)
+{
+	struct model_range slot;
+
+	if (!two_below(r, index1, &slot) || slot.entry)
+		return;
+	*a2 = slot.first;
+	*c2 = slot.last - slot.first + 1;
+}
+
 /*
  * mas_empty_area(_rev) again on a state a first search (r bit 0: reverse)
  * or mas_walk() (bit 3) left in the tree: the search goes on from that
  * node, two slots back, never behind it (lib/maple_tree.c makes no other
  * promise).  The second search (bit 1: reverse) asks for [a, b] and c
- * shifted down by bits 4-5, or (bit 2) [its first answer, b] and c.
+ * shifted down by bits 4-5 (at 3 after a forward answer: from and the
+ * size of the gap below the entry below it, gap_below()), or (bit 2) [its
+ * first answer, b] and c.
  * Whatever it answers must be free and in its window.  After a forward
- * first answer at leaf offset 2 or more, a forward second search from
- * that answer starts in the same leaf before it, so it must find the
- * model's lowest fitting area; reverse after reverse, see
+ * first answer at leaf offset 2 or more, a forward second search starts
+ * in the same leaf two slots before it, so it must find the model's
+ * lowest fitting area from there (fwd_again_start()): the answer itself,
+ * or with a smaller size a gap below it; reverse after reverse, see
  * check_rev_again().
  */
 static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
@@ -2284,7 +2336,7 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	bool from_answer = op->r & 4, second = false, exact, exact_rev;
 	bool skip_bug;
 	unsigned long a2 = op->a, b2 = op->b, c2, want;
-	unsigned long index1 = 0, last1 = 0;
+	unsigned long index1 = 0, last1 = 0, leaf_min;
 	MA_STATE(mas, r->mt, op->a, op->a);
 	unsigned char offset;
 	int ret1 = -EBUSY, ret2 = 0;
@@ -2298,11 +2350,14 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	else
 		ret1 = mas_empty_area(&mas, op->a, op->b, op->c);
 	offset = mas.offset;
+	leaf_min = mas.min;
 	index1 = mas.index;
 	last1 = mas.last;
 	if (!ret1 && from_answer) {
 		a2 = index1;
 		c2 = op->c;
+	} else if (r->check && !ret1 && !rev1 && ((op->r >> 4) & 3) == 3) {
+		gap_below(r, index1, &a2, &c2);
 	}
 	/*
 	 * Only from a state a search answered or a walk left (an -EBUSY
@@ -2320,8 +2375,8 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 		else
 			ret2 = mas_empty_area(&mas, a2, b2, c2);
 	}
-	exact = !walk && !rev1 && !ret1 && !rev2 && from_answer &&
-		offset >= 2 && xa_is_node(rcu_access_pointer(r->mt->ma_root));
+	exact = !walk && !rev1 && !ret1 && !rev2 && offset >= 2 &&
+		xa_is_node(rcu_access_pointer(r->mt->ma_root));
 	exact_rev = !walk && rev1 && !ret1 && rev2 && offset >= 2 &&
 		    xa_is_node(rcu_access_pointer(r->mt->ma_root));
 	mtree_unlock(r->mt);
@@ -2336,7 +2391,10 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	    !check_rev_again(r, index1, a2, b2, c2, ret2, mas.index))
 		return false;
 	if (exact) {
-		if (!model_empty_area(&r->model, a2, b2, c2, &want)) {
+		unsigned long from = fwd_again_start(r, index1, leaf_min);
+
+		if (!model_empty_area(&r->model, max(a2, from), b2, c2,
+				      &want)) {
 			ASSERT_EQ(ret2, -EBUSY);
 			return true;
 		}
