@@ -2320,9 +2320,9 @@ static void gap_below(struct maple_run *r, unsigned long index1,
  * or mas_walk() (bit 3) left in the tree: the search goes on from that
  * node, two slots back, never behind it (lib/maple_tree.c makes no other
  * promise).  The second search (bit 1: reverse) asks for [a, b] and c
- * shifted down by bits 4-5 (at 3 after a forward answer: from and the
- * size of the gap below the entry below it, gap_below()), or (bit 2) [its
- * first answer, b] and c.
+ * shifted down by bits 4-5 (at 3 after a forward answer, bit 7 clear:
+ * from and the size of the gap below the entry below it, gap_below()), or
+ * (bit 2) [its first answer, b] and c.
  * Whatever it answers must be free and in its window.  After a forward
  * first answer at leaf offset 2 or more, a forward second search starts
  * in the same leaf two slots before it, so it must find the model's
@@ -2356,7 +2356,8 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	if (!ret1 && from_answer) {
 		a2 = index1;
 		c2 = op->c;
-	} else if (r->check && !ret1 && !rev1 && ((op->r >> 4) & 3) == 3) {
+	} else if (r->check && !ret1 && !rev1 && ((op->r >> 4) & 3) == 3 &&
+		   !(op->r & (1 << 7))) {
 		gap_below(r, index1, &a2, &c2);
 	}
 	/*
