@@ -3791,7 +3791,10 @@ static bool op_iter(struct vma_run *r, const struct test_op *op)
 /*
  * find_vma() at addr: the first VMA that ends above it; and
  * find_vma_intersection() of [addr, end): that one if it starts below
- * end.  list holds the nr VMAs in order.
+ * end.  Then of [addr, addr + 1), as many callers ask (vma_lookup() once
+ * did): an end inside a page, so that a VMA starting at addr must be
+ * found though the end is no VMA boundary.  list holds the nr VMAs in
+ * order.
  */
 static bool check_find_vma(struct vma_run *r, struct vm_area_struct **list,
 			   unsigned long nr, unsigned long addr,
@@ -3804,6 +3807,9 @@ static bool check_find_vma(struct vma_run *r, struct vm_area_struct **list,
 	if (want && want->vm_start >= end)
 		want = NULL;
 	ASSERT_ENTRY(KERNEL(find_vma_intersection(&r->mm, addr, end)), want);
+	want = i < nr && list[i]->vm_start <= addr ? list[i] : NULL;
+	ASSERT_ENTRY(KERNEL(find_vma_intersection(&r->mm, addr, addr + 1)),
+		     want);
 	return true;
 }
 
