@@ -2347,24 +2347,42 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * Bit 3 of the op's limit choice (CONFIG_REFUSE): a limit that the op
+ * must reach exactly is put a page below that instead, and refuses it.
+ */
+static bool limit_under(const struct vma_run *r)
+{
+	return (r->op.a ^ r->op.b ^ r->op.r) >> 3 & 1;
+}
+
+/*
+ * RLIMIT_MEMLOCK for an op that locks n more pages: what is locked plus
+ * those, which mlock_future_ok() allows, or (limit_under()) a page less.
+ */
+static unsigned long memlock_limit(const struct vma_run *r, unsigned long n)
+{
+	return (r->mm.locked_vm + n - limit_under(r)) << PAGE_SHIFT;
+}
+
+/*
  * acct_stack_growth()'s limits, which come after anon_vma_prepare():
- * RLIMIT_AS at what is mapped refuses any growth, RLIMIT_MEMLOCK at what
- * is locked that of a VM_LOCKED stack, RLIMIT_STACK a stack that would be
- * bigger: the limit is the size it grows to down to page a, or (bit 3 of
- * the op's limit choice) a page less.  Set for this op; -ENOMEM if refused.
+ * RLIMIT_AS at what is mapped refuses any growth; RLIMIT_MEMLOCK
+ * (memlock_limit()) that of a VM_LOCKED stack if under; RLIMIT_STACK a
+ * stack that would be bigger: the limit is the size it grows to down to
+ * page a, or (under) a page less.  Set for this op; -ENOMEM if refused.
  */
 static int grow_refused(struct vma_run *r, struct vm_area_struct *vma,
 			unsigned long a)
 {
-	bool under = (r->op.a ^ r->op.b ^ r->op.r) >> 3 & 1;
+	bool under = limit_under(r);
 
 	if (r->limit_as) {
 		vma_rlimit_as = r->mm.total_vm << PAGE_SHIFT;
 		return -ENOMEM;
 	}
 	if (r->limit_memlock) {
-		vma_rlimit_memlock = r->mm.locked_vm << PAGE_SHIFT;
-		return vma->vm_flags & VM_LOCKED ? -ENOMEM : 0;
+		vma_rlimit_memlock = memlock_limit(r, page_of(vma->vm_start) - a);
+		return vma->vm_flags & VM_LOCKED && under ? -ENOMEM : 0;
 	}
 	if (r->limit_stack) {
 		vma_rlimit_stack = vma->vm_end - addr_of(a) -
@@ -3003,16 +3021,19 @@ static bool vm_brk_refused(struct vma_run *r, const struct test_op *op,
 
 /*
  * check_brk_limits(), for the brk syscall and vm_brk_flags() (checked):
- * under mlockall(MCL_FUTURE) the new heap would be locked (mm->def_flags
- * VM_LOCKED), so RLIMIT_MEMLOCK at what is locked refuses it.  brk()'s
- * own do_brk_flags() call is not checked.  Sets the limit for this op.
+ * under mlockall(MCL_FUTURE) the n pages of new heap would be locked
+ * (mm->def_flags VM_LOCKED), so RLIMIT_MEMLOCK a page under what is
+ * locked with them (memlock_limit()) refuses it, and at it lets it
+ * through.  brk()'s own do_brk_flags() call is not checked.  Sets the
+ * limit for this op.
  */
-static bool brk_memlock_refused(struct vma_run *r, bool checked)
+static bool brk_memlock_refused(struct vma_run *r, bool checked,
+				unsigned long n)
 {
 	if (!r->limit_memlock)
 		return false;
-	vma_rlimit_memlock = r->mm.locked_vm << PAGE_SHIFT;
-	return checked && (r->mm.def_flags & VM_LOCKED);
+	vma_rlimit_memlock = memlock_limit(r, n);
+	return checked && (r->mm.def_flags & VM_LOCKED) && limit_under(r);
 }
 
 /* A brk refused by RLIMIT_MEMLOCK: errno want, nothing charged or mapped. */
@@ -3020,7 +3041,7 @@ static bool check_memlock_refused(struct vma_run *r, unsigned long first,
 				  unsigned long n, int want, int err)
 {
 	if (err != want || vma_record.acct_pages || vma_record.mm_populates)
-		test_fail(__FILE__, __LINE__, "brk of [%#lx, %#lx) with a locked heap at RLIMIT_MEMLOCK returned %d, charged %lu pages, populated %lu times: expected %d, and neither",
+		test_fail(__FILE__, __LINE__, "brk of [%#lx, %#lx) with a locked heap past RLIMIT_MEMLOCK returned %d, charged %lu pages, populated %lu times: expected %d, and neither",
 			  addr_of(first), addr_of(first + n), err,
 			  vma_record.acct_pages, vma_record.mm_populates, want);
 	r->refused = true;
@@ -3119,7 +3140,7 @@ static bool brk_grow(struct vma_run *r, unsigned long first, unsigned long n,
 		refuse = true;
 		vmas = count_vmas(r);
 	}
-	locked = brk_memlock_refused(r, want || vm_brk);
+	locked = brk_memlock_refused(r, want || vm_brk, n);
 	if (want)
 		err = sys_brk_grow(r, want);
 	else if (vm_brk)
@@ -3219,7 +3240,7 @@ static bool vm_brk_over(struct vma_run *r, const struct test_op *op,
 	vma_record.pages_zapped = 0;
 	vma_record.nr_uffd_events = 0;
 	r->sealed = model_sealed(r, first, n);
-	locked = brk_memlock_refused(r, true);
+	locked = brk_memlock_refused(r, true, n);
 	err = call_vm_brk(r, op, first, n, exec);
 	r->result = err;
 	if (locked)
@@ -3309,7 +3330,7 @@ static bool sys_brk_interrupted(struct vma_run *r, unsigned long brk)
 static bool sys_brk_to_top(struct vma_run *r, unsigned long base)
 {
 	long vmas = count_vmas(r);
-	bool refuse = brk_count_refused(r) || brk_memlock_refused(r, true) ||
+	bool refuse = brk_count_refused(r) || brk_memlock_refused(r, true, 2) ||
 		      data_limit(r);
 	bool paused = slab_faults.paused, mapped;
 	unsigned long ret;
@@ -4017,9 +4038,10 @@ static bool vma_has_op(unsigned int type);
  * overcommit check (security_vm_enough_memory_mm()) says no, which must
  * fail the op with -ENOMEM; == 1, RLIMIT_AS is the space mapped now
  * (r->limit_as), so that mmap_region(), brk() and a stack's growth must
- * refuse to grow it; == 2, RLIMIT_MEMLOCK is what is locked now, so that
- * a VM_LOCKED stack may not grow (and any other may), nor a heap locked by
- * mlockall(MCL_FUTURE); == 3, the op's file denies writable mappings as a
+ * refuse to grow it; == 2, RLIMIT_MEMLOCK is what is locked with the
+ * op's new pages, or (bit 3) a page less, so that a VM_LOCKED stack may
+ * grow only to the first (and any other may), as may a heap locked by
+ * mlockall(MCL_FUTURE) (memlock_limit()); == 3, the op's file denies writable mappings as a
  * write-sealed memfd does, where none is mapped shared-writable:
  * mmap_region() must refuse a shared one (-EPERM); == 4, a fatal signal is
  * pending (vma_fatal_signal), so that the brk syscall, vm_brk_flags() and
