@@ -75,6 +75,19 @@ bool check_whole(struct maple_tree *mt, struct model *m)
 			  i, n, want[i].first, want[i].last);
 		goto out;
 	}
+	/*
+	 * A tree with entries is never empty, a root entry that is no node
+	 * included.  The converse does not hold: NULL stores may leave a
+	 * root node with no entries (expect_store() checks when they must
+	 * not).
+	 */
+	if (n && mtree_empty(mt)) {
+		test_fail(__FILE__, __LINE__,
+			  "mtree_empty() is true of a tree of %lu ranges, the first [%#lx, %#lx] %s",
+			  n, want[0].first, want[0].last,
+			  fmt_entry(e, sizeof(e), want[0].entry));
+		goto out;
+	}
 	ok = true;
 out:
 	rcu_read_unlock();
