@@ -2381,7 +2381,8 @@ static int grow_refused(struct vma_run *r, struct vm_area_struct *vma,
 		return -ENOMEM;
 	}
 	if (r->limit_memlock) {
-		vma_rlimit_memlock = memlock_limit(r, page_of(vma->vm_start) - a);
+		vma_rlimit_memlock = memlock_limit(r,
+						   page_of(vma->vm_start) - a);
 		return vma->vm_flags & VM_LOCKED && under ? -ENOMEM : 0;
 	}
 	if (r->limit_stack) {
@@ -4041,14 +4042,15 @@ static bool vma_has_op(unsigned int type);
  * refuse to grow it; == 2, RLIMIT_MEMLOCK is what is locked with the
  * op's new pages, or (bit 3) a page less, so that a VM_LOCKED stack may
  * grow only to the first (and any other may), as may a heap locked by
- * mlockall(MCL_FUTURE) (memlock_limit()); == 3, the op's file denies writable mappings as a
- * write-sealed memfd does, where none is mapped shared-writable:
- * mmap_region() must refuse a shared one (-EPERM); == 4, a fatal signal is
- * pending (vma_fatal_signal), so that the brk syscall, vm_brk_flags() and
- * expand_stack(), which take mmap_lock killably, must give up unlocked
- * (-EINTR, NULL) and change nothing; == 5, RLIMIT_DATA is the data mapped
- * now (r->limit_data, data_limit()); == 6, RLIMIT_STACK is the size a
- * stack would grow to, or a page less (grow_refused()).
+ * mlockall(MCL_FUTURE) (memlock_limit()); == 3, the op's file denies
+ * writable mappings as a write-sealed memfd does, where none is mapped
+ * shared-writable: mmap_region() must refuse a shared one (-EPERM); == 4,
+ * a fatal signal is pending (vma_fatal_signal), so that the brk syscall,
+ * vm_brk_flags() and expand_stack(), which take mmap_lock killably, must
+ * give up unlocked (-EINTR, NULL) and change nothing; == 5, RLIMIT_DATA
+ * is the data mapped now (r->limit_data, data_limit()); == 6,
+ * RLIMIT_STACK is the size a stack would grow to, or a page less
+ * (grow_refused()).
  */
 #define CONFIG_REFUSE		(1UL << 28)
 /*
