@@ -3331,7 +3331,9 @@ static bool sys_brk_interrupted(struct vma_run *r, unsigned long brk)
 static bool sys_brk_to_top(struct vma_run *r, unsigned long base)
 {
 	long vmas = count_vmas(r);
-	bool refuse = brk_count_refused(r) || brk_memlock_refused(r, true, 2) ||
+	bool refuse = brk_count_refused(r) ||
+		      brk_memlock_refused(r, true,
+					  (TASK_SIZE - base) >> PAGE_SHIFT) ||
 		      data_limit(r);
 	bool paused = slab_faults.paused, mapped;
 	unsigned long ret;
