@@ -1678,35 +1678,40 @@ struct leaf {
 /*
  * The leaf that holds index, and its parent: what the maple_node behind
  * the walk's state points to, its low bits (the slot and type) cleared.
+ * Under the tree's lock, as is leaf_scan().
  */
-static void leaf_at(struct maple_run *r, unsigned long index, struct leaf *l)
+static void leaf_at(struct maple_tree *mt, unsigned long index, struct leaf *l)
 {
-	MA_STATE(mas, r->mt, index, index);
+	MA_STATE(mas, mt, index, index);
 	const struct maple_node *node;
 
-	mtree_lock(r->mt);
 	mas_walk(&mas);
-	node = (void *)((unsigned long)mas.node & ~MAPLE_NODE_MASK);
 	l->min = mas.min;
 	l->max = mas.max;
+	l->parent = NULL;
+	if (!mt_height(mt))
+		return;		/* no node: the tree is empty or one entry */
+	node = (void *)((unsigned long)mas.node & ~MAPLE_NODE_MASK);
 	l->parent = (void *)((unsigned long)node->parent & ~MAPLE_NODE_MASK);
-	mtree_unlock(r->mt);
 }
 
 /*
- * Its slots, as walks find their ranges; and where a store of one index
- * adds two slots (inside a range of three indices or more) or one (at the
- * start of a range of two or more, not the first: a right boundary leaf
- * keeps its first range wide).
+ * Its slots (each range a walk finds in it is one, gaps included) up to
+ * the one that holds upto; and where a store of one index adds two slots
+ * (inside a range of three indices or more) or one (at the start of a
+ * range of two or more, not the first: a right boundary leaf keeps its
+ * first range wide).  A leaf of more slots than a leaf holds stops the
+ * count one past.
  */
-static void leaf_scan(struct maple_run *r, struct leaf *l)
+static void leaf_scan(struct maple_tree *mt, unsigned long upto,
+		      struct leaf *l)
 {
-	MA_STATE(mas, r->mt, 0, 0);
+	MA_STATE(mas, mt, 0, 0);
 	unsigned long i = l->min;
 
+	upto = min(upto, l->max);
 	l->slots = 0;
 	l->split = l->wide = ULONG_MAX;
-	mtree_lock(r->mt);
 	do {
 		mas_set(&mas, i);
 		mas_walk(&mas);
@@ -1716,8 +1721,16 @@ static void leaf_scan(struct maple_run *r, struct leaf *l)
 		    l->slots)
 			l->wide = mas.index;
 		i = mas.last + 1;
-	} while (++l->slots <= MAPLE_RANGE64_SLOTS && mas.last < l->max);
-	mtree_unlock(r->mt);
+	} while (++l->slots <= MAPLE_RANGE64_SLOTS && mas.last < upto);
+}
+
+/* The leaf that holds index, scanned whole; under the tree's lock. */
+static unsigned int leaf_slots(struct maple_tree *mt, unsigned long index,
+			       struct leaf *l)
+{
+	leaf_at(mt, index, l);
+	leaf_scan(mt, ULONG_MAX, l);
+	return l->slots;
 }
 
 /* How many children an internal node of this tree holds at most. */
@@ -1729,7 +1742,8 @@ static unsigned int node_slots(struct maple_run *r)
 
 /*
  * The siblings of leaf from on one side, counted; and in *split an index
- * whose store alone splits one of them (ULONG_MAX if none).
+ * whose store alone splits one of them (ULONG_MAX if none).  Under the
+ * tree's lock, as are the functions down to parent_boundary().
  */
 static unsigned int count_side(struct maple_run *r, const struct leaf *from,
 			       bool up, unsigned long *split)
@@ -1738,13 +1752,13 @@ static unsigned int count_side(struct maple_run *r, const struct leaf *from,
 	unsigned int n = 0;
 
 	while (up ? l.max != ULONG_MAX : l.min != 0) {
-		leaf_at(r, up ? l.max + 1 : l.min - 1, &l);
+		leaf_at(r->mt, up ? l.max + 1 : l.min - 1, &l);
 		if (l.parent != from->parent)
 			break;
 		n++;
 		if (*split != ULONG_MAX)
 			continue;
-		leaf_scan(r, &l);
+		leaf_scan(r->mt, ULONG_MAX, &l);
 		if (l.slots == MAPLE_RANGE64_SLOTS && l.wide != ULONG_MAX)
 			*split = l.wide;
 		else if (l.slots == MAPLE_RANGE64_SLOTS - 1)
@@ -1771,13 +1785,16 @@ static bool fill_parent(struct maple_run *r, unsigned long index)
 	unsigned int tries;
 	unsigned long split;
 	struct leaf l;
+	bool full;
 
 	for (tries = 0; tries < node_slots(r); tries++) {
 		split = ULONG_MAX;
-		leaf_at(r, index, &l);
-		if (1 + count_side(r, &l, false, &split) +
-		    count_side(r, &l, true, &split) >= node_slots(r) ||
-		    split == ULONG_MAX)
+		mtree_lock(r->mt);
+		leaf_at(r->mt, index, &l);
+		full = 1 + count_side(r, &l, false, &split) +
+		       count_side(r, &l, true, &split) >= node_slots(r);
+		mtree_unlock(r->mt);
+		if (full || split == ULONG_MAX)
 			return true;
 		if (!store_checked(r, NULL, NULL, split, split))
 			return false;
@@ -1792,8 +1809,9 @@ static bool fill_leaf(struct maple_run *r, unsigned long index)
 	struct leaf l;
 
 	for (tries = 0; tries < MAPLE_RANGE64_SLOTS; tries++) {
-		leaf_at(r, index, &l);
-		leaf_scan(r, &l);
+		mtree_lock(r->mt);
+		leaf_slots(r->mt, index, &l);
+		mtree_unlock(r->mt);
 		if (l.slots >= MAPLE_RANGE64_SLOTS || l.wide == ULONG_MAX)
 			return true;
 		if (!store_checked(r, NULL, NULL, l.wide, l.wide))
@@ -1813,14 +1831,11 @@ static bool edges_wide(struct maple_run *r, const struct leaf *left,
 	MA_STATE(mas, r->mt, left->max, left->max);
 	bool wide;
 
-	mtree_lock(r->mt);
 	mas_walk(&mas);
 	wide = mas.index < left->max;
 	mas_set(&mas, right->min);
 	mas_walk(&mas);
-	wide = wide && mas.last > right->min;
-	mtree_unlock(r->mt);
-	return wide;
+	return wide && mas.last > right->min;
 }
 
 /*
@@ -1835,9 +1850,9 @@ static bool parent_boundary(struct maple_run *r, unsigned long a,
 	struct leaf l, n;
 	bool found = false;
 
-	leaf_at(r, a, &l);
+	leaf_at(r->mt, a, &l);
 	while (l.max != ULONG_MAX) {
-		leaf_at(r, l.max + 1, &n);
+		leaf_at(r->mt, l.max + 1, &n);
 		if (n.parent != l.parent && edges_wide(r, &l, &n) &&
 		    children(r, &l) + 1 >= node_slots(r) &&
 		    children(r, &n) + 1 >= node_slots(r)) {
@@ -1861,17 +1876,24 @@ static bool parent_boundary(struct maple_run *r, unsigned long a,
 static bool bulk_three_way(struct maple_run *r, const struct test_op *op)
 {
 	struct leaf left, right;
+	bool found;
 
-	if (mt_height(r->mt) < 3 ||
-	    !parent_boundary(r, op->a, (op->r >> 3) % 8, &left, &right))
+	mtree_lock(r->mt);
+	found = mt_height(r->mt) >= 3 &&
+		parent_boundary(r, op->a, (op->r >> 3) % 8, &left, &right);
+	mtree_unlock(r->mt);
+	if (!found)
 		return true;
 	if (!fill_parent(r, left.max) || !fill_parent(r, right.min) ||
 	    !fill_leaf(r, left.max) || !fill_leaf(r, right.min))
 		return false;
 	/* The boundary's leaves as they are now. */
-	leaf_at(r, left.max, &left);
-	leaf_at(r, right.min, &right);
-	if (left.parent == right.parent || !edges_wide(r, &left, &right))
+	mtree_lock(r->mt);
+	leaf_at(r->mt, left.max, &left);
+	leaf_at(r->mt, right.min, &right);
+	found = left.parent != right.parent && edges_wide(r, &left, &right);
+	mtree_unlock(r->mt);
+	if (!found)
 		return true;
 	if (!store_checked(r, NULL, NULL, left.max, right.min))
 		return false;
@@ -1934,30 +1956,6 @@ static unsigned long trim_start(struct ma_state *mas, const struct test_op *op)
 }
 
 /*
- * The slots of the leaf that holds index (each range mas_walk() reports in
- * it is one) up to the one that holds upto, or all of them if the leaf
- * ends first; its first index in *min (0 for a tree of one leaf).  Under
- * the tree's lock.
- */
-static unsigned int leaf_slots(struct maple_tree *mt, unsigned long index,
-			       unsigned long upto, unsigned long *min)
-{
-	MA_STATE(mas, mt, index, index);
-	unsigned int n = 0;
-
-	mas_walk(&mas);
-	*min = mas.min;
-	upto = min(upto, mas.max);
-	for (index = mas.min; ; index = mas.last + 1) {
-		mas_set(&mas, index);
-		mas_walk(&mas);
-		n++;
-		if (mas.last >= upto)
-			return n;
-	}
-}
-
-/*
  * A leaf below mt_min_slots[maple_leaf_64] slots is short; a bulk split
  * leaves its right node that many or one more.  mas_destroy() rebalances
  * a last leaf of fewer than LEAF_MIN - 1 slots, moving into it what its
@@ -1984,14 +1982,17 @@ struct trim_leaf {
 static unsigned int trim_last_slots(struct maple_tree *mt,
 				    const struct test_op *op, unsigned long min)
 {
-	unsigned long prev, m;
+	unsigned long prev;
+	struct leaf l;
 
 	if (op->c < 2 || op->a + bulk_span(op) < op->a)
 		return UINT_MAX;
 	prev = bulk_first(op, op->c - 2) + op->b - 1;
 	if (prev < min)
 		return 0;
-	return leaf_slots(mt, ULONG_MAX, prev, &m) + 1;
+	leaf_at(mt, ULONG_MAX, &l);
+	leaf_scan(mt, prev, &l);
+	return l.slots + 1;
 }
 
 /*
@@ -2031,10 +2032,10 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, 0, 0);
 	void *tail = op->r & 8 ? bulk_entry(r, op->c) : NULL;
-	unsigned long first = 0, min = 0;
 	struct trim_leaf t = { 0 };
+	unsigned long first = 0;
 	bool merge = false;
-	unsigned int n = 0;
+	struct leaf l = { 0 };
 	int ret;
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
@@ -2042,7 +2043,8 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 	ret = bulk_fill(r, &mas, op, op->c, op->r & 4);
 	if (!ret) {
 		first = trim_start(&mas, op);
-		leaf_slots(r->mt, ULONG_MAX, ULONG_MAX, &t.min);
+		leaf_at(r->mt, ULONG_MAX, &l);
+		t.min = l.min;
 		if (t.min)
 			t.last = trim_last_slots(r->mt, op, t.min);
 		mas_set_range(&mas, first, ULONG_MAX);
@@ -2051,13 +2053,13 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 			ret = xa_err(mas.node);
 	}
 	if (!ret && t.min) {
-		t.trim = leaf_slots(r->mt, ULONG_MAX, ULONG_MAX, &min);
-		t.left = leaf_slots(r->mt, t.min - 1, ULONG_MAX, &min);
+		t.trim = leaf_slots(r->mt, ULONG_MAX, &l);
+		t.left = leaf_slots(r->mt, t.min - 1, &l);
 		merge = trim_must_merge(&t);
 	}
 	mas_destroy(&mas);
 	if (merge)
-		n = leaf_slots(r->mt, ULONG_MAX, ULONG_MAX, &min);
+		leaf_slots(r->mt, ULONG_MAX, &l);
 	mtree_unlock(r->mt);
 	if (r->check && !nomem(r, ret)) {
 		ASSERT_EQ(ret, 0);
@@ -2065,10 +2067,10 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 		model_store(&r->model, first, ULONG_MAX, tail);
 	}
 	/* mas_destroy() must have moved slots in: the leaf starts lower. */
-	if (r->check && merge && min >= t.min) {
+	if (r->check && merge && l.min >= t.min) {
 		test_fail(__FILE__, __LINE__,
 			  "mas_destroy() left the last leaf short: [%#lx, ULONG_MAX] holds %u slots (%u before the fill's last store, %u after the trim); expected slots moved in from its left sibling (%u slots), a first index below %#lx",
-			  min, n, t.last, t.trim, t.left, t.min);
+			  l.min, l.slots, t.last, t.trim, t.left, t.min);
 		return false;
 	}
 	if (r->check && !check_tree(r))
