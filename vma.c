@@ -1423,21 +1423,24 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 }
 
 /*
- * Whether the VMA needs write faults, by its flags, driver and file;
- * !fs leaves the filesystem's reason out.
+ * Whether the VMA needs write faults, by its flags, driver and file: for
+ * its driver, or, unless a vm_page_prot the flags would not give turns
+ * them off (!prot_kept), for its filesystem's writeback or (soft_dirty)
+ * for soft-dirty tracking, on where VM_SOFTDIRTY is off (not for hugetlb).
  */
 static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
-			      bool fs)
+			      bool prot_kept, bool soft_dirty)
 {
 	unsigned long flags = vma->vm_flags;
 	unsigned int fnr = file_nr(vma);
 	bool shared_writable = (flags & (VM_WRITE | VM_SHARED)) ==
 			       (VM_WRITE | VM_SHARED);
 	bool mkwrite = vma->vm_ops == &close_ops;
-	bool wb = fs && fnr && !(flags & VM_PFNMAP) &&
+	bool wb = fnr && !(flags & VM_PFNMAP) &&
 		  r->files[fnr].mapping.can_writeback;
+	bool track = soft_dirty && !(flags & (VM_SOFTDIRTY | VM_HUGETLB));
 
-	return shared_writable && (mkwrite || wb);
+	return shared_writable && (mkwrite || (prot_kept && (wb || track)));
 }
 
 /*
@@ -1445,9 +1448,10 @@ static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
  * vma_set_page_prot() and mprotect() ask them after a change, against
  * what the VMA's flags, driver and file say: only a shared writable VMA
  * needs write faults, for a driver with page_mkwrite (files 3, 4) or a
- * filesystem that writes back (files 2, 4; not under VM_PFNMAP).  A
- * vm_page_prot that the flags would not give (a driver changed it) turns
- * the filesystem's reason off.  Half the VMAs are asked with such a one.
+ * filesystem that writes back (files 2, 4; not under VM_PFNMAP), or, for
+ * vma_wants_writenotify() alone, for soft-dirty tracking.  A vm_page_prot
+ * that the flags would not give (a driver changed it) turns all but the
+ * driver's reason off.  Half the VMAs are asked with such a one.
  */
 static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 {
@@ -1460,9 +1464,32 @@ static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 		prot = __pgprot(pgprot_val(prot) | VM_MAYREAD);
 	if (!vapi_writenotify(vma, prot, &wants, &dirty))
 		return true;
-	ASSERT_EQ(wants, model_writenotify(r, vma, !odd));
+	ASSERT_EQ(wants, model_writenotify(r, vma, !odd, true));
 	if (dirty >= 0)
-		ASSERT_EQ(dirty, model_writenotify(r, vma, true));
+		ASSERT_EQ(dirty, model_writenotify(r, vma, true, false));
+	return true;
+}
+
+/*
+ * A VMA that mmap_region() or brk made or grew has VM_SOFTDIRTY, even one
+ * that clear_refs had cleared before a merge into it: else the soft-dirty
+ * tracker could not tell pages mapped anew from the old ones (mmap_region()).
+ */
+static bool check_soft_dirty_set(struct vma_run *r, unsigned long first,
+				 const char *what)
+{
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(first));
+
+	if (!vma) {
+		test_fail(__FILE__, __LINE__, "%s succeeded and left %#lx unmapped",
+			  what, addr_of(first));
+		return false;
+	}
+	if (!(vma->vm_flags & VM_SOFTDIRTY)) {
+		test_fail(__FILE__, __LINE__, "%s left VMA [%#lx, %#lx) without VM_SOFTDIRTY (flags %#lx)",
+			  what, vma->vm_start, vma->vm_end, vma->vm_flags);
+		return false;
+	}
 	return true;
 }
 
@@ -1476,7 +1503,7 @@ static bool check_page_prot(struct vma_run *r, struct vm_area_struct *vma)
 {
 	unsigned long flags = vma->vm_flags;
 
-	if (model_writenotify(r, vma, true))
+	if (model_writenotify(r, vma, true, true))
 		flags &= ~VM_SHARED;
 	ASSERT_EQ(pgprot_val(vma->vm_page_prot),
 		  pgprot_val(vm_get_page_prot(flags)));
@@ -1745,7 +1772,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	}
 	if (created && vma->vm_ops == &close_ops)
 		r->close_vmas++;
-	if (!check_writenotify(r, vma) || !check_page_prot(r, vma))
+	if (!check_soft_dirty_set(r, first, "mmap_region") ||
+	    !check_writenotify(r, vma) || !check_page_prot(r, vma))
 		return false;
 	/* The hook ran only if no merge came first. */
 	if (hook == mmap_hook_flags)
@@ -3102,6 +3130,8 @@ static bool brk_done(struct vma_run *r, unsigned long first, unsigned long n,
 		return false;
 	if (err)
 		return expected_error(r, err, false);
+	if (!check_soft_dirty_set(r, first, "brk"))
+		return false;
 	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
 	if (merge)
 		add_merge_pt(r, first, true);
@@ -3759,6 +3789,32 @@ static bool check_find_vma(struct vma_run *r, struct vm_area_struct **list,
 			   unsigned long end);
 
 /*
+ * /proc/PID/clear_refs' soft-dirty reset (fs/proc/task_mmu.c): each VMA
+ * with VM_SOFTDIRTY loses it and gets its protection again from
+ * vma_set_page_prot(), which must now give a shared writable one write
+ * faults.  Merges ignore the flag (the model has none), so VMAs with it
+ * and without must merge as before; mmap_region() and brk set it again.
+ */
+static bool clear_soft_dirty(struct vma_run *r)
+{
+	VMA_ITERATOR(vmi, &r->mm, 0);
+	struct vm_area_struct *vma;
+
+	for_each_vma(vmi, vma) {
+		if (!(vma->vm_flags & VM_SOFTDIRTY))
+			continue;
+		vma->vm_flags &= ~VM_SOFTDIRTY;
+		vma_set_page_prot(vma);
+		if (!check_page_prot(r, vma))
+			return false;
+	}
+	return true;
+}
+
+/* iterate op bits in c, above the pause's step (c % 8) */
+#define ITER_CLEAR_REFS	0x10	/* clear_soft_dirty() first */
+
+/*
  * for_each_vma_range() over a window, pausing once to change the mm (an
  * mprotect or munmap elsewhere) and resuming: it must go on from where it
  * paused in the changed mm.  Then vma_find() and vma_prev() from the start.
@@ -3770,6 +3826,8 @@ static bool op_iter(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma;
 	struct rng sub;
 
+	if ((op->c & ITER_CLEAR_REFS) && !clear_soft_dirty(r))
+		return false;
 	op_range(r, op, &first, &n);
 	start = addr_of(first);
 	end = addr_of(first + n);

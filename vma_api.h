@@ -66,6 +66,8 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 					     unsigned long start_addr,
 					     unsigned long end_addr);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
+/* A VMA's protection from its flags, as mprotect and clear_refs set it. */
+void vma_set_page_prot(struct vm_area_struct *vma);
 int vm_brk_flags(unsigned long addr, unsigned long request,
 		 unsigned long flags);
 #ifdef HAVE_MMAP_RELOCATE_VMA_DOWN

@@ -663,9 +663,13 @@ static inline void mpol_put(struct mempolicy *pol)
 }
 /* A policy's copy for a new VMA: may fail (vma_stubs.c). */
 int vma_dup_policy(struct vm_area_struct *src, struct vm_area_struct *dst);
+/*
+ * CONFIG_MEM_SOFT_DIRTY, as x86-64 has it: tracking is on where the flag
+ * is off (clear_refs cleared it, and no mapping or brk set it since).
+ */
 static inline bool vma_soft_dirty_enabled(struct vm_area_struct *vma)
 {
-	return false;
+	return !(vma->vm_flags & VM_SOFTDIRTY);
 }
 static inline bool mapping_can_writeback(struct address_space *mapping)
 {
