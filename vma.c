@@ -1425,11 +1425,12 @@ static bool op_map(struct vma_run *r, const struct test_op *op)
 /*
  * Whether the VMA needs write faults, by its flags, driver and file: for
  * its driver, or, unless a vm_page_prot the flags would not give turns
- * them off (!prot_kept), for its filesystem's writeback or (soft_dirty)
- * for soft-dirty tracking, on where VM_SOFTDIRTY is off (not for hugetlb).
+ * them off (!prot_kept), for its filesystem's writeback or (tracking) for
+ * soft-dirty tracking, on where VM_SOFTDIRTY is off (not for hugetlb), or
+ * for userfaultfd's write-protect mode (VM_UFFD_WP).
  */
 static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
-			      bool prot_kept, bool soft_dirty)
+			      bool prot_kept, bool tracking)
 {
 	unsigned long flags = vma->vm_flags;
 	unsigned int fnr = file_nr(vma);
@@ -1438,7 +1439,8 @@ static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
 	bool mkwrite = vma->vm_ops == &close_ops;
 	bool wb = fnr && !(flags & VM_PFNMAP) &&
 		  r->files[fnr].mapping.can_writeback;
-	bool track = soft_dirty && !(flags & (VM_SOFTDIRTY | VM_HUGETLB));
+	bool track = tracking && (!(flags & (VM_SOFTDIRTY | VM_HUGETLB)) ||
+				  (flags & VM_UFFD_WP));
 
 	return shared_writable && (mkwrite || (prot_kept && (wb || track)));
 }
@@ -1449,7 +1451,7 @@ static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
  * what the VMA's flags, driver and file say: only a shared writable VMA
  * needs write faults, for a driver with page_mkwrite (files 3, 4) or a
  * filesystem that writes back (files 2, 4; not under VM_PFNMAP), or, for
- * vma_wants_writenotify() alone, for soft-dirty tracking.  A vm_page_prot
+ * vma_wants_writenotify() alone, for soft-dirty or uffd-wp tracking.  A vm_page_prot
  * that the flags would not give (a driver changed it) turns all but the
  * driver's reason off.  Half the VMAs are asked with such a one.
  */
@@ -1805,6 +1807,7 @@ struct vma_change {
 	enum vapi_change what;
 	unsigned long bits;	/* VAPI_FLAGS: the op's flag bits */
 	unsigned int nr;	/* the others: the attribute's number */
+	bool wp;		/* VAPI_UFFD: write-protect mode too */
 	bool seal;		/* VAPI_FLAGS: mseal()'s VM_SEALED, not bits */
 	bool all;		/* mlockall()'s loop: see modify_all() */
 };
@@ -1812,15 +1815,16 @@ struct vma_change {
 /*
  * The VMA's attributes after the change, as mprotect(), madvise(),
  * mbind() and userfaultfd compute them: the flags mprotect keeps, uffd's
- * VM_UFFD_MISSING with its context.  False if nothing changes.
+ * VM_UFFD_MISSING (and VM_UFFD_WP) with its context.  False if nothing
+ * changes.
  */
 static bool change_attrs(const struct vma_change *ch,
 			 struct vm_area_struct *vma, unsigned long start,
 			 unsigned long end, struct vapi_attrs *a)
 {
 	unsigned long keep = VM_SHARED | VM_MAYSHARE | VM_SPECIAL |
-			     VM_UFFD_MISSING | VM_HUGETLB | VM_GROWSDOWN |
-			     VM_ACCOUNT | VM_SOFTDIRTY;
+			     VM_UFFD_MISSING | VM_UFFD_WP | VM_HUGETLB |
+			     VM_GROWSDOWN | VM_ACCOUNT | VM_SOFTDIRTY;
 
 	a->flags = vma->vm_flags;
 	a->name = vma->anon_name;
@@ -1847,8 +1851,9 @@ static bool change_attrs(const struct vma_change *ch,
 		break;
 	case VAPI_UFFD:
 		a->uffd.ctx = uffd_of(ch->nr);
-		a->flags = (vma->vm_flags & ~VM_UFFD_MISSING) |
-			   (ch->nr ? VM_UFFD_MISSING : 0);
+		a->flags = vma->vm_flags & ~(VM_UFFD_MISSING | VM_UFFD_WP);
+		if (ch->nr)
+			a->flags |= VM_UFFD_MISSING | (ch->wp ? VM_UFFD_WP : 0);
 		/* userfaultfd_clear_vma() gives up a merge of a whole VMA. */
 		a->give_up_on_oom = !ch->nr && start == vma->vm_start &&
 				    end == vma->vm_end;
@@ -1992,11 +1997,12 @@ static int modify_fixup(struct vma_run *r, struct vma_iterator *vmi,
 		return PTR_ERR(vma);
 	*pprev = vma;
 	vma->vm_flags = a.flags;
-	vma->vm_page_prot = vm_get_page_prot(a.flags);
 	vma->anon_name = a.name;
 	replace_policy(vma, a.policy);
 	vma->vm_userfaultfd_ctx = a.uffd;
-	if (!check_writenotify(r, vma))
+	/* As mprotect_fixup() and userfaultfd_set_vm_flags() do. */
+	vma_set_page_prot(vma);
+	if (!check_writenotify(r, vma) || !check_page_prot(r, vma))
 		return 0;
 	attrs_of(vma, &ma);
 	vma_model_set_flags(&r->model, first, n, a.flags);
@@ -2172,10 +2178,14 @@ static bool op_mseal(struct vma_run *r, const struct test_op *op)
 	return !err || expected_error(r, err, true);
 }
 
+/* attribute op bits in r (the ops use no other) */
+#define ATTR_UFFD_WP	0x2	/* uffd_register: UFFDIO_REGISTER_MODE_WP too */
+
 /*
  * madvise(MADV_NAME)-like anon_vma naming (file VMAs are left alone),
  * mbind() and userfaultfd register/unregister over [a, a + b): c is the
- * name, policy or uffd context (0: none, which unregisters).
+ * name, policy or uffd context (0: none, which unregisters), registered
+ * for write-protect faults too if r has ATTR_UFFD_WP.
  */
 static bool op_attr(struct vma_run *r, const struct test_op *op)
 {
@@ -2187,6 +2197,7 @@ static bool op_attr(struct vma_run *r, const struct test_op *op)
 	struct vma_change ch = {
 		.what = what[op->type],
 		.nr = op->c % NR_ATTRS,
+		.wp = op->r & ATTR_UFFD_WP,
 	};
 	unsigned long first, n;
 	int err;

@@ -65,6 +65,7 @@ typedef unsigned long vm_flags_t;
 #define VM_GROWSDOWN	0x00000100UL
 #define VM_UFFD_MISSING	0x00000200UL
 #define VM_PFNMAP	0x00000400UL
+#define VM_UFFD_WP	0x00001000UL
 #define VM_LOCKED	0x00002000UL
 #define VM_IO		0x00004000UL
 #define VM_DONTEXPAND	0x00040000UL
@@ -629,7 +630,7 @@ void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf);
 int mm_populate(unsigned long addr, unsigned long len);
 static inline bool userfaultfd_wp(struct vm_area_struct *v)
 {
-	return false;
+	return v->vm_flags & VM_UFFD_WP;
 }
 static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *v,
 						   struct vm_userfaultfd_ctx ctx)
