@@ -708,14 +708,20 @@ static bool check_vma_links(struct vma_run *r, struct vm_area_struct *vma)
 		ASSERT_TRUE(avc->anon_vma == vma->anon_vma);
 		ASSERT_TRUE(avc->vma == vma);
 		ASSERT_TRUE(avc->in_tree);
+		/* Filed under the pages it maps now: rmap finds them. */
+		ASSERT_EQ(avc->tree_first, vma->vm_pgoff);
+		ASSERT_EQ(avc->tree_last, vma_tree_last(vma));
 	} else {
 		ASSERT_TRUE(list_empty(&vma->anon_vma_chain));
 	}
 	ASSERT_EQ(vma->in_i_mmap, vma->vm_file ? 1 : 0);
-	if (vma->vm_file)
+	if (vma->vm_file) {
 		ASSERT_TRUE(vma->vm_ops == file_vm_ops(file_nr(vma)));
-	else
+		ASSERT_EQ(vma->i_mmap_first, vma->vm_pgoff);
+		ASSERT_EQ(vma->i_mmap_last, vma_tree_last(vma));
+	} else {
 		ASSERT_TRUE(vma->vm_ops == NULL);
+	}
 	return true;
 }
 

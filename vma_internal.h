@@ -224,6 +224,8 @@ struct anon_vma_chain {
 	struct anon_vma *anon_vma;
 	struct list_head same_vma;
 	bool in_tree;
+	/* The pages its VMA was filed under in the interval tree: [pgoff, last] */
+	unsigned long tree_first, tree_last;
 };
 
 struct anon_vma_name {
@@ -317,6 +319,7 @@ struct vm_area_struct {
 	bool detached;
 	int vm_lock_seq;	/* vma_start_write(): the mm's mm_lock_seq */
 	int in_i_mmap;		/* times in its mapping's i_mmap: 0 or 1 */
+	unsigned long i_mmap_first, i_mmap_last;	/* its key there */
 	unsigned long magic;	/* VMA_MAGIC_LIVE until freed */
 	/* The suite's: what the VMA was before the op (note_joined()). */
 	unsigned long was_start, was_end, was_pgoff;
@@ -454,6 +457,17 @@ void dump_vma(const struct vm_area_struct *vma);
 static inline unsigned long vma_pages(const struct vm_area_struct *v)
 {
 	return (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+}
+
+/*
+ * The interval trees (a mapping's i_mmap, an anon_vma's rb_root) file a
+ * VMA under the file pages it maps, [vm_pgoff, vm_pgoff + pages - 1]
+ * (mm/interval_tree.c), so its range or pgoff may change only while it is
+ * out of them: vma_prepare() and vma_complete() take it out and put it back.
+ */
+static inline unsigned long vma_tree_last(const struct vm_area_struct *v)
+{
+	return v->vm_pgoff + vma_pages(v) - 1;
 }
 
 static inline void vma_set_range(struct vm_area_struct *v,

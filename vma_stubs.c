@@ -119,6 +119,8 @@ void vma_interval_tree_insert(struct vm_area_struct *vma,
 {
 	WARN_ON(vma->in_i_mmap);
 	vma->in_i_mmap++;
+	vma->i_mmap_first = vma->vm_pgoff;
+	vma->i_mmap_last = vma_tree_last(vma);
 	i_mmap_mapping(root)->nr_vmas++;
 }
 
@@ -135,6 +137,8 @@ void anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
 {
 	WARN_ON(avc->in_tree);
 	avc->in_tree = true;
+	avc->tree_first = avc->vma->vm_pgoff;
+	avc->tree_last = vma_tree_last(avc->vma);
 	avc->anon_vma->in_tree++;
 }
 
