@@ -1037,6 +1037,92 @@ static bool op_erase(struct rcu_run *r, const struct test_op *op)
 
 #define STALE_NULL	32	/* rcu_stale_find's r bit: store NULL */
 #define STALE_REV	(3UL << 6) /* both set: go on with mas_find_rev() */
+#define STALE_INSIDE	(3UL << 8) /* both set: a second read inside the store */
+#define STALE_STEPS	32
+
+__thread void (*smp_wmb_hook)(void);
+
+/*
+ * The stale read's twin, from a copy of the walk's state, run inside the
+ * store at its at-th smp_wmb(): where the writer has just marked a node
+ * dead, and the nodes above or beside it are not dead yet.  A reader
+ * there must see each dead node as dead, wherever it meets one.  Only from
+ * the second smp_wmb() on (HAVE_TOPIARY_REPLACE): the first comes before
+ * the kept children are adopted, and a reader stopped there would rewalk
+ * until the writer went on, which here it cannot.
+ */
+struct inside_read {
+	struct ma_state mas;
+	unsigned long first, last;	/* the walk's range, or gap */
+	bool rev;
+	unsigned int steps, at, wmbs, n;
+	struct {
+		void *entry;
+		unsigned long first, last;
+	} step[STALE_STEPS];
+};
+
+#ifdef HAVE_TOPIARY_REPLACE
+static __thread struct inside_read *inside;
+
+static void inside_point(void)
+{
+	struct inside_read *in = inside;
+	struct prev_step prev = { .rev = in->rev, .active = true };
+	void *seen;
+
+	if (++in->wmbs < in->at)
+		return;
+	smp_wmb_hook = NULL;
+	step_done(&prev, in->mas.index, in->mas.last, 0);
+	while (in->n < in->steps && !step_at_end(&prev)) {
+		seen = find_step(&in->mas, in->rev, false);
+		in->step[in->n].entry = seen;
+		in->step[in->n].first = in->mas.index;
+		in->step[in->n++].last = in->mas.last;
+		if (!seen)
+			break;
+		step_done(&prev, in->mas.index, in->mas.last, 0);
+	}
+}
+#endif
+
+/* One step of a stale read, from start: what a step of the tree may give. */
+static bool check_stale_step(struct rcu_run *r, const char *what,
+			     unsigned long start, const struct prev_step *prev,
+			     void *seen, unsigned long first,
+			     unsigned long last)
+{
+	unsigned long s = 2 * r->op_nr - 1, e = 2 * r->op_nr;
+	bool ok = check_no_skip(r, NULL, what, prev, start, seen, first, last);
+
+	return ok && (!seen || (check_read(r, NULL, what, first, seen, s, e) &&
+				check_read(r, NULL, what, last, seen, s, e) &&
+				check_range(r, NULL, what, first, last, seen,
+					    prev, e)));
+}
+
+/* The inside read's steps, judged once the store is in the model. */
+static bool check_inside(struct rcu_run *r, const struct inside_read *in,
+			 unsigned long start)
+{
+	const char *what = in->rev ? "mas_find_rev inside the store" :
+				     "mas_find inside the store";
+	struct prev_step prev = { .rev = in->rev, .active = true };
+	unsigned int i;
+
+	step_done(&prev, in->first, in->last, 2 * r->op_nr - 2);
+	for (i = 0; i < in->n; i++) {
+		if (!check_stale_step(r, what, start, &prev, in->step[i].entry,
+				      in->step[i].first, in->step[i].last))
+			return false;
+		if (!in->step[i].entry)
+			break;
+		step_done(&prev, in->step[i].first, in->step[i].last,
+			  2 * r->op_nr - 2);
+	}
+	return true;
+}
 
 /*
  * A reader that stopped in the middle: mas_walk() to a under
@@ -1046,17 +1132,22 @@ static bool op_erase(struct rcu_run *r, const struct test_op *op)
  * after this section ends.  What it reads must be the tree before or after
  * the store.  r picks the number of steps, and with STALE_NULL the store
  * is of NULL: an erase that may empty the tree under the reader.  One in
- * four (STALE_REV) goes on backwards, with mas_find_rev().
+ * four (STALE_REV) goes on backwards, with mas_find_rev().  One in four
+ * (STALE_INSIDE) also reads inside the store, at its smp_wmb() 2 + r
+ * bits 10-11 (struct inside_read).
  */
 static bool op_stale(struct rcu_run *r, const struct test_op *op)
 {
-	unsigned int steps = op->r % 32 + 1, i;
+	unsigned int steps = op->r % STALE_STEPS + 1, i;
 	void *entry = op->r & STALE_NULL ? NULL : mk_entry(r->op_nr), *seen;
-	unsigned long s = 2 * r->op_nr - 1, e = 2 * r->op_nr;
+	unsigned long s = 2 * r->op_nr - 1;
 	bool rev = (op->r & STALE_REV) == STALE_REV, ok = true;
 	const char *what = rev ? "mas_find_rev after the store" :
 				 "mas_find after the store";
 	struct prev_step prev = { .rev = rev, .active = true };
+	struct inside_read in = {
+		.rev = rev, .steps = steps, .at = 2 + ((op->r >> 10) & 3),
+	};
 	MA_STATE(mas, &r->tree, op->a, op->a);
 	int ret;
 
@@ -1073,9 +1164,19 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	seen = mas_walk(&mas);
 	ok = check_read(r, NULL, "mas_walk before the store", op->a, seen,
 			s - 1, s - 1);
+#ifdef HAVE_TOPIARY_REPLACE
+	if ((op->r & STALE_INSIDE) == STALE_INSIDE) {
+		in.mas = mas;
+		in.first = mas.index;
+		in.last = mas.last;
+		inside = &in;
+		smp_wmb_hook = inside_point;
+	}
+#endif
 	/* GFP_NOWAIT: no sleeping allocation inside a read-side section. */
 	ret = mtree_store_range(&r->tree, op->b, op->c, entry,
 				GFP_NOWAIT | __GFP_NOWARN);
+	smp_wmb_hook = NULL;
 	if (!ret)
 		model_write(r, op->b, op->c, entry);
 	op_done(r);
@@ -1083,18 +1184,14 @@ static bool op_stale(struct rcu_run *r, const struct test_op *op)
 	step_done(&prev, mas.index, mas.last, s - 1);
 	for (i = 0; ok && i < steps && !step_at_end(&prev); i++) {
 		seen = find_step(&mas, rev, false);
-		ok = check_no_skip(r, NULL, what, &prev, op->a, seen, mas.index,
-				   mas.last);
+		ok = check_stale_step(r, what, op->a, &prev, seen, mas.index,
+				      mas.last);
 		if (!seen)
 			break;
-		ok = ok && check_read(r, NULL, what, mas.index, seen, s, e) &&
-		     check_read(r, NULL, what, mas.last, seen, s, e) &&
-		     check_range(r, NULL, what, mas.index, mas.last, seen,
-				 &prev, e);
 		step_done(&prev, mas.index, mas.last, s - 1);
 	}
 	rcu_read_unlock();
-	if (!ok)
+	if (!ok || !check_inside(r, &in, op->a))
 		return false;
 	if (!nomem_nowait(r, ret))
 		ASSERT_EQ(ret, 0);
