@@ -1457,9 +1457,10 @@ static bool model_writenotify(struct vma_run *r, struct vm_area_struct *vma,
  * what the VMA's flags, driver and file say: only a shared writable VMA
  * needs write faults, for a driver with page_mkwrite (files 3, 4) or a
  * filesystem that writes back (files 2, 4; not under VM_PFNMAP), or, for
- * vma_wants_writenotify() alone, for soft-dirty or uffd-wp tracking.  A vm_page_prot
- * that the flags would not give (a driver changed it) turns all but the
- * driver's reason off.  Half the VMAs are asked with such a one.
+ * vma_wants_writenotify() alone, for soft-dirty or uffd-wp tracking.  A
+ * vm_page_prot that the flags would not give (a driver changed it) turns
+ * all but the driver's reason off.  Half the VMAs are asked with such a
+ * one.
  */
 static bool check_writenotify(struct vma_run *r, struct vm_area_struct *vma)
 {
@@ -3835,6 +3836,7 @@ static bool clear_soft_dirty(struct vma_run *r)
  * for_each_vma_range() over a window, pausing once to change the mm (an
  * mprotect or munmap elsewhere) and resuming: it must go on from where it
  * paused in the changed mm.  Then vma_find() and vma_prev() from the start.
+ * With ITER_CLEAR_REFS, clear_soft_dirty() first.
  */
 static bool op_iter(struct vma_run *r, const struct test_op *op)
 {
