@@ -1553,10 +1553,15 @@ static bool op_find_range(struct maple_run *r, const struct test_op *op)
 #define OP_FIND_RANGE	NULL
 #endif
 
-/* mt_next(a, max b) or, for c == 1, mt_prev(a, min b): the neighbour of a's slot. */
+/*
+ * mt_next(a, max b) or, for c == 1, mt_prev(a, min b): the neighbour of
+ * a's slot.  A root entry [0, 0] (root_only()) is found backwards from
+ * mt_prev()'s fresh state, but with min 0 only: above 0 both trees return
+ * it whatever min says, as mas_find_rev() does.
+ */
 static bool op_mt_step(struct maple_run *r, const struct test_op *op)
 {
-	bool fwd = op->c != 1 || root_only(r);
+	bool fwd = op->c != 1 || (root_only(r) && op->b);
 	struct model_range cur, want;
 	void *entry;
 
