@@ -705,18 +705,34 @@ step:
  * the iterating state itself, the way mprotect() changes VMAs through its
  * loop's iterator (vma_iter_config(), then a store) and goes on with
  * vma_find(): store over it again, store NULL, mas_erase() it, store over
- * its tail, its head, or it and the indices after it, or preallocate and
+ * its tail, its head, or it and the indices after it (a quarter of those
+ * from inside it, up to the end of the slot after it: the slot store that
+ * writes into the next slot and must move the state's offset there, or
+ * the next step finds what it wrote again), or preallocate and
  * mas_store_prealloc() over it.
  */
 enum find_store { FS_OVERWRITE, FS_NULL, FS_ERASE, FS_TAIL, FS_HEAD, FS_GROW,
 		  FS_PREALLOC, NR_FIND_STORES };
 
-/* The range a find_store kind writes over [i, l]; false if it cannot. */
-static bool find_store_range(enum find_store kind, struct rng *sub,
-			     unsigned long i, unsigned long l,
-			     unsigned long *first, unsigned long *last)
+/* The last index of the slot (a range or a gap) that holds index. */
+static unsigned long slot_end(struct maple_tree *mt, unsigned long index)
 {
-	unsigned long len = l - i;
+	MA_STATE(mas, mt, index, index);
+
+	mas_walk(&mas);
+	return mas.last;
+}
+
+/*
+ * The range a find_store kind writes over [i, l] in mt (locked); false if
+ * it cannot.
+ */
+static bool find_store_range(enum find_store kind, struct rng *sub,
+			     struct maple_tree *mt, unsigned long i,
+			     unsigned long l, unsigned long *first,
+			     unsigned long *last)
+{
+	unsigned long len = l - i, v;
 
 	*first = i;
 	*last = l;
@@ -732,9 +748,15 @@ static bool find_store_range(enum find_store kind, struct rng *sub,
 		*last = l - 1 - rng_below(sub, len);
 		break;
 	case FS_GROW:
-		*last = l + 1 + rng_below(sub, 64);
-		if (*last <= l)
+		/* v >> 2 is the draw of 64 that it was; v & 3 is new. */
+		v = rng_below(sub, 256);
+		*last = l + 1 + (v >> 2);
+		if (*last <= l) {
 			*last = ULONG_MAX;
+		} else if (!(v & 3) && len) {
+			*first = l - (v >> 2) % len;
+			*last = slot_end(mt, l + 1);
+		}
 		break;
 	default:
 		break;
@@ -798,7 +820,8 @@ static int find_store_one(struct maple_run *r, struct ma_state *mas,
 #endif
 	entry = kind == FS_NULL ? NULL : mk_entry(r->op_nr);
 
-	if (!find_store_range(kind, sub, mas->index, mas->last, &first, &last))
+	if (!find_store_range(kind, sub, r->mt, mas->index, mas->last, &first,
+			      &last))
 		return 0;
 	if (kind == FS_ERASE) {
 		void *old = mas_erase(mas);
