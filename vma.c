@@ -4927,6 +4927,10 @@ static bool exit_mm(struct vma_run *r)
 	vma_record.unacct_pages = 0;
 	count = KERNEL(vapi_exit_mmap(&r->mm));
 	ASSERT_EQ(count, vmas);
+	/* Its pages are gone: the OOM reaper must pass this mm over. */
+	if (vmas && !test_bit(MMF_OOM_SKIP, &r->mm.flags))
+		test_fail(__FILE__, __LINE__, "exit_mmap removed %ld VMAs but left MMF_OOM_SKIP clear",
+			  vmas);
 	if (vma_record.pages_zapped != mapped)
 		test_fail(__FILE__, __LINE__, "exit_mmap zapped %lu pages, expected %lu",
 			  vma_record.pages_zapped, mapped);
