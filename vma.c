@@ -2699,6 +2699,8 @@ static bool op_grow(struct vma_run *r, const struct test_op *op)
  */
 /* shrink op bits in c */
 #define SHRINK_RELOCATE	0x100	/* exec's relocate_vma_down() (6.12) */
+/* r bits 40-41 at 3: its move of the page tables fails (relocate()) */
+#define RELOCATE_FAIL_SHIFT	40
 
 #ifdef HAVE_MMAP_RELOCATE_VMA_DOWN
 /* The VMA's pages, as the model had them, now at [first, first + n). */
@@ -2736,8 +2738,8 @@ static bool check_relocated(struct vma_run *r, unsigned long start,
  * if a VMA maps a page of the way down.  Else vma_expand() over [new
  * start, old end), the page tables moved, the ones left behind freed,
  * and vma_shrink() to the new range, with its pgoff kept.  A failed
- * vma_expand() changes nothing; a failed vma_shrink() leaves the VMA
- * expanded.
+ * vma_expand() changes nothing; a failed move of the page tables (an
+ * allocation) or vma_shrink() leaves the VMA expanded, -ENOMEM.
  */
 static bool relocate(struct vma_run *r, const struct test_op *op,
 		     struct vm_area_struct *vma)
@@ -2751,6 +2753,13 @@ static bool relocate(struct vma_run *r, const struct test_op *op,
 		return true;
 	ns = start - 1 - op->b % start;
 	memset(&vma_record.reloc, 0, sizeof(vma_record.reloc));
+	/*
+	 * Where allocations may fail, r bits 40-41 at 3 (7.5% of these
+	 * ops: a function of the op line, no draw) fail the page table
+	 * that the move allocates, which random failures never reach.
+	 */
+	vma_record.reloc.fail_move = slab_faults.kernel_pct &&
+				     ((op->r >> RELOCATE_FAIL_SHIFT) & 3) == 3;
 	err = KERNEL(relocate_vma_down(vma, addr_of(start) - addr_of(ns)));
 	r->result = err;
 	if (vma_model_mapped(&r->model, ns, start - ns)) {
@@ -2765,7 +2774,12 @@ static bool relocate(struct vma_run *r, const struct test_op *op,
 		return true;
 	vma_model_unmap(&r->model, start, end - start);
 	if (err) {
-		/* vma_shrink() failed: the VMA spans both ranges. */
+		/*
+		 * The page tables did not all move (nothing freed then), or
+		 * vma_shrink() failed: the VMA spans both ranges.
+		 */
+		if (vma_record.reloc.moved_len != addr_of(end) - addr_of(start))
+			ASSERT_EQ(vma_record.reloc.pgd_end, 0);
 		model_move(r, &p, ns, end - ns, p.pgoff);
 		return true;
 	}

@@ -475,7 +475,11 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
 
 /*
  * No page tables here: a move moves all it is asked to, from and to
- * ranges its VMAs must hold.  The suite checks where (op_shrink()).
+ * ranges its VMAs must hold, unless the suite makes the page table it
+ * must allocate at the new address (alloc_new_pmd(), an allocation that
+ * may fail) fail: then it moves nothing, as the kernel's stops at the
+ * first extent it cannot move, and says so.  The suite checks where
+ * (op_shrink()).
  */
 unsigned long move_page_tables(struct vm_area_struct *vma,
 			       unsigned long old_addr,
@@ -488,6 +492,11 @@ unsigned long move_page_tables(struct vm_area_struct *vma,
 		new_addr + len > new_vma->vm_end);
 	vma_record.reloc.moved_from = old_addr;
 	vma_record.reloc.moved_to = new_addr;
+	if (vma_record.reloc.fail_move && !slab_faults.paused) {
+		slab_faults.injected++;
+		slab_faults.injected_blocking++;
+		len = 0;
+	}
 	vma_record.reloc.moved_len = len;
 	return len;
 }

@@ -32,8 +32,12 @@ struct vma_record {
 	} uffd_events[VMA_UFFD_EVENTS];
 	/* mm_populate()'s calls, and the range of the last. */
 	unsigned long mm_populates, mm_populate_addr, mm_populate_len;
-	/* relocate_vma_down()'s: the move, and the page tables it freed. */
+	/*
+	 * relocate_vma_down()'s: the move, and the page tables it freed;
+	 * fail_move (set by the suite) fails the move's allocation.
+	 */
 	struct {
+		bool fail_move;
 		unsigned long moved_from, moved_to, moved_len;
 		unsigned long pgd_addr, pgd_end, pgd_floor, pgd_ceiling;
 	} reloc;
