@@ -1795,13 +1795,16 @@ static unsigned int count_side(struct maple_run *r, const struct leaf *from,
 	return n;
 }
 
-/* The children of the parent of leaf l. */
-static unsigned int children(struct maple_run *r, const struct leaf *l)
+/*
+ * The children of the parent of leaf l; and in *split an index whose store
+ * alone splits one of the others (ULONG_MAX if none).
+ */
+static unsigned int children(struct maple_run *r, const struct leaf *l,
+			     unsigned long *split)
 {
-	unsigned long split = ULONG_MAX;
-
-	return 1 + count_side(r, l, false, &split) +
-	       count_side(r, l, true, &split);
+	*split = ULONG_MAX;
+	return 1 + count_side(r, l, false, split) +
+	       count_side(r, l, true, split);
 }
 
 /*
@@ -1816,11 +1819,9 @@ static bool fill_parent(struct maple_run *r, unsigned long index)
 	bool full;
 
 	for (tries = 0; tries < node_slots(r); tries++) {
-		split = ULONG_MAX;
 		mtree_lock(r->mt);
 		leaf_at(r->mt, index, &l);
-		full = 1 + count_side(r, &l, false, &split) +
-		       count_side(r, &l, true, &split) >= node_slots(r);
+		full = children(r, &l, &split) >= node_slots(r);
 		mtree_unlock(r->mt);
 		if (full || split == ULONG_MAX)
 			return true;
@@ -1875,6 +1876,7 @@ static bool parent_boundary(struct maple_run *r, unsigned long a,
 			    unsigned int k, struct leaf *left,
 			    struct leaf *right)
 {
+	unsigned long split;
 	struct leaf l, n;
 	bool found = false;
 
@@ -1882,8 +1884,8 @@ static bool parent_boundary(struct maple_run *r, unsigned long a,
 	while (l.max != ULONG_MAX) {
 		leaf_at(r->mt, l.max + 1, &n);
 		if (n.parent != l.parent && edges_wide(r, &l, &n) &&
-		    children(r, &l) + 1 >= node_slots(r) &&
-		    children(r, &n) + 1 >= node_slots(r)) {
+		    children(r, &l, &split) + 1 >= node_slots(r) &&
+		    children(r, &n, &split) + 1 >= node_slots(r)) {
 			*left = l;
 			*right = n;
 			found = true;
@@ -2002,25 +2004,23 @@ struct trim_leaf {
 };
 
 /*
- * The last leaf's slots before the fill's last store: those up to the
+ * The last leaf l's slots before the fill's last store: those up to the
  * range stored before, and the NULL above them; 0 if that range is not in
  * the leaf (the last store split it off); UINT_MAX where the fill did not
  * store in ascending order (it wrapped past ULONG_MAX) or stored one range.
  */
 static unsigned int trim_last_slots(struct maple_tree *mt,
-				    const struct test_op *op, unsigned long min)
+				    const struct test_op *op, struct leaf *l)
 {
 	unsigned long prev;
-	struct leaf l;
 
 	if (op->c < 2 || op->a + bulk_span(op) < op->a)
 		return UINT_MAX;
 	prev = bulk_first(op, op->c - 2) + op->b - 1;
-	if (prev < min)
+	if (prev < l->min)
 		return 0;
-	leaf_at(mt, ULONG_MAX, &l);
-	leaf_scan(mt, prev, &l);
-	return l.slots + 1;
+	leaf_scan(mt, prev, l);
+	return l->slots + 1;
 }
 
 /*
@@ -2074,7 +2074,7 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 		leaf_at(r->mt, ULONG_MAX, &l);
 		t.min = l.min;
 		if (t.min)
-			t.last = trim_last_slots(r->mt, op, t.min);
+			t.last = trim_last_slots(r->mt, op, &l);
 		mas_set_range(&mas, first, ULONG_MAX);
 		mas_store(&mas, tail);
 		if (mas_is_err(&mas))
