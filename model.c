@@ -73,27 +73,34 @@ static unsigned long search(const struct model_range *v, unsigned long count,
 }
 
 /*
- * search(), but first a look near the last answer or store: the checks
- * after a store read around its edges, and iterations go range by range.
- * The hint is only a guess; the scan runs when the answer is known to lie
- * in [lo, hi].
+ * search(), but from the last answer or store first: the checks after a
+ * store read around its edges, iterations go range by range, and the rcu
+ * readers start from where a recent store was.  A gallop away from the
+ * hint brackets the answer within a few steps when the hint is near; after
+ * four it gives up on the hint and searches the rest.  The hint is only a
+ * guess, and each step keeps the answer within [lo, hi].
  */
 static unsigned long upper_in(unsigned long *hint, const struct model_range *v,
 			      unsigned long count, unsigned long index)
 {
-	unsigned long lo = *hint ? *hint - 1 : 0, hi = lo + 4;
+	unsigned long h = *hint < count ? *hint : count, lo = 0, hi = count, d;
 
-	if (lo > count)
-		lo = count;
-	if (hi > count)
-		hi = count;
-	if ((lo && v[lo - 1].last >= index) ||
-	    (hi < count && v[hi].last < index)) {
-		lo = search(v, count, index);
+	if (h < count && v[h].last < index) {
+		/* The answer lies past h: every range before lo ends before index. */
+		for (lo = h + 1, d = 1; d <= 8 && lo + d <= count; lo += d, d *= 2)
+			if (v[lo + d - 1].last >= index) {
+				hi = lo + d - 1;
+				break;
+			}
 	} else {
-		while (lo < hi && v[lo].last < index)
-			lo++;
+		/* At or before h: range hi ends at or after index (or hi is count). */
+		for (hi = h, d = 1; d <= 8 && hi >= d; hi -= d, d *= 2)
+			if (v[hi - d].last < index) {
+				lo = hi - d + 1;
+				break;
+			}
 	}
+	lo += search(v + lo, hi - lo, index);
 	*hint = lo;
 	return lo;
 }

@@ -91,7 +91,7 @@ static bool check_queries(struct model *m, struct brute *b, struct rng *rng)
 {
 	unsigned long k = rng_below(rng, N), idx = b->base + k, i;
 	unsigned long min = rng_below(rng, N), max = rng_below(rng, N);
-	unsigned long size = rng_range(rng, 1, 8), start, gf, gl, want;
+	unsigned long size = rng_range(rng, 1, 8), start, gf, gl, want, hint;
 	struct model_range r;
 	bool found;
 
@@ -102,6 +102,14 @@ static bool check_queries(struct model *m, struct brute *b, struct rng *rng)
 		ASSERT_EQ(r.first, b->first[k]);
 		ASSERT_EQ(r.last, b->last[k]);
 		ASSERT_TRUE(r.entry == b->entry[k]);
+	}
+	/* lookup from a hint anywhere: near, far, or past the end */
+	hint = rng_below(rng, 4) ? rng_below(rng, m->count + 4) : ULONG_MAX;
+	found = model_lookup_at(m, &hint, idx, &r);
+	ASSERT_EQ(found, b->entry[k] != NULL);
+	if (found) {
+		ASSERT_EQ(r.first, b->first[k]);
+		ASSERT_EQ(r.last, b->last[k]);
 	}
 	/* find: the first range ending at or after idx */
 	for (i = k; i < N && !b->entry[i]; i++)

@@ -93,6 +93,7 @@ struct rec {
 	unsigned long op;		/* j; 0: empty slot */
 	unsigned long first, last;	/* written range; first > last: none */
 	void *entry;			/* the value written there */
+	unsigned long pos;		/* where in the model it was: a hint */
 	struct model_range *undo;	/* the model's ranges in it, before */
 	unsigned long nundo;
 	unsigned long room;		/* of undo, kept for the slot's next op */
@@ -273,6 +274,7 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 	__atomic_store_n(&h->last, last, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->entry, entry, __ATOMIC_RELAXED);
 	collect(r, h, first, last);
+	__atomic_store_n(&h->pos, r->model.hint, __ATOMIC_RELAXED);
 	hist_write_end(r);
 }
 
@@ -568,7 +570,7 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 	/* The newest op: the one running (recorded before it started), if any. */
 	unsigned long j = (epoch_read(r) + 1) / 2;
 	unsigned int pct = take(x, 100), back = take(x, 64), edge = take(x, 4);
-	unsigned long first, last;
+	unsigned long first, last, count, index;
 	struct rec *h;
 
 	if (j > 1 && pct < 70) {
@@ -583,6 +585,8 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 		h = &r->hist[(j - back % min(j, 64UL)) % HIST];
 		first = __atomic_load_n(&h->first, __ATOMIC_RELAXED);
 		last = __atomic_load_n(&h->last, __ATOMIC_RELAXED);
+		/* The model's ranges there have moved by a few since, if at all. */
+		rd->hint = __atomic_load_n(&h->pos, __ATOMIC_RELAXED);
 		if (first > last) {
 			first = 0;
 			last = SPACE - 1;
@@ -597,9 +601,15 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 		}
 		return first + rng_below(&rd->rng, last - first + 1);
 	}
-	if (pct >= 95)
+	/* Stores spread ranges over the space: its share of it is a hint. */
+	count = __atomic_load_n(&r->model.count, __ATOMIC_RELAXED);
+	if (pct >= 95) {
+		rd->hint = count;
 		return ULONG_MAX - rng_below(&rd->rng, TOP_SPACE);
-	return rng_below(&rd->rng, SPACE);
+	}
+	index = rng_below(&rd->rng, SPACE);
+	rd->hint = count * index / SPACE;
+	return index;
 }
 
 static bool read_load(struct rcu_run *r, struct reader *rd, unsigned long index)
