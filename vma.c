@@ -2347,6 +2347,7 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(op->a % r->nr_pages));
 	unsigned long first, last, up, down, gap;
 	struct vm_area_struct *next = NULL;
+	struct anon_vma *av;
 	struct vma_attrs a;
 	int err;
 
@@ -2378,9 +2379,24 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	}
 	if (!up && !down && !next)
 		return true;
+	av = vma->anon_vma;
 	err = KERNEL(vapi_expand(&r->mm, vma, addr_of(first - down),
 				 next ? next->vm_end : addr_of(last + up),
 				 vma->vm_pgoff - down, next));
+	/*
+	 * A failed expansion changes nothing: an anon_vma that
+	 * dup_anon_vma() gave vma from next before the commit failed must be
+	 * unlinked again, or vma keeps next's anon_vma for pages it never
+	 * got.  No page can tell: the model lets pages with no anon_vma
+	 * adopt their VMA's.
+	 */
+	if (err && vma->anon_vma != av)
+		test_fail(__FILE__, __LINE__, "vma_expand() of [%#lx, %#lx) failed (%d) but left it anon_vma %lu, not %lu",
+			  vma->vm_start, vma->vm_end, err,
+			  vma->anon_vma ? vma->anon_vma->id : 0,
+			  av ? av->id : 0);
+	if (ctx->failed)
+		return false;
 	if (err)
 		return expected_error(r, err, false);
 	vma_model_map(&r->model, first - down, down, vma->vm_flags, file_nr(vma),
@@ -4479,11 +4495,15 @@ static void gen_expand_fit(struct vma_run *r, struct test_op *op)
 		op->c = 0;
 	}
 	/*
-	 * In half, where each op fails its n-th allocation (CONFIG_OP_NTH),
-	 * the first fails: dup_anon_vma()'s clone of next's chain.
+	 * In half, and in all where each op fails its n-th allocation
+	 * (CONFIG_OP_NTH), the first fails: dup_anon_vma()'s clone of next's
+	 * chain; or, by bit 1 of the r drawn for the op, the second: the
+	 * commit's maple nodes, after the clone succeeded, which must then
+	 * be unlinked.
 	 */
-	if (seen && rng_percent(&r->rng, 50))
-		op->r = op->a ^ op->b;
+	if (seen && (rng_percent(&r->rng, 50) ||
+		     (ctx->config & CONFIG_OP_NTH)))
+		op->r = op->a ^ op->b ^ (op->r >> 1 & 1);
 }
 
 /*
