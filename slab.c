@@ -48,6 +48,14 @@ struct kmem_cache {
 
 __thread long slab_thread_live;
 
+/*
+ * Held rmap write locks (i_mmap_rwsem, an anon_vma's rwsem) of the VMA
+ * suite's thread: the VMA code preallocates the maple nodes of the tree
+ * writes it makes under them, and must not allocate one there (the
+ * allocation would fail, or reclaim, with the locks held).
+ */
+__thread unsigned int slab_rmap_held;
+
 static struct kmem_cache kmalloc_cache = { .name = "kmalloc", .align = 16 };
 static struct kmem_cache *caches = &kmalloc_cache;
 
@@ -290,6 +298,8 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	/* might_sleep(): the kernel would schedule with the lock held. */
 	if (gfpflags_allow_blocking(gfp) && spin_held)
 		kernel_warn("slab.c", __LINE__, "an allocation that may sleep under a spinlock");
+	if (slab_rmap_held && !strcmp(c->name, "maple_node"))
+		kernel_warn("slab.c", __LINE__, "a maple node allocated under an rmap lock: a tree write that was not preallocated");
 	if (slab_should_fail(gfp))
 		return NULL;
 	p = c->size ? reuse(c) : NULL;

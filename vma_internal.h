@@ -131,11 +131,18 @@ static inline bool mutex_is_locked(struct mutex *m)
 	return m->held;
 }
 
+/*
+ * slab.c: rw_semaphores held for writing, all of them rmap locks here
+ * (i_mmap_rwsem, an anon_vma's): no maple node may be allocated under one.
+ */
+extern __thread unsigned int slab_rmap_held;
+
 static inline void down_write(struct rw_semaphore *sem)
 {
 	sem->held++;
 	sem->taken = ++vma_lock_clock;
 	vma_locks_held++;
+	slab_rmap_held++;
 }
 
 static inline void up_write(struct rw_semaphore *sem)
@@ -143,6 +150,7 @@ static inline void up_write(struct rw_semaphore *sem)
 	WARN_ON(sem->held <= 0);
 	sem->held--;
 	vma_locks_held--;
+	slab_rmap_held--;
 }
 #define down_write_nest_lock(sem, nest)	down_write(sem)
 
