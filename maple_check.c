@@ -41,6 +41,39 @@ bool check_edges(struct maple_tree *mt, struct model *m,
 	return last == ULONG_MAX || check_load(mt, m, last + 1);
 }
 
+/*
+ * mt_height(), the height the tree's flags record, must count its levels:
+ * the write paths size their node allocations by it (mas_prealloc_calc(),
+ * mas_rebalance()) and mt_dump() prints it, but mt_validate() never looks.
+ * The levels are counted up from the leaf a walk to 0 ends in, through
+ * parent pointers, to the root, whose parent is the tree's address with
+ * bit 0 set (maple_tree.c's MA_ROOT_PARENT); a root that is no node is
+ * no level.
+ */
+static bool check_height(struct maple_tree *mt)
+{
+	MA_STATE(mas, mt, 0, 0);
+	const struct maple_node *node;
+	unsigned int levels = 0;
+
+	if (xa_is_node(rcu_dereference(mt->ma_root))) {
+		mas_walk(&mas);
+		node = (void *)((unsigned long)mas.node & ~MAPLE_NODE_MASK);
+		levels = 1;
+		while (!((unsigned long)node->parent & 1)) {
+			node = (void *)((unsigned long)node->parent & ~MAPLE_NODE_MASK);
+			levels++;
+		}
+	}
+	if (mt_height(mt) != levels) {
+		test_fail(__FILE__, __LINE__,
+			  "mt_height() is %u, the tree counts %u levels (leaf at 0: [%#lx, %#lx])",
+			  mt_height(mt), levels, mas.min, mas.max);
+		return false;
+	}
+	return true;
+}
+
 bool check_whole(struct maple_tree *mt, struct model *m)
 {
 	unsigned long n, i = 0;
@@ -88,7 +121,7 @@ bool check_whole(struct maple_tree *mt, struct model *m)
 			  fmt_entry(e, sizeof(e), want[0].entry));
 		goto out;
 	}
-	ok = true;
+	ok = check_height(mt);
 out:
 	rcu_read_unlock();
 	free(want);
