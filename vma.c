@@ -2911,6 +2911,29 @@ static bool copy_keep_merges(struct vma_run *r, struct vm_area_struct *vma,
 }
 
 /*
+ * mremap() unmaps its destination before copy_vma(), which refuses one
+ * that a VMA maps all the same (find_vma_prev(): any VMA in the range):
+ * NULL, nothing changed, rather than a copy linked over that VMA in
+ * mm_mt.  The ops whose first page is mapped ask it, changing nothing.
+ */
+static bool copy_refused(struct vma_run *r, struct vm_area_struct *vma,
+			 unsigned long src, unsigned long dst, unsigned long n,
+			 bool keep)
+{
+	pgoff_t pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
+	struct vm_area_struct *new;
+	bool need_rmap_locks;
+
+	new = KERNEL(copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT, pgoff,
+			      &need_rmap_locks, keep));
+	if (!new)
+		return true;
+	test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx), whose first page a VMA maps, gave [%#lx, %#lx), not NULL",
+		  addr_of(dst), addr_of(dst + n), new->vm_start, new->vm_end);
+	return false;
+}
+
+/*
  * mremap() moving: copy_vma() of part of a VMA to free pages, then (unless
  * MREMAP_DONTUNMAP-like keep) unmap the source as move_vma() does.
  */
@@ -2928,9 +2951,9 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	if (!vma || (vma->vm_flags & (VM_SPECIAL | VM_SEALED)))
 		return true;
 	n = min(1 + op->b % 8, page_of(vma->vm_end) - src);
+	if (r->model.pages[dst].mapped)
+		return copy_refused(r, vma, src, dst, n, keep);
 	n = min(n, gap_pages(r, dst, true));
-	if (!n || r->model.pages[dst].mapped)
-		return true;
 	flags = vma->vm_flags;
 	fnr = file_nr(vma);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
