@@ -2914,7 +2914,9 @@ static bool copy_keep_merges(struct vma_run *r, struct vm_area_struct *vma,
  * mremap() unmaps its destination before copy_vma(), which refuses one
  * that a VMA maps all the same (find_vma_prev(): any VMA in the range):
  * NULL, nothing changed, rather than a copy linked over that VMA in
- * mm_mt.  The ops whose first page is mapped ask it, changing nothing.
+ * mm_mt.  The ops whose first page is mapped ask it, changing nothing;
+ * those that would run into a VMA above ask it first over all their
+ * pages, and then copy as many as are free.
  */
 static bool copy_refused(struct vma_run *r, struct vm_area_struct *vma,
 			 unsigned long src, unsigned long dst, unsigned long n,
@@ -2928,7 +2930,7 @@ static bool copy_refused(struct vma_run *r, struct vm_area_struct *vma,
 			      &need_rmap_locks, keep));
 	if (!new)
 		return true;
-	test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx), whose first page a VMA maps, gave [%#lx, %#lx), not NULL",
+	test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx), where a VMA maps pages, gave [%#lx, %#lx), not NULL",
 		  addr_of(dst), addr_of(dst + n), new->vm_start, new->vm_end);
 	return false;
 }
@@ -2942,7 +2944,7 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	unsigned long src = op->a % r->nr_pages, dst = op->c % r->nr_pages;
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(src));
 	struct vm_area_struct *new;
-	unsigned long n, flags, anon, src_first, src_last;
+	unsigned long n, gap, flags, anon, src_first, src_last;
 	bool keep = op->r & 1, need_rmap_locks;
 	struct vma_attrs a;
 	unsigned int fnr;
@@ -2953,7 +2955,12 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	n = min(1 + op->b % 8, page_of(vma->vm_end) - src);
 	if (r->model.pages[dst].mapped)
 		return copy_refused(r, vma, src, dst, n, keep);
-	n = min(n, gap_pages(r, dst, true));
+	/* A mapped page stops the gap, or else the end of the model's pages. */
+	gap = gap_pages(r, dst, true);
+	if (gap < n && dst + gap < r->nr_pages &&
+	    !copy_refused(r, vma, src, dst, n, keep))
+		return false;
+	n = min(n, gap);
 	flags = vma->vm_flags;
 	fnr = file_nr(vma);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
