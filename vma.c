@@ -2936,6 +2936,29 @@ static bool copy_refused(struct vma_run *r, struct vm_area_struct *vma,
 }
 
 /*
+ * copy_vma() hands back through vmap the VMA that maps the source pages
+ * now: the copy, if the source merged into it, else the source itself.
+ * move_vma() goes on through it (moves the page tables, unmaps the old
+ * range, gives VM_ACCOUNT back): a copy that merged with the VMA right
+ * below the source, which ends where the source starts, is not it.
+ */
+static bool check_copy_vmap(struct vma_run *r, struct vm_area_struct *vma,
+			    struct vm_area_struct *new, unsigned long src)
+{
+	struct vm_area_struct *now = mtree_load(&r->mm.mm_mt, addr_of(src));
+
+	if (vma == now)
+		return true;
+	/* Not vma's range: a VMA that a merge removed is freed. */
+	test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx) handed back %s as its source, expected the VMA at %#lx, [%#lx, %#lx)",
+		  new->vm_start, new->vm_end,
+		  vma == new ? "the copy" : "a VMA not at the source",
+		  addr_of(src), now ? now->vm_start : 0,
+		  now ? now->vm_end : 0);
+	return false;
+}
+
+/*
  * mremap() moving: copy_vma() of part of a VMA to free pages, then (unless
  * MREMAP_DONTUNMAP-like keep) unmap the source as move_vma() does.
  */
@@ -2976,6 +2999,8 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 			      &need_rmap_locks, keep));
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
+	if (!check_copy_vmap(r, vma, new, src))
+		return false;
 	/*
 	 * A copy merged into a VMA that starts at or below the source in
 	 * the file may be met first by an rmap walk: move_ptes() must then
