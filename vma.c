@@ -4823,7 +4823,10 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	 */
 	if (rng_percent(&pick, 20) && !opts.layout)
 		ctx->config |= rng_range(&pick, 2, 32) << CONFIG_MAP_LIMIT_SHIFT;
-	/* Half end as a process does, the others unmap all they mapped. */
+	/*
+	 * Half end as a process does, the others unmap all they mapped
+	 * first (then exit with no VMA).
+	 */
 	if (rng_percent(&pick, 50))
 		ctx->config |= CONFIG_EXIT_MMAP;
 	ctx->config |= (unsigned long)rng_below(&pick, 4) << CONFIG_GUARD_SHIFT;
@@ -5076,6 +5079,12 @@ static bool end_sequence(struct vma_run *r, bool ok)
 		r->nr_merge_pts = 0;
 		ok = check_mm(r);
 		ASSERT_EQ(r->mm.map_count, 0);
+		/*
+		 * The process then exits with no VMA left: exit_mmap() must
+		 * find none and only destroy the tree (its way out for an mm
+		 * that dup_mmap() could not fill, too).
+		 */
+		ok = ok && exit_mm(r);
 	}
 	__mt_destroy(&r->mm.mm_mt);
 	rcu_barrier();
