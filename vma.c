@@ -70,6 +70,7 @@ struct vma_run {
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
 	bool limit_memlock;		/* RLIMIT_MEMLOCK is what is locked (same) */
 	bool limit_data;		/* RLIMIT_DATA is the data mapped (same) */
+	bool limit_data_hard;		/* and its hard limit too */
 	bool limit_stack;		/* RLIMIT_STACK is near a stack's size */
 	bool deny_write;		/* the op's file denies writable mappings */
 	unsigned long brk_want;		/* sys_brk's shrink: the break asked for */
@@ -441,8 +442,10 @@ static void set_mm_stats(struct vma_run *r)
  * may_expand_vm() refuses any growth of a data mapping (private,
  * writable, not a stack), except while nothing is data: a limit of 0
  * under an unlimited hard limit lets it through (its "workaround for
- * Valgrind").  And the brk syscall refuses a break whose heap and data
- * segment together pass the limit (check_data_rlimit()).
+ * Valgrind"), but not where the hard limit is the limit too
+ * (r->limit_data_hard), as `ulimit -d` sets both.  And the brk syscall
+ * refuses a break whose heap and data segment together pass the limit
+ * (check_data_rlimit()).
  */
 static bool data_limit(struct vma_run *r)
 {
@@ -450,6 +453,8 @@ static bool data_limit(struct vma_run *r)
 		return false;
 	set_mm_stats(r);
 	vma_rlimit_data = r->mm.data_vm << PAGE_SHIFT;
+	if (r->limit_data_hard)
+		vma_rlimit_data_max = vma_rlimit_data;
 	return true;
 }
 
@@ -467,7 +472,8 @@ static void data_warning(const char *line, void *arg)
 /* may_expand_vm() under data_limit(): no more pages with these flags. */
 static bool data_growth_refused(struct vma_run *r, unsigned long flags)
 {
-	return data_limit(r) && is_data_mapping(flags) && r->mm.data_vm;
+	return data_limit(r) && is_data_mapping(flags) &&
+	       (r->mm.data_vm || r->limit_data_hard);
 }
 
 /*
@@ -4212,7 +4218,8 @@ static bool vma_has_op(unsigned int type);
  * a fatal signal is pending (vma_fatal_signal), so that the brk syscall,
  * vm_brk_flags() and expand_stack(), which take mmap_lock killably, must
  * give up unlocked (-EINTR, NULL) and change nothing; == 5, RLIMIT_DATA
- * is the data mapped now (r->limit_data, data_limit()); == 6,
+ * is the data mapped now (r->limit_data, data_limit()), and (bit 3) so
+ * is its hard limit (r->limit_data_hard); == 6,
  * RLIMIT_STACK is the size a stack would grow to, or a page less
  * (grow_refused()).
  */
@@ -4944,6 +4951,7 @@ static bool apply_op(struct vma_run *r)
 	r->limit_as = false;
 	r->limit_memlock = false;
 	r->limit_data = false;
+	r->limit_data_hard = false;
 	r->limit_stack = false;
 	r->deny_write = false;
 	if ((ctx->config & CONFIG_REFUSE) && !opts.layout) {
@@ -4955,6 +4963,14 @@ static bool apply_op(struct vma_run *r)
 		r->deny_write = k == 3;
 		vma_fatal_signal = k == 4;
 		r->limit_data = k == 5;
+		/*
+		 * Bit 3, which case 5 left unused: the hard limit too.  Not
+		 * for the brk syscall, whose own check_data_rlimit() refuses
+		 * first: a limit of 0 that may_expand_vm() lets through is
+		 * what tells whether it looked.
+		 */
+		r->limit_data_hard = k == 5 && r->op.type != VOP_SYS_BRK &&
+				     ((r->op.a ^ r->op.b ^ r->op.r) & 8);
 		r->limit_stack = k == 6;
 	}
 	note_joined(r);
@@ -4969,6 +4985,7 @@ static bool apply_op(struct vma_run *r)
 	vma_rlimit_as = ~0UL;
 	vma_rlimit_memlock = ~0UL;
 	vma_rlimit_data = ~0UL;
+	vma_rlimit_data_max = ~0UL;
 	vma_rlimit_stack = ~0UL;
 	/*
 	 * A failed op obliged no merge: the model says what stayed.  On

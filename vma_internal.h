@@ -928,12 +928,12 @@ static inline unsigned long get_unmapped_area(struct file *file,
 }
 
 extern unsigned long vma_rlimit_as, vma_rlimit_memlock, vma_rlimit_data;
-extern unsigned long vma_rlimit_stack;
+extern unsigned long vma_rlimit_stack, vma_rlimit_data_max;
 #define rlimit(r)		((r) == RLIMIT_AS ? vma_rlimit_as :	\
 				 (r) == RLIMIT_MEMLOCK ? vma_rlimit_memlock : \
 				 (r) == RLIMIT_DATA ? vma_rlimit_data :	\
 				 (r) == RLIMIT_STACK ? vma_rlimit_stack : ~0UL)
-#define rlimit_max(r)		(~0UL)
+#define rlimit_max(r)		((r) == RLIMIT_DATA ? vma_rlimit_data_max : ~0UL)
 
 /*
  * Enough unless vma_commit_refuse; the stub records what was charged

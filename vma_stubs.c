@@ -30,6 +30,7 @@ bool vma_commit_refuse;
 unsigned long vma_rlimit_as = ~0UL;
 unsigned long vma_rlimit_memlock = ~0UL;
 unsigned long vma_rlimit_data = ~0UL;
+unsigned long vma_rlimit_data_max = ~0UL;	/* its hard limit */
 unsigned long vma_rlimit_stack = ~0UL;
 
 static struct kmem_cache *vma_cache, *anon_vma_cache, *avc_cache;
