@@ -2924,11 +2924,9 @@ static bool copy_keep_merges(struct vma_run *r, struct vm_area_struct *vma,
  * those that would run into a VMA above ask it first over all their
  * pages, and then copy as many as are free.
  */
-static bool copy_refused(struct vma_run *r, struct vm_area_struct *vma,
-			 unsigned long src, unsigned long dst, unsigned long n,
-			 bool keep)
+static bool copy_refused(struct vm_area_struct *vma, unsigned long dst,
+			 unsigned long n, pgoff_t pgoff, bool keep)
 {
-	pgoff_t pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
 	struct vm_area_struct *new;
 	bool need_rmap_locks;
 
@@ -2977,31 +2975,29 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	bool keep = op->r & 1, need_rmap_locks;
 	struct vma_attrs a;
 	unsigned int fnr;
-	pgoff_t pgoff;
+	pgoff_t pgoff, src_pgoff;
 
 	if (!vma || (vma->vm_flags & (VM_SPECIAL | VM_SEALED)))
 		return true;
 	n = min(1 + op->b % 8, page_of(vma->vm_end) - src);
-	if (r->model.pages[dst].mapped)
-		return copy_refused(r, vma, src, dst, n, keep);
+	src_pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
 	/* A mapped page stops the gap, or else the end of the model's pages. */
 	gap = gap_pages(r, dst, true);
 	if (gap < n && dst + gap < r->nr_pages &&
-	    !copy_refused(r, vma, src, dst, n, keep))
+	    !copy_refused(vma, dst, n, src_pgoff, keep))
 		return false;
 	n = min(n, gap);
+	if (!n)
+		return true;
 	flags = vma->vm_flags;
 	fnr = file_nr(vma);
 	anon = vma->anon_vma ? vma->anon_vma->id : 0;
 	attrs_of(vma, &a);
 	src_first = page_of(vma->vm_start);
 	src_last = page_of(vma->vm_end);
-	pgoff = vma->vm_pgoff + (src - page_of(vma->vm_start));
 	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
-	if (!fnr && !anon)
-		pgoff = addr_of(dst) >> PAGE_SHIFT;
-	new = KERNEL(copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT,
-			      vma->vm_pgoff + (src - page_of(vma->vm_start)),
+	pgoff = !fnr && !anon ? addr_of(dst) >> PAGE_SHIFT : src_pgoff;
+	new = KERNEL(copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT, src_pgoff,
 			      &need_rmap_locks, keep));
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
