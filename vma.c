@@ -1901,7 +1901,6 @@ static bool modify_merges(struct vma_run *r, struct vm_area_struct *vma,
 {
 	unsigned long p = head ? page_of(end) : page_of(start);
 	struct vma_page pages[2];
-	struct vma_model trial = { .nr_pages = 2, .pages = pages };
 	struct vma_page *in = &pages[head ? 0 : 1];
 
 #ifndef HAVE_MM_VMA_C
@@ -1914,7 +1913,7 @@ static bool modify_merges(struct vma_run *r, struct vm_area_struct *vma,
 	pages[1] = r->model.pages[p];
 	in->flags = a->flags & ~VM_SOFTDIRTY;
 	vapi_attrs_nr(a, &in->attrs);
-	return vma_model_mergeable(&trial, 1, !head);
+	return vma_pages_mergeable(&pages[0], &pages[1], !head);
 }
 
 /*
@@ -2367,21 +2366,21 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	up = min(op->b % 8, gap);
 	down = min(min(op->c % 8, gap_pages(r, first, false)), vma->vm_pgoff);
 	if (up == gap && last + gap < r->nr_pages) {
-		struct vma_model trial;
+		/* The grown VMA's last page: its own if it grows by none. */
+		struct vma_page end = r->model.pages[last + gap - 1];
 
 		next = mtree_load(&r->mm.mm_mt, addr_of(last + gap));
-		/* Would the grown VMA's last page and next's first page merge? */
-		vma_model_init(&trial, r->nr_pages);
-		vma_model_copy(&trial, &r->model);
-		vma_model_map(&trial, last, up, vma->vm_flags, file_nr(vma),
-			      vma->vm_pgoff + (last - first),
-			      vma->anon_vma ? vma->anon_vma->id : 0);
-		vma_model_set_attrs(&trial, last, up, &a);
-		if (!vma_model_mergeable(&trial, last + gap, false) ||
+		if (up) {
+			vma_page_map(&end, vma->vm_flags, file_nr(vma),
+				     vma->vm_pgoff + (last + up - 1 - first),
+				     vma->anon_vma ? vma->anon_vma->id : 0);
+			end.attrs = a;
+		}
+		/* Would it and next's first page merge? */
+		if (!vma_pages_mergeable(&end, &r->model.pages[last + gap], false) ||
 		    next->vm_ops == &close_ops || next->vm_pgoff !=
 		    vma->vm_pgoff + (last + gap - first))
 			next = NULL;
-		vma_model_destroy(&trial);
 	}
 	if (!up && !down && !next)
 		return true;

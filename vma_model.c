@@ -66,17 +66,6 @@ static void reserve_flags(struct vma_model *m, unsigned int n)
 		abort();
 }
 
-void vma_model_copy(struct vma_model *dst, const struct vma_model *src)
-{
-	memcpy(dst->pages, src->pages, src->nr_pages * sizeof(*src->pages));
-	dst->mapped = src->mapped;
-	reserve_flags(dst, src->nr_by_flags);
-	memcpy(dst->by_flags, src->by_flags,
-	       src->nr_by_flags * sizeof(*src->by_flags));
-	dst->nr_by_flags = src->nr_by_flags;
-	dst->all_changed = true;
-}
-
 static void note_change(struct vma_model *m, unsigned long first,
 			unsigned long n)
 {
@@ -145,6 +134,18 @@ static unsigned long uncount(struct vma_model *m, unsigned long first,
 	return mapped;
 }
 
+void vma_page_map(struct vma_page *p, unsigned long flags, unsigned int file,
+		  unsigned long pgoff, unsigned long anon)
+{
+	p->mapped = true;
+	/* brk() sets VM_SOFTDIRTY, which merges ignore: not modelled. */
+	p->flags = flags & ~VM_SOFTDIRTY;
+	p->file = file;
+	p->pgoff = pgoff;
+	p->anon = anon;
+	memset(&p->attrs, 0, sizeof(p->attrs));
+}
+
 void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 		   unsigned long flags, unsigned int file, unsigned long pgoff,
 		   unsigned long anon)
@@ -154,17 +155,8 @@ void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 	note_change(m, first, n);
 	uncount(m, first, n);
 	count_flags(m, flags & ~VM_SOFTDIRTY, n);
-	for (i = 0; i < n; i++) {
-		struct vma_page *p = &m->pages[first + i];
-
-		p->mapped = true;
-		/* brk() sets VM_SOFTDIRTY, which merges ignore: not modelled. */
-		p->flags = flags & ~VM_SOFTDIRTY;
-		p->file = file;
-		p->pgoff = pgoff + i;
-		p->anon = anon;
-		memset(&p->attrs, 0, sizeof(p->attrs));
-	}
+	for (i = 0; i < n; i++)
+		vma_page_map(&m->pages[first + i], flags, file, pgoff + i, anon);
 }
 
 void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n)
@@ -219,15 +211,9 @@ unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
 	return count;
 }
 
-bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
+bool vma_pages_mergeable(const struct vma_page *l, const struct vma_page *r,
 			 bool incoming_right)
 {
-	const struct vma_page *l, *r;
-
-	if (p == 0 || p >= m->nr_pages)
-		return false;
-	l = &m->pages[p - 1];
-	r = &m->pages[p];
 	if (!l->mapped || !r->mapped)
 		return false;
 	if ((l->flags ^ r->flags) & ~VM_SOFTDIRTY)
@@ -240,6 +226,14 @@ bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
 	    l->attrs.uffd != r->attrs.uffd)
 		return false;
 	return l->anon == r->anon || !(incoming_right ? r->anon : l->anon);
+}
+
+bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
+			 bool incoming_right)
+{
+	return p && p < m->nr_pages &&
+	       vma_pages_mergeable(&m->pages[p - 1], &m->pages[p],
+				   incoming_right);
 }
 
 #endif /* HAVE_VMA_SUITE */

@@ -63,7 +63,9 @@ struct vma_model {
 
 void vma_model_init(struct vma_model *m, unsigned long nr_pages);
 void vma_model_destroy(struct vma_model *m);
-void vma_model_copy(struct vma_model *dst, const struct vma_model *src);
+/* One page mapped as vma_model_map() maps it, outside any model. */
+void vma_page_map(struct vma_page *p, unsigned long flags, unsigned int file,
+		  unsigned long pgoff, unsigned long anon);
 /* Map [first, first + n) with pgoff counting up from pgoff, no attrs. */
 void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 		   unsigned long flags, unsigned int file, unsigned long pgoff,
@@ -80,9 +82,12 @@ unsigned long vma_model_mapped(const struct vma_model *m, unsigned long first,
 /* From now on, changed[] lists the pages the calls above write. */
 void vma_model_settled(struct vma_model *m);
 /*
- * Whether the page at p may join the mapped page before it in one VMA, the
- * range an op brought in being on the right of p (incoming_right) or left.
+ * Whether page r may join the page l before it in one VMA, the range an op
+ * brought in being r's side (incoming_right) or l's.
  */
+bool vma_pages_mergeable(const struct vma_page *l, const struct vma_page *r,
+			 bool incoming_right);
+/* The same for the model's page p and the page before it. */
 bool vma_model_mergeable(const struct vma_model *m, unsigned long p,
 			 bool incoming_right);
 
