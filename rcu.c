@@ -984,6 +984,70 @@ static void op_done(struct rcu_run *r)
 	epoch_set(r, 2 * r->op_nr);
 }
 
+/*
+ * A reader that starts its walk the moment the writer publishes a new root
+ * (rcu_assign_pointer() of ma_root: a root entry expanded into a leaf, a
+ * root split, shrunk or replaced) must find a whole node there: its slots,
+ * pivots and metadata were written before it became visible.  op_store()
+ * walks to its own first index at each such moment, as a reader would,
+ * and judges what it found once the store is in the model: what the index
+ * held before the store or after it, over a range holding the index and
+ * inside the one its op stored.
+ */
+#define PUBLISH_READS	4
+
+struct publish_read {
+	struct maple_tree *tree;
+	unsigned long index;
+	unsigned int n;
+	struct {
+		void *entry;
+		unsigned long first, last;
+	} step[PUBLISH_READS];
+};
+
+__thread void (*rcu_assign_hook)(void *p);
+static __thread struct publish_read *publishing;
+
+static void publish_point(void *p)
+{
+	struct publish_read *pr = publishing;
+	MA_STATE(mas, pr->tree, pr->index, pr->index);
+
+	if (p != &pr->tree->ma_root || pr->n == PUBLISH_READS)
+		return;
+	rcu_read_lock();
+	pr->step[pr->n].entry = mas_walk(&mas);
+	rcu_read_unlock();
+	pr->step[pr->n].first = mas.index;
+	pr->step[pr->n++].last = mas.last;
+}
+
+static bool check_published(struct rcu_run *r, const struct publish_read *pr)
+{
+	static const char what[] = "mas_walk from a root just published";
+	unsigned long s = 2 * r->op_nr - 1, e = 2 * r->op_nr;
+	struct prev_step prev = { .active = true };
+	unsigned int i;
+
+	for (i = 0; i < pr->n; i++) {
+		void *seen = pr->step[i].entry;
+		unsigned long first = pr->step[i].first;
+		unsigned long last = pr->step[i].last;
+
+		if (first > pr->index || last < pr->index) {
+			read_fail(__LINE__, NULL,
+				  "%s(%#lx) returned the range [%#lx, %#lx] while writer op %lu ran: the range does not hold the index",
+				  what, pr->index, first, last, r->op_nr);
+			return false;
+		}
+		if (!check_read(r, NULL, what, pr->index, seen, s, e) ||
+		    !check_range(r, NULL, what, first, last, seen, &prev, e))
+			return false;
+	}
+	return true;
+}
+
 /* mtree_store_range(), _insert_range() or mas_store_gfp() of [a, b]. */
 static bool op_store(struct rcu_run *r, const struct test_op *op)
 {
@@ -991,6 +1055,7 @@ static bool op_store(struct rcu_run *r, const struct test_op *op)
 	bool bad = op->a > op->b;	/* a shrunk replay may have these */
 	bool exists = !bad && op->type == ROP_INSERT &&
 		      model_any(&r->model, op->a, op->b);
+	struct publish_read pr = { .tree = &r->tree, .index = op->a };
 	int ret;
 
 	if (bad || exists)
@@ -998,6 +1063,8 @@ static bool op_store(struct rcu_run *r, const struct test_op *op)
 	else
 		hist_record(r, op->a, op->b, entry);
 	epoch_set(r, 2 * r->op_nr - 1);
+	publishing = &pr;
+	rcu_assign_hook = publish_point;
 	if (op->type == ROP_INSERT) {
 		ret = mtree_insert_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
 	} else if (op->type == ROP_MAS_STORE && bad) {
@@ -1012,9 +1079,12 @@ static bool op_store(struct rcu_run *r, const struct test_op *op)
 	} else {
 		ret = mtree_store_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
 	}
+	rcu_assign_hook = NULL;
 	if (!ret && !bad && !exists)
 		model_write(r, op->a, op->b, entry);
 	op_done(r);
+	if (!check_published(r, &pr))
+		return false;
 	if (bad) {
 		ASSERT_EQ(ret, -EINVAL);
 		return true;

@@ -35,6 +35,20 @@ extern __thread void (*rcu_deref_hook)(void);
 		rcu_deref_hook();					\
 	rcu_dereference(p);						\
 })
+/*
+ * A writer's rcu_assign_pointer() is where what it wrote becomes visible:
+ * rcu_assign_hook, when a thread sets it, runs right after each of that
+ * thread's, with the address written (the rcu suite's reads of a root the
+ * moment it is published).
+ */
+extern __thread void (*rcu_assign_hook)(void *p);
+#undef rcu_assign_pointer
+#define rcu_assign_pointer(p, v)					\
+do {									\
+	rcu_set_pointer(&(p), (v));					\
+	if (unlikely(rcu_assign_hook))					\
+		rcu_assign_hook(&(p));					\
+} while (0)
 #define rcu_dereference_protected(p, c)	(p)
 #define rcu_dereference_raw(p)		rcu_dereference(p)
 #define rcu_access_pointer(p)		READ_ONCE(p)
