@@ -23,11 +23,15 @@ void spin_release(void)
 		spin_held--;
 }
 
+__thread void (*spin_acquire_hook)(spinlock_t *lock);
+
 /* spin_lock(): CONFIG_DEBUG_SPINLOCK's "spinlock bad magic". */
 void spin_acquire(spinlock_t *lock)
 {
 	WARN(lock->magic != SPINLOCK_MAGIC, "spinlock bad magic: %#x",
 	     lock->magic);
+	if (unlikely(spin_acquire_hook))
+		spin_acquire_hook(lock);
 }
 
 /* Lines of kernel output still allowed in this sequence: a tree dump of a

@@ -421,6 +421,74 @@ static bool read_after_error(struct ma_state *mas, uint64_t r)
 }
 
 /*
+ * Another writer that takes the tree's lock while a NULL mas_store_gfp()
+ * has dropped it in mas_nomem() to allocate: it stores at the index just
+ * after the op's range, or just before it, where nothing is.  A NULL store
+ * widens its range over the NULL slots beside it before it allocates; the
+ * retry must write [a, b] again, not that range, or it erases the other
+ * writer's entry.
+ */
+struct interloper {
+	struct maple_run *r;
+	unsigned long index;
+};
+
+static __thread struct interloper *interloper;
+
+static void interloper_store(spinlock_t *lock)
+{
+	struct maple_run *r = interloper->r;
+	unsigned long index = interloper->index;
+	void *entry = mk_entry(r->op_nr);
+
+	if (lock != &r->mt->ma_lock)
+		return;
+	spin_acquire_hook = NULL;
+	if (!mtree_store_range(r->mt, index, index, entry, GFP_KERNEL))
+		model_store(&r->model, index, index, entry);
+}
+
+/* Where the other writer stores: beside [a, b], where nothing is. */
+static bool interloper_index(struct maple_run *r, const struct test_op *op,
+			     unsigned long *index)
+{
+	struct model_range slot;
+
+	if (op->b != ULONG_MAX) {
+		model_slot(&r->model, op->b + 1, &slot);
+		if (!slot.entry) {
+			*index = op->b + 1;
+			return true;
+		}
+	}
+	if (op->a) {
+		model_slot(&r->model, op->a - 1, &slot);
+		if (!slot.entry) {
+			*index = op->a - 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Whether a NULL mas_store_gfp() (r bit 22) meets the other writer
+ * (interloper_store()): 6.1 retries with the widened range, a known bug
+ * (HAVE_BUG_STORE_GFP_RETRY_WIDE), unless --known-bugs.
+ */
+static bool meets_interloper(struct maple_run *r, const struct test_op *op,
+			     const void *entry, struct interloper *il)
+{
+#ifdef HAVE_BUG_STORE_GFP_RETRY_WIDE
+	if (!opts.known_bugs)
+		return false;
+#endif
+	il->r = r;
+	return r->check && !entry && (op->r & (1 << 22)) &&
+	       interloper_index(r, op, &il->index);
+}
+
+/*
  * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
  * mas_nomem() until it stops asking for memory; with bits 12-14 of r
  * clear too, GFP_NOWAIT (store_nowait()): one op in sixteen, as r is a
@@ -432,6 +500,7 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	MA_STATE(mas, r->mt, op->a, op->b);
 	bool nowait = !(op->r & 1) && !((op->r >> 12) & 7), ok = true;
 	unsigned long injected = slab_faults.injected;
+	struct interloper il;
 	int ret;
 
 	mtree_lock(r->mt);
@@ -443,6 +512,11 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 		mas_destroy(&mas);
 	} else if (nowait) {
 		ok = store_nowait(r, &mas, entry, &ret);
+	} else if (meets_interloper(r, op, entry, &il)) {
+		interloper = &il;
+		spin_acquire_hook = interloper_store;
+		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
+		spin_acquire_hook = NULL;
 	} else {
 		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
 	}

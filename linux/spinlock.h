@@ -38,6 +38,12 @@ extern __thread unsigned long spin_releases;
 void spin_release(void);
 /* Out of line too: a lock must have been initialised. */
 void spin_acquire(spinlock_t *lock);
+/*
+ * Run by spin_acquire() while a thread sets it, before it takes the lock:
+ * another thread that gets the lock first (the maple suite's writer that
+ * stores while mas_nomem() has dropped the tree's lock).
+ */
+extern __thread void (*spin_acquire_hook)(spinlock_t *lock);
 
 #define spin_lock_init(l)	do {					\
 		pthread_mutex_init(&(l)->mutex, NULL);				\
