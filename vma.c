@@ -3618,7 +3618,7 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 {
 	unsigned long need = info->length + info->align_mask + info->start_gap;
 	unsigned long lo = page_of(info->low_limit), hi = page_of(info->high_limit);
-	unsigned long p, q, gap;
+	unsigned long low = info->low_limit, p, q, gap;
 	bool down = info->flags & VM_UNMAPPED_AREA_TOPDOWN;
 	struct vm_area_struct *stack;
 
@@ -3626,9 +3626,15 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 	if (need < info->length)
 		return -ENOMEM;
 #ifdef HAVE_UNMAPPED_AREA_MIN_ADDR
-	/* 6.12 raises the low limit (6.1 leaves it to the arch's caller). */
-	if (info->low_limit < mmap_min_addr)
-		lo = page_of(mmap_min_addr);
+	/*
+	 * 6.12 raises the low limit (6.1 leaves it to the arch's caller), to
+	 * the byte: an area starts no lower, and a run that holds it ends
+	 * need bytes above it (the sysctl need not be page-aligned).
+	 */
+	if (info->low_limit < mmap_min_addr) {
+		low = mmap_min_addr;
+		lo = page_of(low);
+	}
 #endif
 
 	for (p = down ? hi : lo; down ? p > lo : p < hi; ) {
@@ -3637,7 +3643,7 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 		if (down) {
 			while (q > lo && !r->model.pages[q - 1].mapped)
 				q--;
-			if (((p - q) << PAGE_SHIFT) >= need) {
+			if (addr_of(p) - max(addr_of(q), low) >= need) {
 				stack = stack_above(r, p);
 				if (stack && guard_page(stack) < p) {
 					hi = max(guard_page(stack), lo);
@@ -3653,8 +3659,8 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 		} else {
 			while (q < hi && !r->model.pages[q].mapped)
 				q++;
-			if (((q - p) << PAGE_SHIFT) >= need) {
-				gap = addr_of(p) + info->start_gap;
+			if (q > p && addr_of(q) - max(addr_of(p), low) >= need) {
+				gap = max(addr_of(p), low) + info->start_gap;
 				gap += (info->align_offset - gap) & info->align_mask;
 				stack = stack_above(r, q);
 				if (!stack || vm_start_gap(stack) >= gap + need - 1)
@@ -4225,12 +4231,21 @@ static bool vma_has_op(unsigned int type);
  * (-EPERM), and 6.12's vm_unmapped_area() searches no lower.
  */
 #define CONFIG_MIN_ADDR_SHIFT	42
+/*
+ * With it, mmap_min_addr is a byte past that page boundary: the sysctl
+ * takes any value (round_hint_to_min() rounds it up for a hint), and
+ * vm_unmapped_area() searches from that byte, so a window's top must
+ * hold the whole length above it, not a page-rounded one.
+ */
+#define CONFIG_MIN_ADDR_BYTE	(1UL << 44)
 
 static unsigned long min_addr_of(uint64_t config)
 {
 	unsigned long k = (config >> CONFIG_MIN_ADDR_SHIFT) & 3;
 
-	return k ? addr_of(1UL << k) : 0;
+	if (!k)
+		return 0;
+	return addr_of(1UL << k) + !!(config & CONFIG_MIN_ADDR_BYTE);
 }
 
 static const char *vma_op_name(unsigned int type)
@@ -4484,11 +4499,25 @@ static unsigned long random_stack(struct vma_run *r)
 }
 
 /*
+ * The pages of op_unmapped_area()'s worst-case length: the length, the
+ * alignment and the start_gap.
+ */
+static unsigned long ua_need_pages(const struct test_op *op)
+{
+	return 1 + ((op->c >> 8) & 7) + (1UL << ((op->c >> 1) & 3)) - 1 +
+	       (ua_start_gap(op) >> PAGE_SHIFT);
+}
+
+/*
  * A bottom-up vm_unmapped_area() of k pages over a window from k free
  * pages below a random stack (k up to 8) to the top: they fit only if
  * the stack's guard gap is forgotten, so the search must go on above
  * the stack.  With no such stack, the window starts at the bottom of the
- * space, where mmap_min_addr (6.12) must keep the search out.
+ * space, where mmap_min_addr (6.12) must keep the search out; where r
+ * bit 1 (which the op leaves unused) is set, the window ends just the
+ * worst-case length above mmap_min_addr's page: the area from
+ * mmap_min_addr fits if that is page-aligned, and misses the window's
+ * top by a byte if it is a byte past (CONFIG_MIN_ADDR_BYTE).
  */
 static void gen_ua_stack(struct vma_run *r, struct test_op *op)
 {
@@ -4496,6 +4525,8 @@ static void gen_ua_stack(struct vma_run *r, struct test_op *op)
 
 	if (!pick) {
 		op->a = 0;
+		if (mmap_min_addr && (op->r & 2) && !(op->c & UA_HUGE))
+			op->b = page_of(mmap_min_addr) + ua_need_pages(op);
 		return;
 	}
 	k = min(gap_pages(r, pick, false), 8UL);
@@ -4852,9 +4883,13 @@ static void start_sequence(struct vma_run *r, uint64_t seed)
 	if ((ctx->config & CONFIG_OP_NTH) && rng_percent(&pick, 50))
 		ctx->config |= CONFIG_NTH_RETRY;
 	/* Not under --layout: 6.1's vm_unmapped_area() ignores it. */
-	if (rng_percent(&pick, 20) && !opts.layout)
+	if (rng_percent(&pick, 20) && !opts.layout) {
 		ctx->config |= (unsigned long)rng_range(&pick, 1, 3) <<
 			       CONFIG_MIN_ADDR_SHIFT;
+		/* A draw of its own, last, so that the others keep theirs. */
+		if (rng_percent(&pick, 50))
+			ctx->config |= CONFIG_MIN_ADDR_BYTE;
+	}
 	init_run(r, seed);
 }
 
