@@ -493,6 +493,11 @@ static bool meets_interloper(struct maple_run *r, const struct test_op *op,
  * mas_nomem() until it stops asking for memory; with bits 12-14 of r
  * clear too, GFP_NOWAIT (store_nowait()): one op in sixteen, as r is a
  * full random draw here (counted: 124 of 2000 ops from seed 1).
+ *
+ * With bit 23 of r, a store of one index ([a, a]) builds its state with
+ * mas_init(), as the kernel's vma_iter_init() does (brk looks its VMAs
+ * up from one): the state must hold [a, a], as MA_STATE() makes it, and
+ * the write must cover just that index.
  */
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
@@ -503,6 +508,10 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	struct interloper il;
 	int ret;
 
+#ifdef HAVE_MAS_INIT
+	if (op->a == op->b && (op->r & (1UL << 23)))
+		mas_init(&mas, r->mt, op->a);
+#endif
 	mtree_lock(r->mt);
 	if (op->r & 1) {
 		do {
