@@ -518,7 +518,7 @@ static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
 	unsigned long k = xa_to_value(entry), hi = (e + 1) / 2;
 	bool rev = prev->rev, has_prev = prev->valid;
 	const char *why = NULL;
-	char got[32];
+	char got[32], before[64] = "";
 	struct rec *h;
 
 	if (first > last)
@@ -543,11 +543,14 @@ static bool check_range(struct rcu_run *r, struct reader *rd, const char *what,
 	}
 	if (!why)
 		return true;
+	/* A walk, or an iteration's first step, has no range before it. */
+	if (has_prev)
+		snprintf(before, sizeof(before), " (the previous range %s at %#lx)",
+			 rev ? "started" : "ended", prev->edge);
 	read_fail(__LINE__, rd,
-		  "%s returned %s over [%#lx, %#lx] (the previous range %s at %#lx) while writer ops up to %lu ran: %s",
+		  "%s returned %s over [%#lx, %#lx]%s while writer ops up to %lu ran: %s",
 		  what, fmt_entry(got, sizeof(got), entry), first, last,
-		  rev ? "started" : "ended", has_prev ? prev->edge : 0, hi,
-		  why);
+		  before, hi, why);
 	return false;
 }
 
