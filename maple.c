@@ -2050,6 +2050,67 @@ static bool bulk_three_way(struct maple_run *r, const struct test_op *op)
 }
 
 /*
+ * A leaf below mt_min_slots[maple_leaf_64] slots is short; a bulk split
+ * leaves its right node that many or one more.  mas_destroy() rebalances
+ * a last leaf of fewer than LEAF_MIN - 1 slots, moving into it what its
+ * left sibling holds past slot LEAF_MOVE_FROM (or the one after, if that
+ * holds NULL).
+ */
+#define LEAF_MIN	(MAPLE_RANGE64_SLOTS / 2 - 2)
+#define LEAF_MOVE_FROM	(MAPLE_RANGE64_SLOTS / 2)
+
+/*
+ * Bulk mode splits a leaf in favour of the left (mab_calc_split()): of the
+ * 17 slots or more that overflow it, the left keeps all but LEAF_MIN, one
+ * fewer rather than end on NULL, where a normal split keeps half.  The
+ * ascending stores after it go on to the right, and a push to the left
+ * sibling only fills that one.  So after a fill every leaf but the last
+ * holds at least this many slots.
+ */
+#define LEAF_BULK_MIN	(MAPLE_RANGE64_SLOTS - LEAF_MIN)
+
+/*
+ * Whether the fill split as bulk mode does: a leaf other than the last
+ * below LEAF_BULK_MIN means it split as if mas_expected_entries() had not
+ * set MA_STATE_BULK, which the results alone cannot tell.  One mas_find()
+ * pass, not a walk per range: the state's min and max are its leaf's, and
+ * a leaf's slots are its entries and the gaps before, between and after
+ * them.  A leaf is judged when the next one starts, so never the last.
+ * Under the tree's lock.
+ */
+static bool bulk_packed(struct maple_run *r, const struct test_op *op)
+{
+	MA_STATE(mas, r->mt, 0, 0);
+	unsigned long min = 0, max = 0, prev = 0;
+	unsigned int slots = 0;
+	void *entry;
+
+	mas_for_each(&mas, entry, ULONG_MAX) {
+		if (slots && mas.min != min) {
+			slots += prev < max;	/* the gap at its end */
+			if (slots < LEAF_BULK_MIN)
+				goto short_leaf;
+			slots = 0;
+		}
+		if (!slots) {
+			min = mas.min;
+			max = mas.max;
+		}
+		/* The gap before it, if any. */
+		slots += mas.index > (slots ? prev + 1 : min);
+		slots++;
+		prev = mas.last;
+	}
+	return true;
+
+short_leaf:
+	test_fail(__FILE__, __LINE__,
+		  "bulk fill of %lu ranges of %#lx from %#lx: leaf [%#lx, %#lx], not the last, holds %u slots; expected at least %u (bulk mode splits in favour of the left)",
+		  op->c, op->b, op->a, min, max, slots, LEAF_BULK_MIN);
+	return false;
+}
+
+/*
  * Bulk mode, as fork's tree copy once used it: mas_expected_entries(c) on
  * an empty tree, ascending mas_store()s of c ranges of b indices from a,
  * then mas_destroy(), which rebalances the last node.  With bit 1 of r,
@@ -2061,13 +2122,17 @@ static bool op_bulk(struct maple_run *r, const struct test_op *op)
 {
 	MA_STATE(mas, r->mt, 0, 0);
 	unsigned long n = op->r & 2 ? op->c - op->c / 3 : op->c;
+	bool packed;
 	int ret;
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
 		return true;	/* a replay shrunk into a state bulk mode refuses */
 	ret = bulk_fill(r, &mas, op, n, false);
 	mas_destroy(&mas);
+	packed = ret || !r->check || bulk_packed(r, op);
 	mtree_unlock(r->mt);
+	if (!packed)
+		return false;
 	if (r->check && !nomem(r, ret)) {
 		ASSERT_EQ(ret, 0);
 		model_bulk(r, op, n);
@@ -2103,16 +2168,6 @@ static unsigned long trim_start(struct ma_state *mas, const struct test_op *op)
 		i--;
 	return max(first, bulk_first(op, i) + op->b);
 }
-
-/*
- * A leaf below mt_min_slots[maple_leaf_64] slots is short; a bulk split
- * leaves its right node that many or one more.  mas_destroy() rebalances
- * a last leaf of fewer than LEAF_MIN - 1 slots, moving into it what its
- * left sibling holds past slot LEAF_MOVE_FROM (or the one after, if that
- * holds NULL).
- */
-#define LEAF_MIN	(MAPLE_RANGE64_SLOTS / 2 - 2)
-#define LEAF_MOVE_FROM	(MAPLE_RANGE64_SLOTS / 2)
 
 /* What op_bulk_trim() saw of the last leaf. */
 struct trim_leaf {
