@@ -1548,6 +1548,47 @@ static bool find_after_prev_at_0(struct maple_run *r,
 }
 #endif
 
+#ifndef HAVE_MAS_STATUS
+/*
+ * 6.1: mas_next() from a state that stands past its limit finds nothing
+ * and leaves the state paused at the limit ("maple_tree: reduce user
+ * error potential"), so that a mas_next() with a wider limit walks again
+ * from there: it finds the first entry after the slot that holds the
+ * limit, not the first after where the state stood.  On a copy of the
+ * state, so that a store through the spent state meets it as the step
+ * left it.
+ */
+static bool next_from_beyond_limit(struct maple_run *r,
+				   const struct ma_state *mas,
+				   unsigned long limit)
+{
+	struct ma_state copy = *mas;
+	struct model_range slot, want = { .entry = NULL };
+	char e[32], g[32];
+	void *entry;
+
+	if (mas->index != limit || mas->last != limit) {
+		test_fail(__FILE__, __LINE__,
+			  "mas_next from beyond its limit %#lx left the state at [%#lx, %#lx], not at the limit",
+			  limit, mas->index, mas->last);
+		return false;
+	}
+	entry = mas_next(&copy, ULONG_MAX);
+	model_slot(&r->model, limit, &slot);
+	if (slot.last != ULONG_MAX)
+		model_find(&r->model, slot.last + 1, &want);
+	if (entry == want.entry && (!entry || (copy.index == want.first &&
+					       copy.last == want.last)))
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "mas_next after mas_next from beyond its limit %#lx: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+		  limit, want.first, want.last,
+		  fmt_entry(e, sizeof(e), want.entry), copy.index, copy.last,
+		  fmt_entry(g, sizeof(g), entry));
+	return false;
+}
+#endif
+
 /*
  * mas_walk() to a, then up to 64 steps of mas_next() / mas_prev() (and
  * mas_next_range() / mas_prev_range() where the tree has them, which stop
@@ -1581,12 +1622,20 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 		bool ranges = how >= 2 && HAS_RANGE_STEPS;
 		unsigned long limit = fwd ? op->b : op->c;
 		void *entry;
+#ifndef HAVE_MAS_STATUS
+		bool beyond;
+#endif
 
 		/* A paused state must step as if it had not paused. */
 		paused = rng_percent(&sub, 20);
 		if (paused)
 			mas_pause(&mas);
 		back_at_0 = !fwd && !mas.index;
+#ifndef HAVE_MAS_STATUS
+		beyond = fwd && !ranges && mas.index > limit &&
+			 mas.last != ULONG_MAX &&
+			 xa_is_node(rcu_access_pointer(r->mt->ma_root));
+#endif
 		entry = step(&mas, fwd, ranges, limit);
 		back_at_0 = back_at_0 && !entry;
 
@@ -1598,6 +1647,10 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 		more = step_want(&r->model, &cur, fwd, ranges, limit, &want);
 		ok = check_stepped(&mas, entry, fwd, ranges, limit, &cur,
 				   more ? &want : NULL);
+#ifndef HAVE_MAS_STATUS
+		if (ok && beyond)
+			ok = next_from_beyond_limit(r, &mas, limit);
+#endif
 		if (!ok || !more)
 			break;
 		cur = want;
