@@ -2962,6 +2962,26 @@ static bool check_copy_vmap(struct vma_run *r, struct vm_area_struct *vma,
 }
 
 /*
+ * copy_vma() must not install uprobes on the VMA it merges the copy into
+ * (vmg.skip_vma_uprobe): uprobe_mmap() would map breakpoints over the new
+ * range, whose page tables mremap's move_page_tables() then brings in,
+ * orphaning them.  A VMA of its own is linked without uprobe_mmap() too.
+ */
+static bool check_copy_uprobes(struct vm_area_struct *new, unsigned long dst,
+			       unsigned long n)
+{
+#ifdef HAVE_VMA_SKIP_UPROBE
+	if (vma_record.uprobe_mmaps) {
+		test_fail(__FILE__, __LINE__, "copy_vma() to [%#lx, %#lx) called uprobe_mmap(): expected 0 calls, got %lu (gave [%#lx, %#lx))",
+			  addr_of(dst), addr_of(dst + n), vma_record.uprobe_mmaps,
+			  new ? new->vm_start : 0, new ? new->vm_end : 0);
+		return false;
+	}
+#endif
+	return true;
+}
+
+/*
  * mremap() moving: copy_vma() of part of a VMA to free pages, then (unless
  * MREMAP_DONTUNMAP-like keep) unmap the source as move_vma() does.
  */
@@ -2996,8 +3016,11 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	src_last = page_of(vma->vm_end);
 	/* copy_vma() moves an unfaulted anonymous VMA's pgoff with it. */
 	pgoff = !fnr && !anon ? addr_of(dst) >> PAGE_SHIFT : src_pgoff;
+	vma_record.uprobe_mmaps = 0;
 	new = KERNEL(copy_vma(&vma, addr_of(dst), n << PAGE_SHIFT, src_pgoff,
 			      &need_rmap_locks, keep));
+	if (!check_copy_uprobes(new, dst, n))
+		return false;
 	if (!new)
 		return expected_error(r, -ENOMEM, false);
 	if (!check_copy_vmap(r, vma, new, src))

@@ -630,7 +630,8 @@ void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 static inline void hugetlb_split(struct vm_area_struct *v, unsigned long addr) { }
 static inline void khugepaged_enter_vma(struct vm_area_struct *v,
 					unsigned long flags) { }
-static inline void uprobe_mmap(struct vm_area_struct *v) { }
+/* No uprobes, but their installs are counted (vma_stubs.c). */
+void uprobe_mmap(struct vm_area_struct *v);
 static inline void uprobe_munmap(struct vm_area_struct *v,
 				 unsigned long start, unsigned long end) { }
 /*

@@ -20,6 +20,7 @@ struct vma_record {
 	unsigned long tlb_flushes;
 	long tlb_active;		/* gathers not yet finished */
 	unsigned long populated;	/* pages populate_vma_page_range() got */
+	unsigned long uprobe_mmaps;	/* uprobe_mmap() calls */
 	/*
 	 * userfaultfd unmap events: queued by userfaultfd_unmap_prep(),
 	 * delivered by userfaultfd_unmap_complete(), which keeps the first
