@@ -290,12 +290,6 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 }
 
 /*
- * mm/huge_memory.c's: split the huge PMDs that straddle start and end in
- * vma and, if the next VMA's start moves up by adjust_next, the new start.
- * Here there are no huge pages: the addresses go to the suite, which
- * checks that every boundary an op makes inside a VMA was among them.
- */
-/*
  * uprobe_mmap() would install the breakpoint PTEs of the uprobes in the
  * VMA's file; there are none here, but the calls are counted.
  */
@@ -304,6 +298,12 @@ void uprobe_mmap(struct vm_area_struct *vma)
 	vma_record.uprobe_mmaps++;
 }
 
+/*
+ * mm/huge_memory.c's: split the huge PMDs that straddle start and end in
+ * vma and, if the next VMA's start moves up by adjust_next, the new start.
+ * Here there are no huge pages: the addresses go to the suite, which
+ * checks that every boundary an op makes inside a VMA was among them.
+ */
 void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 			   unsigned long end, long adjust_next)
 {
