@@ -1335,6 +1335,27 @@ static bool paused_limit_bug(struct maple_run *r, bool paused)
 #define HAS_FIND_RANGE	false
 #endif
 
+/*
+ * A lookup that answered entry over the state's range must have found
+ * want, the model's (its entry NULL for nothing); what names the lookup.
+ */
+static bool __maybe_unused found_as_model(int line, const char *what,
+					  const struct ma_state *mas,
+					  void *entry,
+					  const struct model_range *want)
+{
+	char e[32], g[32];
+
+	if (entry == want->entry && (!entry || (mas->index == want->first &&
+						mas->last == want->last)))
+		return true;
+	test_fail(__FILE__, line, "%s: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
+		  what, want->first, want->last,
+		  fmt_entry(e, sizeof(e), want->entry), mas->index, mas->last,
+		  fmt_entry(g, sizeof(g), entry));
+	return false;
+}
+
 #ifdef HAVE_MAS_STATUS
 /* A step after an overflow or underflow at [from_first, from_last] erred. */
 static bool after_limit_fail(const char *call, bool over,
@@ -1455,21 +1476,15 @@ static bool find_rev_from_none(struct maple_run *r, struct ma_state *mas)
 {
 	struct model_range want = { .entry = NULL };
 	unsigned long from = mas->index;
-	char e[32], g[32];
+	char what[64];
 	void *entry;
 
 	entry = mas_find_rev(mas, 0);
 	if (from)
 		model_find_rev(&r->model, from, &want);
-	if (entry == want.entry && (!entry || (mas->index == want.first &&
-					       mas->last == want.last)))
-		return true;
-	test_fail(__FILE__, __LINE__,
-		  "mas_find_rev from a none state at %#lx: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-		  from, want.first, want.last,
-		  fmt_entry(e, sizeof(e), want.entry), mas->index, mas->last,
-		  fmt_entry(g, sizeof(g), entry));
-	return false;
+	snprintf(what, sizeof(what), "mas_find_rev from a none state at %#lx",
+		 from);
+	return found_as_model(__LINE__, what, mas, entry, &want);
 }
 #endif
 
@@ -1532,19 +1547,13 @@ static bool find_after_prev_at_0(struct maple_run *r,
 {
 	struct ma_state copy = *mas;
 	struct model_range want = { .entry = NULL };
-	char e[32], g[32];
 	void *entry;
 
 	entry = mas_find(&copy, ULONG_MAX);
 	model_find(&r->model, 0, &want);
-	if (entry == want.entry && (!entry || (copy.index == want.first &&
-					       copy.last == want.last)))
-		return true;
-	test_fail(__FILE__, __LINE__,
-		  "mas_find after mas_prev from 0 found nothing: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-		  want.first, want.last, fmt_entry(e, sizeof(e), want.entry),
-		  copy.index, copy.last, fmt_entry(g, sizeof(g), entry));
-	return false;
+	return found_as_model(__LINE__,
+			      "mas_find after mas_prev from 0 found nothing",
+			      &copy, entry, &want);
 }
 #endif
 
@@ -1564,7 +1573,7 @@ static bool next_from_beyond_limit(struct maple_run *r,
 {
 	struct ma_state copy = *mas;
 	struct model_range slot, want = { .entry = NULL };
-	char e[32], g[32];
+	char what[80];
 	void *entry;
 
 	if (mas->index != limit || mas->last != limit) {
@@ -1577,15 +1586,9 @@ static bool next_from_beyond_limit(struct maple_run *r,
 	model_slot(&r->model, limit, &slot);
 	if (slot.last != ULONG_MAX)
 		model_find(&r->model, slot.last + 1, &want);
-	if (entry == want.entry && (!entry || (copy.index == want.first &&
-					       copy.last == want.last)))
-		return true;
-	test_fail(__FILE__, __LINE__,
-		  "mas_next after mas_next from beyond its limit %#lx: expected [%#lx, %#lx] %s, got [%#lx, %#lx] %s",
-		  limit, want.first, want.last,
-		  fmt_entry(e, sizeof(e), want.entry), copy.index, copy.last,
-		  fmt_entry(g, sizeof(g), entry));
-	return false;
+	snprintf(what, sizeof(what),
+		 "mas_next after mas_next from beyond its limit %#lx", limit);
+	return found_as_model(__LINE__, what, &copy, entry, &want);
 }
 #endif
 
