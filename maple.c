@@ -3599,6 +3599,14 @@ static void gen_op(struct maple_run *r, struct test_op *op)
 		 */
 		if (rng_percent(&r->rng, r->model.count <= 1 ? 50 : 10))
 			op->c = op->b - op->a + 1 + rng_below(&r->rng, 2);
+		/*
+		 * pick_type() gives a plain tree only mtree_alloc_range():
+		 * by r bit 2, which alloc ops leave unused, make it the
+		 * reverse one, whose own refusal must be seen too.
+		 */
+		if (op->type == MOP_ALLOC_RANGE && (op->r & 4) &&
+		    !(r->flags & MT_FLAGS_ALLOC_RANGE))
+			op->type = MOP_ALLOC_RRANGE;
 		break;
 	default:
 		break;
