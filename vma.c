@@ -4469,16 +4469,22 @@ static void gen_copy_fit(struct vma_run *r, struct test_op *op)
 	if (!prev)
 		return;
 	/*
-	 * A quarter copy a part of prev itself to the hole right above it,
-	 * keeping it (mremap(MREMAP_DONTUNMAP) onto the pages after its
-	 * source): the copy touches its source, and where that is an
-	 * unfaulted anonymous VMA, copy_vma() must not merge the two.
+	 * A quarter copy a part of prev itself to the hole right above it:
+	 * the copy touches its source.  Where that is an unfaulted anonymous
+	 * VMA, a copy that keeps its source (mremap(MREMAP_DONTUNMAP): r
+	 * bit 0, set here if bit 1 is, which op_copy() does not read) must
+	 * not merge the two; a move must extend the source over the copy,
+	 * the one self-merge that has the source below the copy.  A move
+	 * leaves a page of the source (unless it starts at its last page),
+	 * so that the merged VMA outlives the unmap of the moved part.
 	 */
 	if (rng_percent(&r->rng, 25)) {
 		op->a = page_of(prev->vm_start);
 		op->a += rng_below(&r->rng, vma_pages(prev));
 		op->c = page_of(prev->vm_end);
-		op->r |= 1;
+		op->r |= op->r >> 1 & 1;
+		if (!(op->r & 1) && op->c - op->a >= 2)
+			op->b = min(op->b % 8, op->c - op->a - 2);
 		return;
 	}
 	p = rng_below(&r->rng, r->nr_pages);
