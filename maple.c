@@ -521,13 +521,13 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 		mas_destroy(&mas);
 	} else if (nowait) {
 		ok = store_nowait(r, &mas, entry, &ret);
-	} else if (meets_interloper(r, op, entry, &il)) {
-		interloper = &il;
-		spin_acquire_hook = interloper_store;
+	} else {
+		if (meets_interloper(r, op, entry, &il)) {
+			interloper = &il;
+			spin_acquire_hook = interloper_store;
+		}
 		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
 		spin_acquire_hook = NULL;
-	} else {
-		ret = mas_store_gfp(&mas, entry, GFP_KERNEL);
 	}
 	mtree_unlock(r->mt);
 	if (!ok || !r->check)

@@ -1030,7 +1030,8 @@ static bool check_published(struct rcu_run *r, const struct publish_read *pr)
 {
 	static const char what[] = "mas_walk from a root just published";
 	unsigned long s = 2 * r->op_nr - 1, e = 2 * r->op_nr;
-	struct prev_step prev = { .active = true };
+	/* Each step walks to the index afresh: none is judged by the one before. */
+	struct prev_step prev = { .valid = false };
 	unsigned int i;
 
 	for (i = 0; i < pr->n; i++) {
