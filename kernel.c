@@ -111,10 +111,30 @@ void printk_capture(void (*fn)(const char *line, void *arg), void *arg)
 	line_len = 0;
 }
 
+__thread void (*warn_thread)(char *buf, size_t len);
+
+/*
+ * Another thread's WARN is its race: shrinking must not take it for the
+ * sequence's own failure (runner.c), and the report says what it read.
+ */
+static const char *warn_where(char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (warn_thread) {
+		if (!ctx->failed)
+			ctx->racy = true;
+		warn_thread(buf, len);
+	}
+	return buf;
+}
+
 void kernel_warn(const char *file, int line, const char *cond)
 {
+	char where[256];
+
 	kernel_warnings++;
-	test_fail(file, line, "kernel WARNING: WARN_ON(%s)", cond);
+	test_fail(file, line, "kernel WARNING: WARN_ON(%s)%s", cond,
+		  warn_where(where, sizeof(where)));
 }
 
 void kernel_bug(const char *file, int line, const char *cond)
@@ -129,9 +149,12 @@ void kernel_bug(const char *file, int line, const char *cond)
  */
 void dump_stack(void)
 {
+	char where[256];
+
 	kernel_warnings++;
-	test_fail("kernel", 0, "kernel debug check failed: %s",
-		  bug_line[0] ? bug_line : "(MT_BUG_ON/MT_WARN_ON, see the output above)");
+	test_fail("kernel", 0, "kernel debug check failed: %s%s",
+		  bug_line[0] ? bug_line : "(MT_BUG_ON/MT_WARN_ON, see the output above)",
+		  warn_where(where, sizeof(where)));
 }
 
 void kernel_init(void)

@@ -615,12 +615,45 @@ static unsigned long reader_index(struct rcu_run *r, struct reader *rd,
 	return index;
 }
 
+/* What this reader is reading, for a WARN in kernel code (warn_thread). */
+static __thread struct {
+	const struct reader *rd;
+	const char *what;		/* NULL: between reads */
+	unsigned long index;
+	unsigned int step, steps;
+	const struct ma_state *mas;	/* the iteration's state, if any */
+} cur_read;
+
+static void reader_warn(char *buf, size_t len)
+{
+	const struct ma_state *mas = cur_read.mas;
+	int n;
+
+	if (!cur_read.what) {
+		snprintf(buf, len, " in reader %u, between reads",
+			 cur_read.rd->id);
+		return;
+	}
+	n = snprintf(buf, len, " in reader %u's %s from %#lx", cur_read.rd->id,
+		     cur_read.what, cur_read.index);
+	if (mas && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, ", step %u of %u (state: index %#lx last %#lx min %#lx max %#lx offset %u)",
+			 cur_read.step + 1, cur_read.steps, mas->index,
+			 mas->last, mas->min, mas->max, mas->offset);
+}
+
 static bool read_load(struct rcu_run *r, struct reader *rd, unsigned long index)
 {
-	unsigned long s = epoch_read(r), e;
-	void *entry = mtree_load(&r->tree, index);
+	unsigned long s, e;
+	void *entry;
 
+	cur_read.what = "mtree_load";
+	cur_read.index = index;
+	cur_read.mas = NULL;
+	s = epoch_read(r);
+	entry = mtree_load(&r->tree, index);
 	e = epoch_read(r);
+	cur_read.what = NULL;
 	rd->reads++;
 	return check_read(r, rd, "mtree_load", index, entry, s, e);
 }
@@ -655,11 +688,15 @@ static bool read_walk(struct rcu_run *r, struct reader *rd, unsigned long index)
 	unsigned long s, e;
 	void *entry;
 
+	cur_read.what = "mas_walk";
+	cur_read.index = index;
+	cur_read.mas = NULL;
 	rcu_read_lock();
 	s = epoch_read(r);
 	entry = mas_walk(&mas);
 	e = epoch_read(r);
 	rcu_read_unlock();
+	cur_read.what = NULL;
 	rd->reads++;
 	if (!check_read(r, rd, "mas_walk", index, entry, s, e))
 		return false;
@@ -838,6 +875,12 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 
 	rcu_read_lock();
 	for (i = 0; i < steps; i++) {
+		/* Again after each pause: wait_for_writer() reads meanwhile. */
+		cur_read.what = what;
+		cur_read.index = index;
+		cur_read.step = i;
+		cur_read.steps = steps;
+		cur_read.mas = &mas;
 		s = epoch_read(r);
 		entry = find_step(&mas, rev, prev.prev_steps);
 		e = epoch_read(r);
@@ -871,9 +914,11 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 		rcu_read_lock();
 	}
 	rcu_read_unlock();
+	cur_read.what = NULL;
 	return true;
 fail:
 	rcu_read_unlock();
+	cur_read.what = NULL;
 	return false;
 }
 
@@ -885,6 +930,8 @@ static void *reader_main(void *arg)
 	struct rcu_run *r = &run;
 
 	rcu_register_thread();
+	cur_read.rd = rd;
+	warn_thread = reader_warn;
 	__atomic_add_fetch(&r->started, 1, __ATOMIC_RELEASE);
 	while (r->bare && !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE))
 		bare_read(r, rd);

@@ -286,6 +286,12 @@ extern const struct suite rcu_suite;
 
 /* Kernel code's WARNs and printk output, counted per sequence (kernel.c). */
 extern unsigned int kernel_warnings;
+/*
+ * Set by a thread that is not the sequence's own (an rcu reader): a WARN
+ * or debug check in kernel code it runs is that thread's race, and this
+ * says what it was doing.
+ */
+extern __thread void (*warn_thread)(char *buf, size_t len);
 extern unsigned long printk_budget;
 void kernel_reset(void);
 /* Hand each whole line of kernel output to fn (NULL: print again). */
