@@ -624,15 +624,29 @@ static __thread struct {
 	const struct ma_state *mas;	/* the iteration's state, if any */
 } cur_read;
 
-static void reader_warn(char *buf, size_t len)
+static bool reader_warn(const char *cond, char *buf, size_t len)
 {
 	const struct ma_state *mas = cur_read.mas;
 	int n;
 
+#ifdef HAVE_BUG_SPAN_PARENT_SLOT
+	/*
+	 * A known race (scripts/probe): a spanning rebalance publishes its
+	 * new top node before its children's parent slots are right, and a
+	 * mas_prev() or mas_find_rev() that climbs through one of them to the
+	 * root finds nothing before a range that does not start at 0:
+	 * mas_prev_slot() WARNs and the step returns NULL.  Let by unless
+	 * --known-bugs; the iteration stops there.
+	 */
+	if (!opts.known_bugs && cond && mas &&
+	    !strcmp(cond, "mas_is_underflow(mas)"))
+		return true;
+#endif
+
 	if (!cur_read.what) {
 		snprintf(buf, len, " in reader %u, between reads",
 			 cur_read.rd->id);
-		return;
+		return false;
 	}
 	n = snprintf(buf, len, " in reader %u's %s from %#lx", cur_read.rd->id,
 		     cur_read.what, cur_read.index);
@@ -640,6 +654,7 @@ static void reader_warn(char *buf, size_t len)
 		snprintf(buf + n, len - n, ", step %u of %u (state: index %#lx last %#lx min %#lx max %#lx offset %u)",
 			 cur_read.step + 1, cur_read.steps, mas->index,
 			 mas->last, mas->min, mas->max, mas->offset);
+	return false;
 }
 
 static bool read_load(struct rcu_run *r, struct reader *rd, unsigned long index)

@@ -289,9 +289,10 @@ extern unsigned int kernel_warnings;
 /*
  * Set by a thread that is not the sequence's own (an rcu reader): a WARN
  * or debug check in kernel code it runs is that thread's race, and this
- * says what it was doing.
+ * says what it was doing; it returns true for a WARN (cond, NULL for a
+ * debug check) that a known kernel bug explains, which is then let by.
  */
-extern __thread void (*warn_thread)(char *buf, size_t len);
+extern __thread bool (*warn_thread)(const char *cond, char *buf, size_t len);
 extern unsigned long printk_budget;
 void kernel_reset(void);
 /* Hand each whole line of kernel output to fn (NULL: print again). */
