@@ -85,6 +85,8 @@ struct vma_run {
 	unsigned long nr_former;
 	/* vma_adjust_trans_huge() would split huge pages at page p. */
 	bool *thp_split;
+	/* hugetlb_split() unshared the PMD tables across page p. */
+	bool *hugetlb_split;
 	/* Page boundaries where this op obliges the kernel to merge. */
 	unsigned long merge_pts[MAX_MERGE_PTS];
 	unsigned int nr_merge_pts;
@@ -4059,6 +4061,42 @@ void vma_thp_split(unsigned long addr)
 		r->thp_split[page_of(addr)] = true;
 }
 
+/*
+ * The known bug HAVE_BUG_HUGETLB_SPLIT_UNLOCKED (6.1, README): the split's
+ * hugetlb_split() comes before __vma_adjust() takes the file's
+ * i_mmap_rwsem.  Let by unless --known-bugs.
+ */
+static bool hugetlb_split_lock_bug(void)
+{
+#ifdef HAVE_BUG_HUGETLB_SPLIT_UNLOCKED
+	return !opts.known_bugs;
+#else
+	return false;
+#endif
+}
+
+/*
+ * hugetlb_split() at addr, which must run with the VMA and its file's
+ * i_mmap_rwsem write-locked, as mm/hugetlb.c asserts: unshared any
+ * earlier, a fault could share the PMD tables again before the split
+ * ("mm/hugetlb: unshare page tables during VMA split, not before").
+ */
+void vma_hugetlb_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct vma_run *r = &run;
+
+	if (!vma->vm_file->f_mapping->i_mmap_rwsem.held &&
+	    !hugetlb_split_lock_bug())
+		test_fail(__FILE__, __LINE__, "hugetlb_split(%#lx) of VMA [%#lx, %#lx) without its file's i_mmap_rwsem held for writing",
+			  addr, vma->vm_start, vma->vm_end);
+#ifdef HAVE_MM_VMA_C
+	vma_assert_write_locked(vma);
+#endif
+	if (r->hugetlb_split && addr >= addr_of(0) &&
+	    addr <= addr_of(r->nr_pages))
+		r->hugetlb_split[page_of(addr)] = true;
+}
+
 static void note_vma(struct vma_run *r, struct vm_area_struct *vma)
 {
 	vma->was_start = vma->vm_start;
@@ -4087,6 +4125,7 @@ static void note_joined(struct vma_run *r)
 	unsigned long i;
 
 	memset(r->thp_split, 0, r->nr_pages + 1);
+	memset(r->hugetlb_split, 0, r->nr_pages + 1);
 	r->mm.mm_lock_seq++;
 	r->nr_former = 0;
 	if (r->vmas_fresh) {
@@ -4155,6 +4194,25 @@ static bool check_vma_lock(struct vm_area_struct *vma)
  * for that address first, or the huge PMD would map pages of two VMAs.
  * The VMAs are the ones check_mm() has just walked.
  */
+/*
+ * Where the op split VM_HUGETLB VMA vma at b (the VMA on the other side,
+ * other, one the op made), hugetlb_split() must have unshared the PMD
+ * tables across b (vma_hugetlb_split()).  A boundary that a merge moved
+ * is no split: the VMAs either side of it map the same file on.
+ */
+static bool check_hugetlb_split(struct vma_run *r, struct vm_area_struct *vma,
+				struct vm_area_struct *other, unsigned long b)
+{
+	if (!(vma->vm_flags & VM_HUGETLB) || !vma->was_end || other->was_end ||
+	    b <= vma->was_start || b >= vma->was_end ||
+	    r->hugetlb_split[page_of(b)])
+		return true;
+	test_fail(__FILE__, __LINE__, "hugetlb VMA [%#lx, %#lx) was [%#lx, %#lx): split at %#lx from the new VMA [%#lx, %#lx), and hugetlb_split() was not called there",
+		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end, b,
+		  other->vm_start, other->vm_end);
+	return false;
+}
+
 static bool check_op_changes(struct vma_run *r)
 {
 	struct vm_area_struct *vma;
@@ -4169,6 +4227,13 @@ static bool check_op_changes(struct vma_run *r)
 		if (vma->was_start == vma->vm_start &&
 		    vma->was_end == vma->vm_end)
 			continue;
+		if (k > 0 && r->vmas[k - 1]->vm_end == vma->vm_start &&
+		    !check_hugetlb_split(r, vma, r->vmas[k - 1], vma->vm_start))
+			return false;
+		if (k + 1 < r->nr_vmas &&
+		    r->vmas[k + 1]->vm_start == vma->vm_end &&
+		    !check_hugetlb_split(r, vma, r->vmas[k + 1], vma->vm_end))
+			return false;
 		b[0] = page_of(vma->vm_start);
 		b[1] = page_of(vma->vm_end);
 		for (i = 0; i < 2; i++) {
@@ -4816,7 +4881,8 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	r->former = calloc(r->nr_pages, sizeof(*r->former));
 	r->vmas = calloc(r->nr_pages, sizeof(*r->vmas));
 	r->thp_split = calloc(r->nr_pages + 1, sizeof(*r->thp_split));
-	if (!r->former || !r->vmas || !r->thp_split)
+	r->hugetlb_split = calloc(r->nr_pages + 1, sizeof(*r->hugetlb_split));
+	if (!r->former || !r->vmas || !r->thp_split || !r->hugetlb_split)
 		abort();
 	mt_init_flags(&r->mm.mm_mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN |
 		      MT_FLAGS_USE_RCU);
@@ -5174,9 +5240,11 @@ static bool end_sequence(struct vma_run *r, bool ok)
 	free(r->former);
 	free(r->vmas);
 	free(r->thp_split);
+	free(r->hugetlb_split);
 	r->former = NULL;
 	r->vmas = NULL;
 	r->thp_split = NULL;
+	r->hugetlb_split = NULL;
 	return ok;
 }
 

@@ -627,7 +627,8 @@ static inline int mmap_write_lock_killable(struct mm_struct *mm)
 /* Where huge pages would be split: recorded (vma_stubs.c). */
 void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 			   unsigned long end, long adjust_next);
-static inline void hugetlb_split(struct vm_area_struct *v, unsigned long addr) { }
+/* Where hugetlb's shared PMD tables would be unshared: recorded (vma_stubs.c). */
+void hugetlb_split(struct vm_area_struct *vma, unsigned long addr);
 static inline void khugepaged_enter_vma(struct vm_area_struct *v,
 					unsigned long flags) { }
 /* No uprobes, but their installs are counted (vma_stubs.c). */

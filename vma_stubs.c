@@ -318,6 +318,17 @@ void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 	}
 }
 
+/*
+ * mm/hugetlb.c's: unshare the PMD tables that processes mapping the file
+ * share across addr, which a split there would leave shared by both
+ * halves.  No page tables here: the suite checks the locks the kernel
+ * asserts and that every split of a hugetlb VMA came here.
+ */
+void hugetlb_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	vma_hugetlb_split(vma, addr);
+}
+
 void vm_unacct_memory(long pages)
 {
 	vma_record.unacct_pages += pages;

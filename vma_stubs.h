@@ -55,6 +55,12 @@ extern bool vma_commit_refuse;
  */
 void vma_thp_split(unsigned long addr);
 
+/*
+ * Called for each address at which hugetlb_split() would unshare the PMD
+ * tables of a VM_HUGETLB VMA, with the VMA (the suite's, in vma.c).
+ */
+void vma_hugetlb_split(struct vm_area_struct *vma, unsigned long addr);
+
 /* A new anon_vma, as anon_vma_prepare() allocates one; NULL if out of memory. */
 struct anon_vma *vma_anon_vma_alloc(void);
 void vma_anon_vma_free(struct anon_vma *av);
