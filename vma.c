@@ -3729,22 +3729,31 @@ static unsigned long ua_start_gap(const struct test_op *op)
 	return 0;
 }
 
+/* The request that op_unmapped_area() makes of vm_unmapped_area(). */
+static void ua_info(struct vma_run *r, const struct test_op *op,
+		    struct vm_unmapped_area_info *info)
+{
+	unsigned long first, n;
+
+	op_range(r, op, &first, &n);
+	info->flags = op->c & 1 ? VM_UNMAPPED_AREA_TOPDOWN : 0;
+	info->length = (1 + ((op->c >> 8) & 7)) << PAGE_SHIFT;
+	if (op->c & UA_HUGE)
+		info->length = -info->length;
+	info->low_limit = addr_of(first);
+	info->high_limit = addr_of(first + n);
+	info->align_mask = ((1UL << ((op->c >> 1) & 3)) - 1) << PAGE_SHIFT;
+	info->align_offset = ((op->c >> 3) & 7) << PAGE_SHIFT;
+	info->start_gap = ua_start_gap(op);
+}
+
 static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 {
 	struct vm_unmapped_area_info info = { 0 };
-	unsigned long first, n, got, want;
+	unsigned long got, want;
 	bool narrowed = false;
 
-	op_range(r, op, &first, &n);
-	info.flags = op->c & 1 ? VM_UNMAPPED_AREA_TOPDOWN : 0;
-	info.length = (1 + ((op->c >> 8) & 7)) << PAGE_SHIFT;
-	if (op->c & UA_HUGE)
-		info.length = -info.length;
-	info.low_limit = addr_of(first);
-	info.high_limit = addr_of(first + n);
-	info.align_mask = ((1UL << ((op->c >> 1) & 3)) - 1) << PAGE_SHIFT;
-	info.align_offset = ((op->c >> 3) & 7) << PAGE_SHIFT;
-	info.start_gap = ua_start_gap(op);
+	ua_info(r, op, &info);
 #ifndef HAVE_EMPTY_AREA_ARG_CHECK
 	/*
 	 * A known 6.1 bug (see the maple suite): mas_empty_area(_rev) does not
@@ -4603,6 +4612,50 @@ static unsigned long ua_need_pages(const struct test_op *op)
 }
 
 /*
+ * A bottom-up vm_unmapped_area() over the whole space whose worst-case
+ * length from mmap_min_addr, a byte past its page (CONFIG_MIN_ADDR_BYTE),
+ * ends on the first byte of the guard gap of the first VMA above it, a
+ * stack with free pages down to mmap_min_addr's page: the one fit that
+ * unmapped_area()'s "vm_start_gap(tmp) < gap + length - 1" decides
+ * alone, as an area from a page boundary ends a byte below one.  The
+ * length (1-8 pages) makes the tie, with the first alignment and start_gap
+ * (c bits 1-7, taken as a number) from c's own up that allows one.
+ * false: none does, op unchanged.  6.12 only: 6.1's unmapped_area()
+ * leaves mmap_min_addr to its callers, so its areas all start on a page.
+ */
+#ifdef HAVE_UNMAPPED_AREA_MIN_ADDR
+static bool gen_ua_guard_edge(struct vma_run *r, struct test_op *op)
+{
+	struct vm_unmapped_area_info info = { 0 };
+	unsigned long c = op->c, min = page_of(mmap_min_addr), gap, end, i;
+	struct vm_area_struct *stack;
+
+	if (!(mmap_min_addr & ~PAGE_MASK) || min >= r->nr_pages ||
+	    r->model.pages[min].mapped)
+		return false;
+	stack = stack_above(r, min);
+	if (!stack)
+		return false;
+	for (i = 0; i < 128; i++) {
+		op->c = ((c >> 1) + i) % 128 << 1;
+		ua_info(r, op, &info);
+		gap = mmap_min_addr + info.start_gap;
+		gap += (info.align_offset - gap) & info.align_mask;
+		end = gap + info.length + info.align_mask + info.start_gap - 1;
+		if (end <= vm_start_gap(stack) &&
+		    vm_start_gap(stack) - end < 8 * PAGE_SIZE) {
+			op->c |= (vm_start_gap(stack) - end) >> PAGE_SHIFT << 8;
+			op->a = 0;
+			op->b = r->nr_pages;
+			return true;
+		}
+	}
+	op->c = c;
+	return false;
+}
+#endif
+
+/*
  * A bottom-up vm_unmapped_area() of k pages over a window from k free
  * pages below a random stack (k up to 8) to the top: they fit only if
  * the stack's guard gap is forgotten, so the search must go on above
@@ -4611,7 +4664,8 @@ static unsigned long ua_need_pages(const struct test_op *op)
  * bit 1 (which the op leaves unused) is set, the window ends just the
  * worst-case length above mmap_min_addr's page: the area from
  * mmap_min_addr fits if that is page-aligned, and misses the window's
- * top by a byte if it is a byte past (CONFIG_MIN_ADDR_BYTE).
+ * top by a byte if it is a byte past (CONFIG_MIN_ADDR_BYTE).  Where
+ * there is a stack, gen_ua_guard_edge()'s search comes first.
  */
 static void gen_ua_stack(struct vma_run *r, struct test_op *op)
 {
@@ -4623,6 +4677,10 @@ static void gen_ua_stack(struct vma_run *r, struct test_op *op)
 			op->b = page_of(mmap_min_addr) + ua_need_pages(op);
 		return;
 	}
+#ifdef HAVE_UNMAPPED_AREA_MIN_ADDR
+	if (gen_ua_guard_edge(r, op))
+		return;
+#endif
 	k = min(gap_pages(r, pick, false), 8UL);
 	op->a = pick - k;
 	op->b = r->nr_pages - op->a;
