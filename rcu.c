@@ -97,6 +97,7 @@ struct rec {
 	struct model_range *undo;	/* the model's ranges in it, before */
 	unsigned long nundo;
 	unsigned long room;		/* of undo, kept for the slot's next op */
+	bool inner;			/* it published an inner node */
 };
 
 struct reader {
@@ -273,6 +274,7 @@ static void hist_record(struct rcu_run *r, unsigned long first,
 	__atomic_store_n(&h->first, first, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->last, last, __ATOMIC_RELAXED);
 	__atomic_store_n(&h->entry, entry, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->inner, false, __ATOMIC_RELAXED);
 	collect(r, h, first, last);
 	__atomic_store_n(&h->pos, r->model.hint, __ATOMIC_RELAXED);
 	hist_write_end(r);
@@ -396,6 +398,8 @@ static const char *bad_entry(const void *entry, unsigned long hi)
  * report one at a time.  rd is a reader, the writer's interleaved read
  * (id 0), or NULL for the writer's own stale read.
  */
+static __thread bool quiet_fail;	/* span_slot_window()'s steps: no report */
+
 static void __attribute__((format(printf, 3, 4)))
 read_fail(int line, const struct reader *rd, const char *fmt, ...)
 {
@@ -403,7 +407,7 @@ read_fail(int line, const struct reader *rd, const char *fmt, ...)
 	va_list ap;
 
 	/* A trial that judges the writer alone: the reader just stops. */
-	if (rd && rd->id && opts.no_races)
+	if ((rd && rd->id && opts.no_races) || quiet_fail)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -854,6 +858,54 @@ static bool check_no_skip(struct rcu_run *r, struct reader *rd,
 	return false;
 }
 
+/* Whether the step, over epochs s..e, holds: see read_iterate(). */
+static bool step_judged(struct rcu_run *r, struct reader *rd,
+			const char *what, const struct prev_step *prev,
+			unsigned long start, const struct ma_state *mas,
+			void *entry, unsigned long s, unsigned long e)
+{
+	/*
+	 * The writer's own read, in a step that no store overtook (a walk
+	 * inside the step may be rewalked past): nothing it passed over was
+	 * there.
+	 */
+	if (!rd->id && s == e &&
+	    !check_no_skip(r, rd, what, prev, start, entry, mas->index,
+			   mas->last))
+		return false;
+	return !entry ||
+	       (check_read(r, rd, what, mas->index, entry, s, e) &&
+		check_read(r, rd, what, mas->last, entry, s, e) &&
+		check_range(r, rd, what, mas->index, mas->last, entry, prev, e));
+}
+
+/*
+ * A known race (HAVE_BUG_SPAN_PARENT_SLOT, scripts/probe): a spanning
+ * rebalance puts its new top node in the tree before its children's
+ * parent slots are right, and a step that climbs from one of them
+ * meanwhile goes on in a wrong sibling.  Whether a writer op put an inner
+ * node in the tree during the step (only those can give it): then a step
+ * that fails is let by unless --known-bugs, and the iteration stops.
+ */
+static bool span_slot_window(struct rcu_run *r, unsigned long s,
+			     unsigned long e)
+{
+#ifdef HAVE_BUG_SPAN_PARENT_SLOT
+	unsigned long j;
+
+	if (opts.known_bugs)
+		return false;
+	/* The ops that ran during the step: s / 2 + 1 to (e + 1) / 2. */
+	for (j = s / 2 + 1; j <= (e + 1) / 2; j++) {
+		struct rec *h = hist_rec(r, j);
+
+		if (h && __atomic_load_n(&h->inner, __ATOMIC_RELAXED))
+			return true;
+	}
+#endif
+	return false;
+}
+
 /*
  * One step of an iteration: mas_find(), or backwards mas_find_rev(), or
  * (prev_steps) mas_prev(), which from a walk or a pause moves to the
@@ -887,6 +939,7 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 	MA_STATE(mas, &r->tree, index, index);
 	unsigned long s, e;
 	void *entry;
+	bool ok;
 
 	rcu_read_lock();
 	for (i = 0; i < steps; i++) {
@@ -902,22 +955,19 @@ static bool read_iterate(struct rcu_run *r, struct reader *rd,
 		rd->reads++;
 		if (find_rev_root_race(&prev, &mas, entry))
 			break;
-		/*
-		 * The writer's own read, in a step that no store overtook (a
-		 * walk inside the step may be rewalked past): nothing it
-		 * passed over was there.
-		 */
-		if (!rd->id && s == e &&
-		    !check_no_skip(r, rd, what, &prev, index, entry, mas.index,
-				   mas.last))
+		if (span_slot_window(r, s, e)) {
+			quiet_fail = true;
+			ok = step_judged(r, rd, what, &prev, index, &mas, entry,
+					 s, e);
+			quiet_fail = false;
+			if (!ok)
+				break;
+		} else if (!step_judged(r, rd, what, &prev, index, &mas, entry,
+					s, e)) {
 			goto fail;
+		}
 		if (!entry)
 			break;
-		if (!check_read(r, rd, what, mas.index, entry, s, e) ||
-		    !check_read(r, rd, what, mas.last, entry, s, e) ||
-		    !check_range(r, rd, what, mas.index, mas.last, entry,
-				 &prev, e))
-			goto fail;
 		step_done(&prev, mas.index, mas.last, s);
 		if (step_at_end(&prev))
 			break;
@@ -1074,9 +1124,8 @@ struct publish_read {
 __thread void (*rcu_assign_hook)(void *p);
 static __thread struct publish_read *publishing;
 
-static void publish_point(void *p)
+static void publish_point(struct publish_read *pr, void *p)
 {
-	struct publish_read *pr = publishing;
 	MA_STATE(mas, pr->tree, pr->index, pr->index);
 
 	if (p != &pr->tree->ma_root || pr->n == PUBLISH_READS)
@@ -1086,6 +1135,24 @@ static void publish_point(void *p)
 	rcu_read_unlock();
 	pr->step[pr->n].first = mas.index;
 	pr->step[pr->n++].last = mas.last;
+}
+
+/*
+ * Each of the writer's rcu_assign_pointer()s: an inner node put in the
+ * tree is recorded in the op's history (span_slot_race()), and op_store()
+ * reads the root it publishes.
+ */
+static void writer_assign(void *p)
+{
+	unsigned long v = (unsigned long)*(void **)p;
+	struct rec *h;
+
+	if (xa_is_node((void *)v) &&
+	    ((v >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK) >= maple_range_64 &&
+	    (h = hist_rec(&run, run.op_nr)))
+		__atomic_store_n(&h->inner, true, __ATOMIC_RELAXED);
+	if (publishing)
+		publish_point(publishing, p);
 }
 
 static bool check_published(struct rcu_run *r, const struct publish_read *pr)
@@ -1130,7 +1197,6 @@ static bool op_store(struct rcu_run *r, const struct test_op *op)
 		hist_record(r, op->a, op->b, entry);
 	epoch_set(r, 2 * r->op_nr - 1);
 	publishing = &pr;
-	rcu_assign_hook = publish_point;
 	if (op->type == ROP_INSERT) {
 		ret = mtree_insert_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
 	} else if (op->type == ROP_MAS_STORE && bad) {
@@ -1145,7 +1211,7 @@ static bool op_store(struct rcu_run *r, const struct test_op *op)
 	} else {
 		ret = mtree_store_range(&r->tree, op->a, op->b, entry, GFP_KERNEL);
 	}
-	rcu_assign_hook = NULL;
+	publishing = NULL;
 	if (!ret && !bad && !exists)
 		model_write(r, op->a, op->b, entry);
 	op_done(r);
@@ -1610,6 +1676,8 @@ static bool empties_tree(struct rcu_run *r, const struct test_op *op)
 
 static bool apply_op(struct rcu_run *r)
 {
+	bool ok;
+
 #ifdef HAVE_BUG_RCU_FIND_EMPTIED
 	/* Steer clear of the known bug: a check instead, as a replay shows. */
 	if (!opts.known_bugs && empties_tree(r, &r->op))
@@ -1624,7 +1692,10 @@ static bool apply_op(struct rcu_run *r)
 		rcu_describe(&r->op, buf, sizeof(buf));
 		printf("op %lu: %s (%lu ranges)\n", r->op_nr, buf, r->model.count);
 	}
-	return rop_apply[r->op.type](r, &r->op) && !failed();
+	rcu_assign_hook = writer_assign;
+	ok = rop_apply[r->op.type](r, &r->op);
+	rcu_assign_hook = NULL;
+	return ok && !failed();
 }
 
 /*
