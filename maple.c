@@ -714,6 +714,30 @@ static bool find_more(struct maple_run *r, struct ma_state *mas,
 }
 
 /*
+ * The last index of the state op_find() starts from.  By r bits 40-41
+ * (the op uses r only as its sub-generator's seed), half the time its range
+ * runs past the search's max, as mas_set_range() or a range a walk or store
+ * left and mas_reset() kept make it: bits 1, to ULONG_MAX; 2, to one past
+ * max.  The first mas_find() must look from the index alone and return the
+ * first entry in [index, max], whatever last says.
+ */
+static unsigned long find_start_last(const struct test_op *op)
+{
+	unsigned long last = op->a;
+
+	switch ((op->r >> 40) & 3) {
+	case 1:
+		last = ULONG_MAX;
+		break;
+	case 2:
+		if (op->b < ULONG_MAX && op->b + 1 > op->a)
+			last = op->b + 1;
+		break;
+	}
+	return last;
+}
+
+/*
  * mas_for_each() from a to b; every answer must be the model's next range
  * after the last one seen.  The iteration pauses now and then, and the tree
  * may change while it is paused: it must resume after the last range seen.
@@ -728,6 +752,7 @@ static bool op_find(struct maple_run *r, const struct test_op *op)
 	void *entry;
 
 	rng_seed(&sub, op->r);
+	mas.last = find_start_last(op);
 	mtree_lock(r->mt);
 	mas_for_each(&mas, entry, op->b) {
 		if (!r->check)
@@ -774,8 +799,9 @@ step:
 		       want.first <= op->b;
 		if (more) {
 			test_fail(__FILE__, __LINE__,
-				  "mas_find() after %#lx returned NULL, expected [%#lx, %#lx] (max %#lx)",
-				  next, want.first, want.last, op->b);
+				  "mas_find() after %#lx returned NULL, expected [%#lx, %#lx] (max %#lx, first call from a state [%#lx, %#lx])",
+				  next, want.first, want.last, op->b, op->a,
+				  find_start_last(op));
 			return false;
 		}
 		return find_more(r, &mas, next, seen);
