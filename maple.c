@@ -714,12 +714,12 @@ static bool find_more(struct maple_run *r, struct ma_state *mas,
 }
 
 /*
- * The last index of the state op_find() starts from.  By r bits 40-41
- * (the op uses r only as its sub-generator's seed), half the time its range
- * runs past the search's max, as mas_set_range() or a range a walk or store
- * left and mas_reset() kept make it: bits 1, to ULONG_MAX; 2, to one past
- * max.  The first mas_find() must look from the index alone and return the
- * first entry in [index, max], whatever last says.
+ * The last index of the state op_find() starts from: by r bits 40-41 (the
+ * op reads r only as its sub-generator's seed) at 1, ULONG_MAX; at 2, one
+ * past the search's max (unless that is ULONG_MAX), as mas_set_range() or
+ * a range a walk or store left that mas_reset() kept makes a state.  The
+ * first mas_find() must look from the index alone and return the first
+ * entry in [index, max], whatever last says.
  */
 static unsigned long find_start_last(const struct test_op *op)
 {
