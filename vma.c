@@ -4402,19 +4402,50 @@ static unsigned long bits_of(const struct vm_area_struct *vma)
 }
 
 /*
+ * Whether vma, given prev's access flags and lock, could merge with prev:
+ * they differ in those (else the mprotect changes nothing), and have the
+ * same file at offsets that run on, the same other flags and
+ * attributes, and anon_vmas that is_mergeable_anon_vma() lets merge (a
+ * VMA with one never goes into a prev without: prev's chain is empty).
+ * Adjacent VMAs unlike in those stay apart whatever an mprotect does.
+ */
+static bool fit_left(const struct vm_area_struct *prev,
+		     const struct vm_area_struct *vma)
+{
+	struct vma_attrs a, b;
+	unsigned long diff = vma->vm_flags ^ prev->vm_flags;
+
+	attrs_of(prev, &a);
+	attrs_of(vma, &b);
+	return vma->vm_file == prev->vm_file &&
+	       vma->vm_pgoff == prev->vm_pgoff + vma_pages(prev) &&
+	       (diff & (VM_ACCESS_FLAGS | VM_LOCKED)) &&
+	       !(diff & ~(VM_ACCESS_FLAGS | VM_LOCKED | VM_SOFTDIRTY |
+			  VM_ACCOUNT)) &&
+	       a.name == b.name && a.pol == b.pol && a.uffd == b.uffd &&
+	       (vma->anon_vma ? vma->anon_vma == prev->anon_vma :
+		!prev->anon_vma || list_is_singular(&prev->anon_vma_chain));
+}
+
+/*
  * A VMA from page p on (a few VMAs at most) with a neighbour right below
- * it; better, one right above too, mapped as the one below, so that
- * making the VMA like the one below merges all three; best, with one of
- * the two faulted in and the other not, so that the merge must carry an
- * anon_vma over (dup_anon_vma()).
+ * it; better, one that prev's flags would merge with it; better still,
+ * with one right above too, mapped as the one below, so that making the
+ * VMA like the one below merges all three; best, with the one below and
+ * the VMA not faulted in and the one above faulted in (not forked), so
+ * that the merge must carry next's anon_vma over to prev (dup_anon_vma()).
+ * Most VMAs unlike prev in what an mprotect keeps merged with nothing:
+ * the merges, their anon_vma clones and the error paths after those came
+ * seldom.
  */
 static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
 				      struct vm_area_struct **pprev)
 {
 	struct vm_area_struct *vma, *prev, *next, *found = NULL;
 	int i, score, best = 0;
+	bool left, both;
 
-	for (i = 0; i < 16 && p < r->nr_pages && best < 3; i++) {
+	for (i = 0; i < 16 && p < r->nr_pages && best < 4; i++) {
 		vma = mtree_load(&r->mm.mm_mt, addr_of(p));
 		if (!vma) {
 			p++;
@@ -4425,10 +4456,12 @@ static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
 		if (!prev)
 			continue;
 		next = mtree_load(&r->mm.mm_mt, vma->vm_end);
-		score = 1;
-		if (next && next->vm_flags == prev->vm_flags &&
-		    next->vm_file == prev->vm_file)
-			score = !next->anon_vma == !prev->anon_vma ? 2 : 3;
+		left = fit_left(prev, vma);
+		both = next && next->vm_flags == prev->vm_flags &&
+		       next->vm_file == prev->vm_file;
+		score = 1 + left + both + (left && both && !prev->anon_vma &&
+			next->anon_vma &&
+			list_is_singular(&next->anon_vma_chain));
 		if (score > best) {
 			best = score;
 			found = vma;
@@ -4499,6 +4532,16 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 		op->a = page_of(vma->vm_start);
 		op->b = vma_pages(vma);
 		op->c = bits_of(prev) & (VM_ACCESS_FLAGS | FB_LOCKED);
+		/*
+		 * Where each op fails its n-th allocation (CONFIG_OP_NTH),
+		 * the merge's first or second, by r bit 1, as
+		 * gen_expand_fit() does: dup_anon_vma()'s clone, or the
+		 * commit's maple nodes after it, whose abort must unlink the
+		 * clone.  (a ^ b ^ r) % 8 is then 6 or 7, which refuse
+		 * nothing an mprotect asks (CONFIG_REFUSE).
+		 */
+		if (ctx->config & CONFIG_OP_NTH)
+			op->r = op->a ^ op->b ^ (6 + (op->r >> 1 & 1));
 		return;
 	}
 	/* The hole: from the VMA before it to the one after. */
