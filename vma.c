@@ -4196,14 +4196,6 @@ static bool check_vma_lock(struct vm_area_struct *vma)
 }
 
 /*
- * After an op, of each VMA: it was write-locked if the op made or changed
- * it (check_vma_lock()); and a boundary that the op made inside a VMA (a
- * split, a merge that moved a boundary, a shrink) may cut a transparent
- * huge page in two: the kernel must have called vma_adjust_trans_huge()
- * for that address first, or the huge PMD would map pages of two VMAs.
- * The VMAs are the ones check_mm() has just walked.
- */
-/*
  * Where the op split VM_HUGETLB VMA vma at b (the VMA on the other side,
  * other, one the op made), hugetlb_split() must have unshared the PMD
  * tables across b (vma_hugetlb_split()).  A boundary that a merge moved
@@ -4222,6 +4214,16 @@ static bool check_hugetlb_split(struct vma_run *r, struct vm_area_struct *vma,
 	return false;
 }
 
+/*
+ * After an op, of each VMA: it was write-locked if the op made or changed
+ * it (check_vma_lock()); and a boundary that the op made inside a VMA (a
+ * split, a merge that moved a boundary, a shrink) may cut a transparent
+ * huge page in two: the kernel must have called vma_adjust_trans_huge()
+ * for that address first, or the huge PMD would map pages of two VMAs;
+ * a split of a hugetlb VMA must have called hugetlb_split() there
+ * (check_hugetlb_split()).  The VMAs are the ones check_mm() has just
+ * walked.
+ */
 static bool check_op_changes(struct vma_run *r)
 {
 	struct vm_area_struct *vma;
