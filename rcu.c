@@ -1140,7 +1140,7 @@ static void publish_point(struct publish_read *pr, void *p)
 
 /*
  * Each of the writer's rcu_assign_pointer()s: an inner node put in the
- * tree is recorded in the op's history (span_slot_race()), and op_store()
+ * tree is recorded in the op's history (span_slot_window()), and op_store()
  * reads the root it publishes.
  */
 static void writer_assign(void *p)
