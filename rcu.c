@@ -858,6 +858,19 @@ static bool check_no_skip(struct rcu_run *r, struct reader *rd,
 	return false;
 }
 
+/* A step's entry over epochs s..e: at both ends of its range, and the range. */
+static bool check_step_entry(struct rcu_run *r, struct reader *rd,
+			     const char *what, const struct prev_step *prev,
+			     void *entry, unsigned long first,
+			     unsigned long last, unsigned long s,
+			     unsigned long e)
+{
+	return !entry ||
+	       (check_read(r, rd, what, first, entry, s, e) &&
+		check_read(r, rd, what, last, entry, s, e) &&
+		check_range(r, rd, what, first, last, entry, prev, e));
+}
+
 /* Whether the step, over epochs s..e, holds: see read_iterate(). */
 static bool step_judged(struct rcu_run *r, struct reader *rd,
 			const char *what, const struct prev_step *prev,
@@ -873,10 +886,8 @@ static bool step_judged(struct rcu_run *r, struct reader *rd,
 	    !check_no_skip(r, rd, what, prev, start, entry, mas->index,
 			   mas->last))
 		return false;
-	return !entry ||
-	       (check_read(r, rd, what, mas->index, entry, s, e) &&
-		check_read(r, rd, what, mas->last, entry, s, e) &&
-		check_range(r, rd, what, mas->index, mas->last, entry, prev, e));
+	return check_step_entry(r, rd, what, prev, entry, mas->index,
+				mas->last, s, e);
 }
 
 /*
@@ -1307,12 +1318,9 @@ static bool check_stale_step(struct rcu_run *r, const char *what,
 			     unsigned long last)
 {
 	unsigned long s = 2 * r->op_nr - 1, e = 2 * r->op_nr;
-	bool ok = check_no_skip(r, NULL, what, prev, start, seen, first, last);
 
-	return ok && (!seen || (check_read(r, NULL, what, first, seen, s, e) &&
-				check_read(r, NULL, what, last, seen, s, e) &&
-				check_range(r, NULL, what, first, last, seen,
-					    prev, e)));
+	return check_no_skip(r, NULL, what, prev, start, seen, first, last) &&
+	       check_step_entry(r, NULL, what, prev, seen, first, last, s, e);
 }
 
 /* The inside read's steps, judged once the store is in the model. */
