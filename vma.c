@@ -3853,6 +3853,17 @@ static bool check_all_locks(struct vma_run *r, bool held)
 	mas_for_each(&mas, vma, ULONG_MAX) {
 		struct address_space *mapping;
 
+#ifdef HAVE_MM_VMA_C
+		/*
+		 * A page fault under the per-VMA lock may fire MMU
+		 * notifications: it must wait while a notifier registers.
+		 */
+		if (held && !vma_write_locked(vma)) {
+			test_fail(__FILE__, __LINE__, "mm_take_all_locks() left VMA [%#lx, %#lx) not write-locked (vma_start_write())",
+				  vma->vm_start, vma->vm_end);
+			return false;
+		}
+#endif
 		if (vma->anon_vma) {
 			ASSERT_EQ(vma->anon_vma->root->rwsem.held, held);
 			ASSERT_EQ(anon_vma_marked(vma->anon_vma), held);
