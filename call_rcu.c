@@ -141,6 +141,17 @@ void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 	pthread_mutex_unlock(&q.lock);
 }
 
+/* How many callbacks this process has queued so far. */
+unsigned long harness_rcu_queued(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&q.lock);
+	n = q.running ? q.queued : 0;
+	pthread_mutex_unlock(&q.lock);
+	return n;
+}
+
 /* Wait until every callback queued before the call has run. */
 void harness_rcu_barrier(void)
 {

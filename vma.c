@@ -5268,13 +5268,24 @@ static bool exit_mm(struct vma_run *r)
 	unsigned long mapped = vma_model_mapped(&r->model, 0, r->nr_pages);
 	unsigned long accounted = model_accounted(r, 0, r->nr_pages);
 	long vmas = count_vmas(r);
+	unsigned long queued;
 	unsigned int f;
 	int count;
 
 	vma_record.pages_zapped = 0;
 	vma_record.unacct_pages = 0;
+	queued = harness_rcu_queued();
 	count = KERNEL(vapi_exit_mmap(&r->mm));
 	ASSERT_EQ(count, vmas);
+	/*
+	 * No reader can reach the mm: with VMAs to free, exit_mmap() takes
+	 * the tree out of RCU mode first, so that its nodes are freed at
+	 * once, not handed to call_rcu().  (Its way out for an mm with no
+	 * VMA destroys the tree as it is.)
+	 */
+	if (vmas && harness_rcu_queued() != queued)
+		test_fail(__FILE__, __LINE__, "exit_mmap of %ld VMAs queued %lu RCU callbacks, expected 0: the tree was torn down in RCU mode",
+			  vmas, harness_rcu_queued() - queued);
 	/* Its pages are gone: the OOM reaper must pass this mm over. */
 	if (vmas && !test_bit(MMF_OOM_SKIP, &r->mm.flags))
 		test_fail(__FILE__, __LINE__, "exit_mmap removed %ld VMAs but left MMF_OOM_SKIP clear",

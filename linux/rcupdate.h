@@ -17,6 +17,7 @@
 /* Our own callback thread (call_rcu.c), without liburcu's 10 ms naps. */
 void harness_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *));
 void harness_rcu_barrier(void);
+unsigned long harness_rcu_queued(void);
 #define call_rcu(head, func)	harness_call_rcu(head, func)
 #define rcu_barrier()		harness_rcu_barrier()
 #define rcu_register_thread()	urcu_memb_register_thread()
