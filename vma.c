@@ -4123,6 +4123,7 @@ static void note_vma(struct vma_run *r, struct vm_area_struct *vma)
 	vma->was_end = vma->vm_end;
 	vma->was_pgoff = vma->vm_pgoff;
 	vma->was_anon_vma = vma->anon_vma;
+	vma->uprobe_start = vma->uprobe_end = 0;
 	/* check_mm() fails a VMA outside the pages; keep in bounds. */
 	if (r->nr_former == r->nr_pages)
 		return;
@@ -4226,13 +4227,38 @@ static bool check_hugetlb_split(struct vma_run *r, struct vm_area_struct *vma,
 }
 
 /*
+ * A file VMA that the op grew over pages it did not map must have had
+ * uprobe_mmap() called on it once its range was final (vma_complete(),
+ * 6.1's __vma_adjust() and vma_expand(): the VMA and the next one whose
+ * start a merge moved), or the uprobes' breakpoints in those pages of
+ * the file would be missing: pages that a writable VMA held, which no
+ * breakpoint goes in, become the grown VMA's.  copy_vma() is mremap's,
+ * which brings the page tables along: 6.12 must not call it there
+ * (check_copy_uprobes()), 6.1 calls it on a merge.
+ */
+static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
+{
+	if (!vma->vm_file || !vma->was_end || r->op.type == VOP_COPY ||
+	    (vma->vm_start >= vma->was_start && vma->vm_end <= vma->was_end) ||
+	    (vma->uprobe_start <= vma->vm_start &&
+	     vma->uprobe_end >= vma->vm_end))
+		return true;
+	test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): grown, and uprobe_mmap() was %s",
+		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end,
+		  vma->uprobe_end ? "called on a range short of it" :
+				    "not called on it");
+	return false;
+}
+
+/*
  * After an op, of each VMA: it was write-locked if the op made or changed
  * it (check_vma_lock()); and a boundary that the op made inside a VMA (a
  * split, a merge that moved a boundary, a shrink) may cut a transparent
  * huge page in two: the kernel must have called vma_adjust_trans_huge()
  * for that address first, or the huge PMD would map pages of two VMAs;
  * a split of a hugetlb VMA must have called hugetlb_split() there
- * (check_hugetlb_split()).  The VMAs are the ones check_mm() has just
+ * (check_hugetlb_split()); a file VMA that grew got uprobe_mmap()
+ * (check_uprobe_mmap()).  The VMAs are the ones check_mm() has just
  * walked.
  */
 static bool check_op_changes(struct vma_run *r)
@@ -4243,7 +4269,7 @@ static bool check_op_changes(struct vma_run *r)
 
 	for (k = 0; k < r->nr_vmas; k++) {
 		vma = r->vmas[k];
-		if (!check_vma_lock(vma))
+		if (!check_vma_lock(vma) || !check_uprobe_mmap(r, vma))
 			return false;
 		/* A VMA's own boundaries were never inside a VMA. */
 		if (vma->was_start == vma->vm_start &&

@@ -332,6 +332,8 @@ struct vm_area_struct {
 	/* The suite's: what the VMA was before the op (note_joined()). */
 	unsigned long was_start, was_end, was_pgoff;
 	struct anon_vma *was_anon_vma;
+	/* The suite's: its range at its last uprobe_mmap() of the op. */
+	unsigned long uprobe_start, uprobe_end;
 	struct vma_seen seen;	/* the suite's: check_vma_pages() */
 };
 

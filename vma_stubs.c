@@ -291,11 +291,14 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 
 /*
  * uprobe_mmap() would install the breakpoint PTEs of the uprobes in the
- * VMA's file; there are none here, but the calls are counted.
+ * VMA's file; there are none here, but the calls are counted, and the
+ * range each VMA had at its last call is kept for check_uprobe_mmap().
  */
 void uprobe_mmap(struct vm_area_struct *vma)
 {
 	vma_record.uprobe_mmaps++;
+	vma->uprobe_start = vma->vm_start;
+	vma->uprobe_end = vma->vm_end;
 }
 
 /*
