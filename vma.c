@@ -4243,10 +4243,14 @@ static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
 	    (vma->uprobe_start <= vma->vm_start &&
 	     vma->uprobe_end >= vma->vm_end))
 		return true;
-	test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): grown, and uprobe_mmap() was %s",
-		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end,
-		  vma->uprobe_end ? "called on a range short of it" :
-				    "not called on it");
+	if (vma->uprobe_end)
+		test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): grown, expected uprobe_mmap() of its range, got one of [%#lx, %#lx) last",
+			  vma->vm_start, vma->vm_end, vma->was_start,
+			  vma->was_end, vma->uprobe_start, vma->uprobe_end);
+	else
+		test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): grown, expected uprobe_mmap() of its range, got no call",
+			  vma->vm_start, vma->vm_end, vma->was_start,
+			  vma->was_end);
 	return false;
 }
 
