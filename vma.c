@@ -4227,30 +4227,42 @@ static bool check_hugetlb_split(struct vma_run *r, struct vm_area_struct *vma,
 }
 
 /*
- * A file VMA that the op grew over pages it did not map must have had
- * uprobe_mmap() called on it once its range was final (vma_complete(),
- * 6.1's __vma_adjust() and vma_expand(): the VMA and the next one whose
- * start a merge moved), or the uprobes' breakpoints in those pages of
- * the file would be missing: pages that a writable VMA held, which no
- * breakpoint goes in, become the grown VMA's.  copy_vma() is mremap's,
- * which brings the page tables along: 6.12 must not call it there
- * (check_copy_uprobes()), 6.1 calls it on a merge.
+ * A file VMA that the op grew over pages it did not map, or made, must
+ * have had uprobe_mmap() called on it once its range was final
+ * (vma_complete(), 6.1's __vma_adjust() and vma_expand(): the VMA, the
+ * next one whose start a merge moved, a split's new VMA; mmap_region()'s
+ * VMA), or the uprobes' breakpoints in those pages of the file would be
+ * missing: pages that a writable VMA held, which no breakpoint goes in,
+ * become the grown VMA's.  copy_vma() is mremap's, which brings the page
+ * tables along: 6.12 must not call it there (check_copy_uprobes()), 6.1
+ * calls it on a merge.  The map op links its new VMAs itself
+ * (vapi_map()), or through insert_vm_struct(), whose callers map no
+ * file that uprobes could be in.
  */
 static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
 {
-	if (!vma->vm_file || !vma->was_end || r->op.type == VOP_COPY ||
-	    (vma->vm_start >= vma->was_start && vma->vm_end <= vma->was_end) ||
+	bool made = !vma->was_end;
+	char was[64], got[64];
+
+	if (!vma->vm_file || r->op.type == VOP_COPY ||
+	    (made && r->op.type == VOP_MAP) ||
+	    (!made && vma->vm_start >= vma->was_start &&
+	     vma->vm_end <= vma->was_end) ||
 	    (vma->uprobe_start <= vma->vm_start &&
 	     vma->uprobe_end >= vma->vm_end))
 		return true;
-	if (vma->uprobe_end)
-		test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): grown, expected uprobe_mmap() of its range, got one of [%#lx, %#lx) last",
-			  vma->vm_start, vma->vm_end, vma->was_start,
-			  vma->was_end, vma->uprobe_start, vma->uprobe_end);
+	if (made)
+		snprintf(was, sizeof(was), "made by the op");
 	else
-		test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): grown, expected uprobe_mmap() of its range, got no call",
-			  vma->vm_start, vma->vm_end, vma->was_start,
-			  vma->was_end);
+		snprintf(was, sizeof(was), "was [%#lx, %#lx)", vma->was_start,
+			 vma->was_end);
+	if (vma->uprobe_end)
+		snprintf(got, sizeof(got), "one of [%#lx, %#lx) last",
+			 vma->uprobe_start, vma->uprobe_end);
+	else
+		snprintf(got, sizeof(got), "no call");
+	test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) %s: expected uprobe_mmap() of its range, got %s",
+		  vma->vm_start, vma->vm_end, was, got);
 	return false;
 }
 
@@ -4261,8 +4273,8 @@ static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
  * huge page in two: the kernel must have called vma_adjust_trans_huge()
  * for that address first, or the huge PMD would map pages of two VMAs;
  * a split of a hugetlb VMA must have called hugetlb_split() there
- * (check_hugetlb_split()); a file VMA that grew got uprobe_mmap()
- * (check_uprobe_mmap()).  The VMAs are the ones check_mm() has just
+ * (check_hugetlb_split()); a file VMA that grew or was made got
+ * uprobe_mmap() (check_uprobe_mmap()).  The VMAs are the ones check_mm() has just
  * walked.
  */
 static bool check_op_changes(struct vma_run *r)

@@ -80,6 +80,8 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	/* Its own lock, not taken; and not in the tree when the op began. */
 	new->vm_lock_seq = -1;
 	new->was_end = 0;
+	/* No uprobe_mmap() of its own yet (check_uprobe_mmap()). */
+	new->uprobe_start = new->uprobe_end = 0;
 	new->magic = VMA_MAGIC_LIVE;
 	return new;
 }
