@@ -2297,6 +2297,52 @@ static bool trim_must_merge(const struct trim_leaf *t)
 }
 
 /*
+ * The nodes a write state holds (the kernel's mas_allocated(), which is
+ * static): bulk mode's stores take theirs from these alone.
+ */
+static unsigned long state_nodes(const struct ma_state *mas)
+{
+	if (!mas->alloc || ((unsigned long)mas->alloc & 1))
+		return 0;
+	return mas->alloc->total;
+}
+
+/* The trim's store in RCU mode, and mas_destroy_rebalance()'s three. */
+#define TRIM_RCU_NODES	4
+
+/*
+ * With --known-bugs and r bits 6-7 at 3 (one trim in four), the trim's
+ * store and mas_destroy() run in RCU mode: mas_destroy_rebalance() must
+ * then build a new leaf, left sibling and parent and put them in, not
+ * change the old ones under readers.  No caller gets there (6.1's
+ * dup_mmap() left RCU mode for its fill and its mas_destroy(); 6.12 has
+ * no bulk user), and the code is broken (6.1 and 6.12): it climbs with
+ * mas_ascend() from the new leaf, whose parent pointer is still the old
+ * parent's, so mas_replace_node() (6.1: mas_replace()) puts the old
+ * parent in its own place and frees it.  The tree keeps the freed node
+ * and none of the new ones: the next walk loops on a dead node (a hang).
+ * Replay (plain tree, --known-bugs): mas_expected_entries+trim 0 0 0x9e
+ * 0xe62c62dafeff2ce8.  So only with --known-bugs.
+ *
+ * The fill stays out of RCU mode: there each store would take a node
+ * mas_expected_entries() did not count, so only a state that still holds
+ * enough nodes goes in.  Under the tree's lock, which mt_set_in_rcu()
+ * takes.
+ */
+static bool trim_rcu_on(struct maple_run *r, struct ma_state *mas,
+			const struct test_op *op)
+{
+	if (!opts.known_bugs || (op->r >> 6) % 4 != 3 ||
+	    state_nodes(mas) < TRIM_RCU_NODES)
+		return false;
+	mtree_unlock(r->mt);
+	mt_set_in_rcu(r->mt);
+	mtree_lock(r->mt);
+	r->ever_rcu = true;
+	return true;
+}
+
+/*
  * Bulk mode that ends short: all c bulk ranges (with bit 2 of r, stored
  * as dup_mmap() did, without resetting the state), then, still in bulk
  * mode, a mas_store() of NULL from trim_start() to ULONG_MAX.  A leaf
@@ -2305,7 +2351,8 @@ static bool trim_must_merge(const struct trim_leaf *t)
  * with its left sibling (mas_destroy_rebalance()).  With bit 3 of r the
  * trim stores an entry instead: the leaf then has no gap at its end, and
  * the gap its parent records after the merge must come from what it
- * holds, the entries moved in included.
+ * holds, the entries moved in included.  With --known-bugs and bits 6-7
+ * of r at 3, the trim and mas_destroy() run in RCU mode (trim_rcu_on()).
  *
  * The tree is checked, then destroyed (unless --known-bugs): a trim of a
  * last leaf that had more than its minimum clears the rebalance flag and
@@ -2320,6 +2367,7 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 	unsigned long first = 0;
 	bool merge = false;
 	struct leaf l = { 0 };
+	bool rcu = false;
 	int ret;
 
 	if (!mtree_empty(r->mt) || mt_in_rcu(r->mt))
@@ -2331,6 +2379,7 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 		t.min = l.min;
 		if (t.min)
 			t.last = trim_last_slots(r->mt, op, &l);
+		rcu = trim_rcu_on(r, &mas, op);
 		mas_set_range(&mas, first, ULONG_MAX);
 		mas_store(&mas, tail);
 		if (mas_is_err(&mas))
@@ -2345,6 +2394,8 @@ static bool op_bulk_trim(struct maple_run *r, const struct test_op *op)
 	if (merge)
 		leaf_slots(r->mt, ULONG_MAX, &l);
 	mtree_unlock(r->mt);
+	if (rcu)
+		mt_clear_in_rcu(r->mt);
 	if (r->check && !nomem(r, ret)) {
 		ASSERT_EQ(ret, 0);
 		model_bulk(r, op, op->c);
