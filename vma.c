@@ -4274,8 +4274,8 @@ static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
  * for that address first, or the huge PMD would map pages of two VMAs;
  * a split of a hugetlb VMA must have called hugetlb_split() there
  * (check_hugetlb_split()); a file VMA that grew or was made got
- * uprobe_mmap() (check_uprobe_mmap()).  The VMAs are the ones check_mm() has just
- * walked.
+ * uprobe_mmap() (check_uprobe_mmap()).  The VMAs are the ones check_mm()
+ * has just walked.
  */
 static bool check_op_changes(struct vma_run *r)
 {
@@ -5325,9 +5325,10 @@ static bool exit_mm(struct vma_run *r)
 	 * once, not handed to call_rcu().  (Its way out for an mm with no
 	 * VMA destroys the tree as it is.)
 	 */
-	if (vmas && harness_rcu_queued() != queued)
+	queued = harness_rcu_queued() - queued;
+	if (vmas && queued)
 		test_fail(__FILE__, __LINE__, "exit_mmap of %ld VMAs queued %lu RCU callbacks, expected 0: the tree was torn down in RCU mode",
-			  vmas, harness_rcu_queued() - queued);
+			  vmas, queued);
 	/* Its pages are gone: the OOM reaper must pass this mm over. */
 	if (vmas && !test_bit(MMF_OOM_SKIP, &r->mm.flags))
 		test_fail(__FILE__, __LINE__, "exit_mmap removed %ld VMAs but left MMF_OOM_SKIP clear",
