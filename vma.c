@@ -3602,23 +3602,30 @@ static bool op_sys_brk(struct vma_run *r, const struct test_op *op)
 }
 
 /*
+ * A page of the whole address space, counted from the suite's space
+ * (negative below it), rounded down: windows and hints may lie outside
+ * the space, where the suite maps nothing.
+ */
+static long spage_of(unsigned long addr)
+{
+	return (long)(addr - VMA_BASE) >> PAGE_SHIFT;
+}
+
+static bool spage_mapped(struct vma_run *r, long p)
+{
+	return p >= 0 && p < (long)r->nr_pages && r->model.pages[p].mapped;
+}
+
+/*
  * The first VMA at or above page p, if it is a stack (VM_GROWSDOWN): the
  * VMA just above a free run, whose guard gap the run must keep clear of.
  */
-static struct vm_area_struct *stack_above(struct vma_run *r, unsigned long p)
+static struct vm_area_struct *stack_above(struct vma_run *r, long p)
 {
 	MA_STATE(mas, &r->mm.mm_mt, addr_of(p), addr_of(p));
 	struct vm_area_struct *vma = mas_find(&mas, ULONG_MAX);
 
 	return vma && (vma->vm_flags & VM_GROWSDOWN) ? vma : NULL;
-}
-
-/* Where a stack's guard gap starts, as a page of the space (0 if below). */
-static unsigned long guard_page(const struct vm_area_struct *stack)
-{
-	unsigned long start = stack->vm_start - stack_guard_gap;
-
-	return start < addr_of(0) || start > stack->vm_start ? 0 : page_of(start);
 }
 
 /*
@@ -3635,17 +3642,19 @@ static unsigned long guard_page(const struct vm_area_struct *stack)
  * judges it, by the whole worst-case length, start_gap too, from the
  * aligned start) sends the search on above the stack.  *narrowed says
  * whether such a search again had a window too small for the worst-case
- * length.
+ * length.  The window may start below the space (never above its top):
+ * all free there.
  */
 static unsigned long model_unmapped_area(struct vma_run *r,
 					 const struct vm_unmapped_area_info *info,
 					 bool *narrowed)
 {
 	unsigned long need = info->length + info->align_mask + info->start_gap;
-	unsigned long lo = page_of(info->low_limit), hi = page_of(info->high_limit);
-	unsigned long low = info->low_limit, p, q, gap;
+	long lo = spage_of(info->low_limit), hi = spage_of(info->high_limit);
+	unsigned long low = info->low_limit, gap;
 	bool down = info->flags & VM_UNMAPPED_AREA_TOPDOWN;
 	struct vm_area_struct *stack;
+	long p, q;
 
 	/* The worst-case length wraps: no area, whatever is free. */
 	if (need < info->length)
@@ -3658,7 +3667,7 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 	 */
 	if (info->low_limit < mmap_min_addr) {
 		low = mmap_min_addr;
-		lo = page_of(low);
+		lo = spage_of(low);
 	}
 #endif
 
@@ -3666,24 +3675,24 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 		/* The free run that ends at (down) or starts at (up) p. */
 		q = p;
 		if (down) {
-			while (q > lo && !r->model.pages[q - 1].mapped)
-				q--;
+			while (q > lo && !spage_mapped(r, q - 1))
+				q = q > 0 ? q - 1 : lo;
 			if (addr_of(p) - max(addr_of(q), low) >= need) {
 				stack = stack_above(r, p);
-				if (stack && guard_page(stack) < p) {
-					hi = max(guard_page(stack), lo);
-					*narrowed |= ((hi - lo) << PAGE_SHIFT) < need;
+				if (stack && spage_of(vm_start_gap(stack)) < p) {
+					hi = max(spage_of(vm_start_gap(stack)), lo);
+					*narrowed |= (unsigned long)(hi - lo) << PAGE_SHIFT < need;
 					p = hi;
 					continue;
 				}
 				gap = addr_of(p) - info->length;
 				return gap - ((gap - info->align_offset) & info->align_mask);
 			}
-			while (q > lo && r->model.pages[q - 1].mapped)
+			while (q > lo && spage_mapped(r, q - 1))
 				q--;
 		} else {
-			while (q < hi && !r->model.pages[q].mapped)
-				q++;
+			while (q < hi && !spage_mapped(r, q))
+				q = q < 0 ? min(0L, hi) : q + 1;
 			if (q > p && addr_of(q) - max(addr_of(p), low) >= need) {
 				gap = max(addr_of(p), low) + info->start_gap;
 				gap += (info->align_offset - gap) & info->align_mask;
@@ -3691,9 +3700,9 @@ static unsigned long model_unmapped_area(struct vma_run *r,
 				if (!stack || vm_start_gap(stack) >= gap + need - 1)
 					return gap;
 				q = page_of(stack->vm_end);
-				*narrowed |= q + (need >> PAGE_SHIFT) > hi;
+				*narrowed |= q + (long)(need >> PAGE_SHIFT) > hi;
 			}
-			while (q < hi && r->model.pages[q].mapped)
+			while (q < hi && spage_mapped(r, q))
 				q++;
 		}
 		p = q;
@@ -3747,13 +3756,13 @@ static void ua_info(struct vma_run *r, const struct test_op *op,
 	info->start_gap = ua_start_gap(op);
 }
 
-static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
+static bool check_unmapped_area(struct vma_run *r, const struct test_op *op,
+				struct vm_unmapped_area_info *info)
 {
-	struct vm_unmapped_area_info info = { 0 };
 	unsigned long got, want;
 	bool narrowed = false;
 
-	ua_info(r, op, &info);
+	want = model_unmapped_area(r, info, &narrowed);
 #ifndef HAVE_EMPTY_AREA_ARG_CHECK
 	/*
 	 * A known 6.1 bug (see the maple suite): mas_empty_area(_rev) does not
@@ -3761,23 +3770,215 @@ static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
 	 * outside it.  Not run unless --known-bugs; nor where a stack's guard
 	 * gap makes the kernel search again in a window too small.
 	 */
-	want = model_unmapped_area(r, &info, &narrowed);
-	if (!opts.known_bugs && (narrowed || info.high_limit - info.low_limit <
-				 info.length + info.align_mask)) {
+	if (!opts.known_bugs && (narrowed || info->high_limit - info->low_limit <
+				 info->length + info->align_mask)) {
 		r->result = -ENOMEM;
 		return true;
 	}
-#else
-	want = model_unmapped_area(r, &info, &narrowed);
 #endif
-	got = KERNEL(vm_unmapped_area(&info));
+	got = KERNEL(vm_unmapped_area(info));
 	r->result = got;
 	if (got != want)
 		test_fail(__FILE__, __LINE__, "vm_unmapped_area(%s, length %#lx, [%#lx, %#lx), align %#lx + %#lx, start_gap %#lx) = %#lx, expected %#lx",
-			  op->c & 1 ? "top-down" : "bottom-up", info.length,
-			  info.low_limit, info.high_limit, info.align_mask,
-			  info.align_offset, info.start_gap, got, want);
+			  op->c & 1 ? "top-down" : "bottom-up", info->length,
+			  info->low_limit, info->high_limit, info->align_mask,
+			  info->align_offset, info->start_gap, got, want);
 	return got == want;
+}
+
+/*
+ * Whether mmap()'s hint [addr, addr + len) is free and clear of the guard
+ * gap of a stack above it, as generic_get_unmapped_area() asks of
+ * find_vma_prev()'s VMAs (vm_start_gap(), and vm_end_gap(), which is the
+ * end on this arch): from the model's pages, free outside the space.
+ */
+static bool model_hint_fits(struct vma_run *r, unsigned long addr,
+			    unsigned long len)
+{
+	long p = max(spage_of(addr), 0L);
+	unsigned long start;
+
+	while (p < (long)r->nr_pages && !r->model.pages[p].mapped)
+		p++;
+	if (p >= (long)r->nr_pages)
+		return true;
+	start = addr_of(p);
+	if (r->model.pages[p].flags & VM_GROWSDOWN)
+		start = start >= stack_guard_gap ? start - stack_guard_gap : 0;
+	return addr + len <= start;
+}
+
+/*
+ * A get_unmapped_area call's r bits (op_unmapped_area()): top-down, and
+ * MAP_FIXED (one in eight); ga_hint() and ga_mmap_base() read others.
+ */
+#define GA_TOPDOWN	(1UL << 9)
+#define GA_FIXED	(7UL << 13)
+
+/*
+ * What generic_get_unmapped_area(_topdown)() must answer for an anonymous
+ * mmap() of len bytes at the hint addr: -ENOMEM for a length over what
+ * lies between mmap_min_addr and the mmap end; a MAP_FIXED address as it
+ * is; the hint, page-aligned up, if it is in bounds and fits
+ * (model_hint_fits()); else the search vm_unmapped_area() makes of the
+ * window from mm->mmap_base up to the end, or top-down from mmap_base down
+ * to a page above 0 (6.12 leaves mmap_min_addr to vm_unmapped_area(), 6.1
+ * raises the low limit to it: either way, no lower), which on failure
+ * falls back to a bottom-up search from TASK_UNMAPPED_BASE.  *small says
+ * whether a search had a window too small for the length (6.1's known
+ * bug, check_unmapped_area()).
+ */
+static unsigned long model_get_area(struct vma_run *r, unsigned long addr,
+				    unsigned long len, uint64_t bits,
+				    bool *small)
+{
+	struct vm_unmapped_area_info info = { .length = len };
+	unsigned long ret, end = vma_mmap_end;
+
+	if (len > end - mmap_min_addr)
+		return -ENOMEM;
+	if ((bits & GA_FIXED) == GA_FIXED)
+		return addr;
+	if (addr) {
+		addr = PAGE_ALIGN(addr);
+		if (end - len >= addr && addr >= mmap_min_addr &&
+		    model_hint_fits(r, addr, len))
+			return addr;
+	}
+	if (bits & GA_TOPDOWN) {
+		info.flags = VM_UNMAPPED_AREA_TOPDOWN;
+		info.low_limit = max(PAGE_SIZE, mmap_min_addr);
+		info.high_limit = r->mm.mmap_base;
+		*small |= info.high_limit < info.low_limit + len;
+		ret = model_unmapped_area(r, &info, small);
+		if (!offset_in_page(ret))
+			return ret;
+		info.flags = 0;
+		info.low_limit = TASK_UNMAPPED_BASE;
+	} else {
+		info.low_limit = r->mm.mmap_base;
+	}
+	info.high_limit = end;
+	*small |= info.high_limit < info.low_limit + len;
+	return model_unmapped_area(r, &info, small);
+}
+
+/*
+ * The k-th VMA of the mm with all of flags (k taken modulo their number),
+ * or NULL if none has.
+ */
+static struct vm_area_struct *nth_vma(struct vma_run *r, unsigned long k,
+				      unsigned long flags)
+{
+	VMA_ITERATOR(vmi, &r->mm, 0);
+	struct vm_area_struct *vma;
+	unsigned long n = 0;
+
+	for_each_vma(vmi, vma)
+		n += (vma->vm_flags & flags) == flags;
+	if (!n)
+		return NULL;
+	k %= n;
+	vma_iter_init(&vmi, &r->mm, 0);
+	for_each_vma(vmi, vma)
+		if ((vma->vm_flags & flags) == flags && !k--)
+			break;
+	return vma;
+}
+
+/*
+ * The hint of a get_unmapped_area call, from r bits 10-12: none (0); a
+ * page of the space or up to 8 pages around it (bits 16-31), with a byte
+ * offset into it (bits 32-43) for 2; at an edge of a VMA (3-5; the
+ * bits-16-31-th, a stack if any for its guard gap), from a page below to
+ * two above where a mapping of len ends at its guard gap's start, or
+ * starts at its end (bit 34); a few pages above 0 (6); within a page of
+ * the top of the address space (7), where PAGE_ALIGN() wraps to 0.
+ */
+static unsigned long ga_hint(struct vma_run *r, uint64_t bits,
+			     unsigned long len)
+{
+	long page = (long)((bits >> 16) & 0xffff) % ((long)r->nr_pages + 16) - 8;
+	unsigned long off = (bits >> 32) & 0xfff, delta;
+	unsigned int kind = (bits >> 10) & 7;
+	struct vm_area_struct *vma;
+
+	if (!kind)
+		return 0;
+	if (kind < 3)
+		return addr_of(page) + (kind == 2 ? off : 0);
+	if (kind == 6)
+		return (off % 16) << PAGE_SHIFT;
+	if (kind == 7)
+		return ULONG_MAX - off;
+	delta = (((bits >> 32) & 3) - 1) << PAGE_SHIFT;
+	if (bits & (1UL << 34)) {
+		vma = nth_vma(r, (bits >> 16) & 0xffff, 0);
+		return vma ? vma->vm_end + delta : addr_of(page);
+	}
+	/* Below a VMA: a stack's if there is one, for its guard. */
+	vma = nth_vma(r, (bits >> 16) & 0xffff, VM_GROWSDOWN);
+	if (!vma)
+		vma = nth_vma(r, (bits >> 16) & 0xffff, 0);
+	return vma ? vm_start_gap(vma) - len + delta : addr_of(page);
+}
+
+/*
+ * mmap_base (bits 44-47): a page of the space (bits 48-63) mostly, or a
+ * few pages above 0 (where a top-down search finds no room and falls
+ * back), the space's bottom or its top.
+ */
+static unsigned long ga_mmap_base(struct vma_run *r, uint64_t bits)
+{
+	unsigned int kind = (bits >> 44) & 15;
+
+	if (kind < 12)
+		return addr_of((bits >> 48) % (r->nr_pages + 1));
+	if (kind < 14)
+		return (1 + (bits >> 48) % 8) << PAGE_SHIFT;
+	return kind == 14 ? addr_of(0) : vma_mmap_end;
+}
+
+/*
+ * mmap()'s address for an anonymous mapping of the op's length (c), as
+ * generic_get_unmapped_area() or its top-down twin choose it: the hint
+ * or a search.  It changes nothing; its answer must be the model's.
+ */
+static bool check_get_area(struct vma_run *r, const struct test_op *op,
+			   unsigned long len)
+{
+	unsigned long addr = ga_hint(r, op->r, len), got, want;
+	bool down = op->r & GA_TOPDOWN, small = false;
+	unsigned long flags = (op->r & GA_FIXED) == GA_FIXED ? MAP_FIXED : 0;
+
+	r->mm.mmap_base = ga_mmap_base(r, op->r);
+	want = model_get_area(r, addr, len, op->r, &small);
+#ifndef HAVE_EMPTY_AREA_ARG_CHECK
+	if (small && !opts.known_bugs)
+		return true;
+#endif
+	got = KERNEL(vapi_get_unmapped_area(&r->mm, down, addr, len, flags));
+	if (got == want)
+		return true;
+	test_fail(__FILE__, __LINE__, "generic_get_unmapped_area%s(addr %#lx, len %#lx, %s) with mmap_base %#lx, mmap end %#lx, mmap_min_addr %#lx = %#lx, expected %#lx",
+		  down ? "_topdown" : "", addr, len, flags ? "MAP_FIXED" : "0",
+		  r->mm.mmap_base, vma_mmap_end, mmap_min_addr, got, want);
+	return false;
+}
+
+/*
+ * One call of vm_unmapped_area(), and where r was drawn whole (three ops
+ * in ten; else it is 0 or 2), one of generic_get_unmapped_area(_topdown)()
+ * for the same length.
+ */
+static bool op_unmapped_area(struct vma_run *r, const struct test_op *op)
+{
+	struct vm_unmapped_area_info info = { 0 };
+
+	ua_info(r, op, &info);
+	if (!check_unmapped_area(r, op, &info))
+		return false;
+	return !(op->r & ~2UL) || check_get_area(r, op, info.length);
 }
 
 /* ---- mm_take_all_locks() ---- */
@@ -5068,6 +5269,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	stack_guard_gap = (1 + ((ctx->config >> CONFIG_GUARD_SHIFT) & 3)) <<
 			  PAGE_SHIFT;
 	mmap_min_addr = min_addr_of(ctx->config);
+	vma_mmap_end = addr_of(r->nr_pages);
 	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = cfg_pct;

@@ -18,6 +18,7 @@
 
 /* What mm/mmap.c's extracted functions use that the harness has none of. */
 unsigned long mmap_min_addr;
+unsigned long vma_mmap_end = TASK_SIZE;
 unsigned long stack_guard_gap = 256UL << PAGE_SHIFT;
 
 /* mm/mmap.c's own, which may_expand_vm() reads. */
@@ -515,6 +516,24 @@ int vapi_exit_mmap(struct mm_struct *mm)
 	WARN_ON(vma_mmap_lock != MMAP_UNLOCKED);
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	return vmas - slab_live("vm_area_struct");
+}
+
+unsigned long vapi_get_unmapped_area(struct mm_struct *mm, bool topdown,
+				     unsigned long addr, unsigned long len,
+				     unsigned long flags)
+{
+	current->mm = mm;
+#ifdef HAVE_GET_AREA_VM_FLAGS
+	if (topdown)
+		return generic_get_unmapped_area_topdown(NULL, addr, len, 0,
+							 flags, 0);
+	return generic_get_unmapped_area(NULL, addr, len, 0, flags, 0);
+#else
+	if (topdown)
+		return generic_get_unmapped_area_topdown(NULL, addr, len, 0,
+							 flags);
+	return generic_get_unmapped_area(NULL, addr, len, 0, flags);
+#endif
 }
 
 /* Whatever it answers, it must have dropped the mmap_lock it took. */

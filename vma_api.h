@@ -78,6 +78,15 @@ int relocate_vma_down(struct vm_area_struct *vma, unsigned long shift);
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
 
 /*
+ * mmap()'s choice of address for an anonymous mapping on an arch without
+ * its own: generic_get_unmapped_area(), or its _topdown() twin, from
+ * current->mm's mmap_base (6.12's take the new VMA's flags too, none here).
+ */
+unsigned long vapi_get_unmapped_area(struct mm_struct *mm, bool topdown,
+				     unsigned long addr, unsigned long len,
+				     unsigned long flags);
+
+/*
  * munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap() and what its caller
  * __vm_munmap() does with the lock.  With unlock, the mmap_lock is
  * dropped when it returns 0, and still held for writing on an error.

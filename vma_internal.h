@@ -48,6 +48,8 @@ struct vma_seen {
 #define offset_in_page(a)	((unsigned long)(a) & (PAGE_SIZE - 1))
 #define PHYS_PFN(a)		((unsigned long)((a) >> PAGE_SHIFT))
 #define TASK_SIZE		(1UL << 47)
+/* Where the suite's space starts, and the legacy bottom-up layout's base. */
+#define TASK_UNMAPPED_BASE	0x10000000UL
 #define FIRST_USER_ADDRESS	0UL
 #define USER_PGTABLES_CEILING	0UL
 
@@ -287,6 +289,7 @@ struct mm_struct {
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
+	unsigned long mmap_base;	/* generic_get_unmapped_area()'s */
 	unsigned long start_brk, brk;	/* the heap: the sys_brk op's */
 	unsigned long start_data, end_data;
 	unsigned long flags;		/* MMF_*: exit_mmap() sets one */
@@ -849,6 +852,15 @@ struct vm_unmapped_area_info {
 
 extern unsigned long stack_guard_gap;
 extern unsigned long mmap_min_addr;
+
+/*
+ * include/linux/sched/mm.h's arch hooks, as an arch with a smaller
+ * address space for mmap than TASK_SIZE has them (x86's DEFAULT_MAP_WINDOW
+ * without a hint above it): the top of the suite's space.
+ */
+extern unsigned long vma_mmap_end;
+#define arch_get_mmap_end(addr, len, flags)	(vma_mmap_end)
+#define arch_get_mmap_base(addr, base)		(base)
 
 static inline unsigned long vm_start_gap(struct vm_area_struct *vma)
 {
