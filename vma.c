@@ -3809,11 +3809,13 @@ static bool model_hint_fits(struct vma_run *r, unsigned long addr,
 }
 
 /*
- * A get_unmapped_area call's r bits (op_unmapped_area()): top-down, and
- * MAP_FIXED (one in eight); ga_hint() and ga_mmap_base() read others.
+ * A get_unmapped_area call's r bits (op_unmapped_area()): top-down,
+ * MAP_FIXED (one in eight) and a PMD's length (one in eight); ga_hint()
+ * and ga_mmap_base() read others.
  */
 #define GA_TOPDOWN	(1UL << 9)
 #define GA_FIXED	(7UL << 13)
+#define GA_PMD		(7UL << 35)
 
 /*
  * What generic_get_unmapped_area(_topdown)() must answer for an anonymous
@@ -3828,9 +3830,9 @@ static bool model_hint_fits(struct vma_run *r, unsigned long addr,
  * whether a search had a window too small for the length (6.1's known
  * bug, check_unmapped_area()).
  */
-static unsigned long model_get_area(struct vma_run *r, unsigned long addr,
-				    unsigned long len, uint64_t bits,
-				    bool *small)
+static unsigned long model_generic_area(struct vma_run *r, unsigned long addr,
+					unsigned long len, uint64_t bits,
+					bool *small)
 {
 	struct vm_unmapped_area_info info = { .length = len };
 	unsigned long ret, end = vma_mmap_end;
@@ -3864,6 +3866,29 @@ static unsigned long model_get_area(struct vma_run *r, unsigned long addr,
 }
 
 /*
+ * What 6.12's __get_unmapped_area() (6.1's get_unmapped_area()) must
+ * answer: -ENOMEM for a length over TASK_SIZE; the layout's choice
+ * (model_generic_area()), or its error; then -ENOMEM for an area that
+ * ends past TASK_SIZE, -EINVAL for one not on a page (a MAP_FIXED
+ * address), and -EPERM for one below mmap_min_addr (security_mmap_addr()).
+ */
+static unsigned long model_get_area(struct vma_run *r, unsigned long addr,
+				    unsigned long len, uint64_t bits,
+				    bool *small)
+{
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	addr = model_generic_area(r, addr, len, bits, small);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if (addr > TASK_SIZE - len)
+		return -ENOMEM;
+	if (offset_in_page(addr))
+		return -EINVAL;
+	return addr < mmap_min_addr ? (unsigned long)-EPERM : addr;
+}
+
+/*
  * The k-th VMA of the mm with all of flags (k taken modulo their number),
  * or NULL if none has.
  */
@@ -3892,8 +3917,10 @@ static struct vm_area_struct *nth_vma(struct vma_run *r, unsigned long k,
  * offset into it (bits 32-43) for 2; at an edge of a VMA (3-5; the
  * bits-16-31-th, a stack if any for its guard gap), from a page below to
  * two above where a mapping of len ends at its guard gap's start, or
- * starts at its end (bit 34); a few pages above 0 (6); within a page of
- * the top of the address space (7), where PAGE_ALIGN() wraps to 0.
+ * starts at its end (bit 34); a few pages above 0 (6); from a page below
+ * to two above where it ends at TASK_SIZE, or, if bit 12 says so, within
+ * a page of the top of the address space, where PAGE_ALIGN() wraps to 0
+ * (7).
  */
 static unsigned long ga_hint(struct vma_run *r, uint64_t bits,
 			     unsigned long len)
@@ -3909,9 +3936,10 @@ static unsigned long ga_hint(struct vma_run *r, uint64_t bits,
 		return addr_of(page) + (kind == 2 ? off : 0);
 	if (kind == 6)
 		return (off % 16) << PAGE_SHIFT;
-	if (kind == 7)
-		return ULONG_MAX - off;
 	delta = (((bits >> 32) & 3) - 1) << PAGE_SHIFT;
+	if (kind == 7)
+		return bits & (1UL << 12) ? ULONG_MAX - off :
+					     TASK_SIZE - len + delta;
 	if (bits & (1UL << 34)) {
 		vma = nth_vma(r, (bits >> 16) & 0xffff, 0);
 		return vma ? vma->vm_end + delta : addr_of(page);
@@ -3940,29 +3968,38 @@ static unsigned long ga_mmap_base(struct vma_run *r, uint64_t bits)
 }
 
 /*
- * mmap()'s address for an anonymous mapping of the op's length (c), as
- * generic_get_unmapped_area() or its top-down twin choose it: the hint
- * or a search.  It changes nothing; its answer must be the model's.
+ * mmap()'s address for an anonymous private mapping of the op's length
+ * (c), as __get_unmapped_area() (6.1: get_unmapped_area()) chooses it
+ * through the layout's generic_get_unmapped_area() or its top-down twin:
+ * the hint or a search.  It changes nothing; its answer must be the
+ * model's.
  */
 static bool check_get_area(struct vma_run *r, const struct test_op *op,
 			   unsigned long len)
 {
-	unsigned long addr = ga_hint(r, op->r, len), got, want;
+	unsigned long addr, got, want, flags = 0;
 	bool down = op->r & GA_TOPDOWN, small = false;
-	unsigned long flags = (op->r & GA_FIXED) == GA_FIXED ? MAP_FIXED : 0;
 
-	r->mm.mmap_base = ga_mmap_base(r, op->r);
+	/* One in eight: a PMD's length, which THP would align (no THP here). */
+	if ((op->r & GA_PMD) == GA_PMD)
+		len = PMD_SIZE;
+	addr = ga_hint(r, op->r, len);
+	if ((op->r & GA_FIXED) == GA_FIXED)
+		flags = MAP_FIXED;
+
+	vapi_pick_mmap_layout(&r->mm, down, ga_mmap_base(r, op->r));
 	want = model_get_area(r, addr, len, op->r, &small);
 #ifndef HAVE_EMPTY_AREA_ARG_CHECK
 	if (small && !opts.known_bugs)
 		return true;
 #endif
-	got = KERNEL(vapi_get_unmapped_area(&r->mm, down, addr, len, flags));
+	got = KERNEL(vapi_get_unmapped_area(&r->mm, addr, len, flags));
 	if (got == want)
 		return true;
-	test_fail(__FILE__, __LINE__, "generic_get_unmapped_area%s(addr %#lx, len %#lx, %s) with mmap_base %#lx, mmap end %#lx, mmap_min_addr %#lx = %#lx, expected %#lx",
-		  down ? "_topdown" : "", addr, len, flags ? "MAP_FIXED" : "0",
-		  r->mm.mmap_base, vma_mmap_end, mmap_min_addr, got, want);
+	test_fail(__FILE__, __LINE__, "get_unmapped_area(addr %#lx, len %#lx, %s), %s from mmap_base %#lx, mmap end %#lx, mmap_min_addr %#lx = %#lx, expected %#lx",
+		  addr, len, flags ? "MAP_FIXED" : "0",
+		  down ? "top-down" : "bottom-up", r->mm.mmap_base,
+		  vma_mmap_end, mmap_min_addr, got, want);
 	return false;
 }
 
@@ -5270,6 +5307,7 @@ static void init_run(struct vma_run *r, uint64_t seed)
 			  PAGE_SHIFT;
 	mmap_min_addr = min_addr_of(ctx->config);
 	vma_mmap_end = addr_of(r->nr_pages);
+	vapi_pick_mmap_layout(&r->mm, false, addr_of(0));
 	cfg_pct = (ctx->config >> CONFIG_FAIL_SHIFT) & 0xff;
 	if (!opts.fail_rate && !opts.layout)
 		slab_faults.kernel_pct = cfg_pct;

@@ -518,21 +518,29 @@ int vapi_exit_mmap(struct mm_struct *mm)
 	return vmas - slab_live("vm_area_struct");
 }
 
-unsigned long vapi_get_unmapped_area(struct mm_struct *mm, bool topdown,
-				     unsigned long addr, unsigned long len,
-				     unsigned long flags)
+void vapi_pick_mmap_layout(struct mm_struct *mm, bool topdown,
+			   unsigned long base)
+{
+	mm->mmap_base = base;
+#ifdef HAVE___GET_UNMAPPED_AREA
+	if (topdown)
+		set_bit(MMF_TOPDOWN, &mm->flags);
+	else
+		clear_bit(MMF_TOPDOWN, &mm->flags);
+#else
+	mm->get_unmapped_area = topdown ? arch_get_unmapped_area_topdown :
+					  arch_get_unmapped_area;
+#endif
+}
+
+unsigned long vapi_get_unmapped_area(struct mm_struct *mm, unsigned long addr,
+				     unsigned long len, unsigned long flags)
 {
 	current->mm = mm;
-#ifdef HAVE_GET_AREA_VM_FLAGS
-	if (topdown)
-		return generic_get_unmapped_area_topdown(NULL, addr, len, 0,
-							 flags, 0);
-	return generic_get_unmapped_area(NULL, addr, len, 0, flags, 0);
+#ifdef HAVE___GET_UNMAPPED_AREA
+	return __get_unmapped_area(NULL, addr, len, 0, flags, 0);
 #else
-	if (topdown)
-		return generic_get_unmapped_area_topdown(NULL, addr, len, 0,
-							 flags);
-	return generic_get_unmapped_area(NULL, addr, len, 0, flags);
+	return get_unmapped_area(NULL, addr, len, 0, flags);
 #endif
 }
 

@@ -78,13 +78,20 @@ int relocate_vma_down(struct vm_area_struct *vma, unsigned long shift);
 unsigned long vm_unmapped_area(struct vm_unmapped_area_info *info);
 
 /*
- * mmap()'s choice of address for an anonymous mapping on an arch without
- * its own: generic_get_unmapped_area(), or its _topdown() twin, from
- * current->mm's mmap_base (6.12's take the new VMA's flags too, none here).
+ * The mm's mmap layout, as arch_pick_mmap_layout() sets it on an arch
+ * without its own: top-down (6.12 MMF_TOPDOWN, 6.1 the get_unmapped_area
+ * hook) or bottom-up, from base.
  */
-unsigned long vapi_get_unmapped_area(struct mm_struct *mm, bool topdown,
-				     unsigned long addr, unsigned long len,
-				     unsigned long flags);
+void vapi_pick_mmap_layout(struct mm_struct *mm, bool topdown,
+			   unsigned long base);
+
+/*
+ * mmap()'s choice of address for an anonymous private mapping: 6.12
+ * __get_unmapped_area() (with no VMA flags), 6.1 get_unmapped_area(), down
+ * to generic_get_unmapped_area() or its _topdown() twin by the layout.
+ */
+unsigned long vapi_get_unmapped_area(struct mm_struct *mm, unsigned long addr,
+				     unsigned long len, unsigned long flags);
 
 /*
  * munmap(): 6.12 do_vmi_munmap(), 6.1 do_mas_munmap() and what its caller

@@ -179,6 +179,7 @@ static inline bool __test_and_clear_bit(long nr, volatile unsigned long *addr)
 #define test_and_set_bit	__test_and_set_bit
 #define set_bit(nr, addr)	((void)__test_and_set_bit(nr, addr))
 #define test_and_clear_bit	__test_and_clear_bit
+#define clear_bit(nr, addr)	((void)__test_and_clear_bit(nr, addr))
 #define AS_MM_ALL_LOCKS		2
 
 #define MAX_ERRNO	4095
@@ -273,6 +274,9 @@ struct vm_area_struct;
 
 struct file_operations {
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+	unsigned long (*get_unmapped_area)(struct file *, unsigned long,
+					   unsigned long, unsigned long,
+					   unsigned long);
 };
 
 struct file {
@@ -290,6 +294,12 @@ struct mm_struct {
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long def_flags;
 	unsigned long mmap_base;	/* generic_get_unmapped_area()'s */
+	/* 6.1: arch_get_unmapped_area() or its _topdown() twin */
+	unsigned long (*get_unmapped_area)(struct file *filp,
+					   unsigned long addr,
+					   unsigned long len,
+					   unsigned long pgoff,
+					   unsigned long flags);
 	unsigned long start_brk, brk;	/* the heap: the sys_brk op's */
 	unsigned long start_data, end_data;
 	unsigned long flags;		/* MMF_*: exit_mmap() sets one */
@@ -714,6 +724,7 @@ static inline void update_hiwater_vm(struct mm_struct *mm) { }
 static inline void lru_add_drain(void) { }
 /* exit_mmap()'s steps outside the VMAs. */
 #define MMF_OOM_SKIP	21
+#define MMF_TOPDOWN	31	/* 6.12: mmap() searches top-down */
 static inline void mmu_notifier_release(struct mm_struct *mm) { }
 static inline void arch_exit_mmap(struct mm_struct *mm) { }
 static inline void flush_cache_mm(struct mm_struct *mm) { }
@@ -923,25 +934,57 @@ static inline int check_data_rlimit(unsigned long rlim, unsigned long new,
 }
 
 /*
- * The brk syscall asks only whether its MAP_FIXED range may be mapped:
- * the checks of __get_unmapped_area() that a fixed anonymous range meets,
- * below TASK_SIZE and (security_mmap_addr(), the capabilities' rule for
- * a task without CAP_SYS_RAWIO) not below mmap_min_addr.
+ * mmap()'s choice of address (mm/mmap.c, extracted): what it needs of the
+ * rest of the kernel.  No arch check; the capabilities' rule for a task
+ * without CAP_SYS_RAWIO (cap_mmap_addr()): nothing below mmap_min_addr.
+ * The suite maps no shared anonymous memory through it, and no length
+ * of a PMD: shmem's and THP's choices must not be asked for.
  */
+#define MAP_SHARED	0x01
 #define MAP_FIXED	0x10
+#define PMD_SIZE	(1UL << 21)
+#define arch_mmap_check(addr, len, flags)	(0)
+
+static inline int security_mmap_addr(unsigned long addr)
+{
+	return addr < mmap_min_addr ? -EPERM : 0;
+}
+
+static inline unsigned long shmem_get_unmapped_area(struct file *file,
+		unsigned long addr, unsigned long len, unsigned long pgoff,
+		unsigned long flags)
+{
+	WARN_ON(1);
+	return -ENOMEM;
+}
+
+#ifdef HAVE___GET_UNMAPPED_AREA
+static inline unsigned long thp_get_unmapped_area_vmflags(struct file *file,
+		unsigned long addr, unsigned long len, unsigned long pgoff,
+		unsigned long flags, vm_flags_t vm_flags)
+{
+	WARN_ON(1);
+	return -ENOMEM;
+}
+
+unsigned long __get_unmapped_area(struct file *file, unsigned long addr,
+				  unsigned long len, unsigned long pgoff,
+				  unsigned long flags, vm_flags_t vm_flags);
+
+/* include/linux/mm.h's: the brk syscall's check of its MAP_FIXED range. */
 static inline unsigned long get_unmapped_area(struct file *file,
 					      unsigned long addr,
 					      unsigned long len,
 					      unsigned long pgoff,
 					      unsigned long flags)
 {
-	WARN_ON(!(flags & MAP_FIXED) || file);
-	if (len > TASK_SIZE || addr > TASK_SIZE - len)
-		return -ENOMEM;
-	if (offset_in_page(addr))
-		return -EINVAL;
-	return addr < mmap_min_addr ? -EPERM : (long)addr;
+	return __get_unmapped_area(file, addr, len, pgoff, flags, 0);
 }
+#else
+unsigned long get_unmapped_area(struct file *file, unsigned long addr,
+				unsigned long len, unsigned long pgoff,
+				unsigned long flags);
+#endif
 
 extern unsigned long vma_rlimit_as, vma_rlimit_memlock, vma_rlimit_data;
 extern unsigned long vma_rlimit_stack, vma_rlimit_data_max;
