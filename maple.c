@@ -219,10 +219,40 @@ static bool expect_store(struct maple_run *r, int ret, unsigned long first,
 	return check_around(r, first, last);
 }
 
+/*
+ * One store or insert in 32 (r bits 1-5 clear; the op reads bit 0 alone)
+ * first tries an advanced entry, one of the internal entries up to
+ * XA_RETRY_ENTRY that the tree's walks would take for a marker: the normal
+ * API must WARN and return -EINVAL before it locks or allocates, so the
+ * tree, and the op's own call that follows, are as they would have been.
+ */
+static bool refuses_advanced(struct maple_run *r, const struct test_op *op,
+			     bool insert)
+{
+	void *entry = xa_mk_internal((op->r >> 6) % 257);
+	int ret;
+
+	if (!r->check || (op->r & 0x3e))
+		return true;
+	warn_expected = "xa_is_advanced(entry)";
+	warn_expected_seen = 0;
+	if (insert)
+		ret = mtree_insert_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
+	else
+		ret = mtree_store_range(r->mt, op->a, op->b, entry, GFP_KERNEL);
+	warn_expected = NULL;
+	ASSERT_EQ(warn_expected_seen, 1);
+	ASSERT_EQ(ret, -EINVAL);
+	return op->a > op->b || check_edges(r->mt, &r->model, op->a, op->b);
+}
+
 static bool op_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
 	int ret;
+
+	if (!refuses_advanced(r, op, false))
+		return false;
 
 	/* One index, with odd r: the single-index form. */
 	if (op->a == op->b && (op->r & 1))
@@ -255,6 +285,9 @@ static bool op_insert(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = mk_entry(r->op_nr);
 	int ret;
+
+	if (!refuses_advanced(r, op, true))
+		return false;
 
 	if (op->a == op->b && (op->r & 1))
 		ret = mtree_insert(r->mt, op->a, entry, GFP_KERNEL);

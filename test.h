@@ -293,6 +293,13 @@ extern unsigned int kernel_warnings;
  * debug check) that a known kernel bug explains, which is then let by.
  */
 extern __thread bool (*warn_thread)(const char *cond, char *buf, size_t len);
+/*
+ * The condition of a WARN the running op provokes on purpose (misuse the
+ * API must refuse): kernel_warn() counts it in warn_expected_seen instead
+ * of failing, on this thread only.
+ */
+extern __thread const char *warn_expected;
+extern __thread unsigned int warn_expected_seen;
 extern unsigned long printk_budget;
 void kernel_reset(void);
 /* Hand each whole line of kernel output to fn (NULL: print again). */
