@@ -1661,6 +1661,318 @@ static bool check_denied(struct vma_run *r, struct vm_area_struct *vma)
 }
 
 /*
+ * Bit 3 of the op's limit choice (CONFIG_REFUSE): a limit that the op
+ * must reach exactly is put a page below that instead, and refuses it.
+ */
+static bool limit_under(const struct vma_run *r)
+{
+	return (r->op.a ^ r->op.b ^ r->op.r) >> 3 & 1;
+}
+
+/*
+ * RLIMIT_MEMLOCK for an op that locks n more pages: what is locked plus
+ * those, which mlock_future_ok() allows, or (limit_under()) a page less.
+ */
+static unsigned long memlock_limit(const struct vma_run *r, unsigned long n)
+{
+	return (r->mm.locked_vm + n - limit_under(r)) << PAGE_SHIFT;
+}
+
+/*
+ * r bits of an anonymous mmap_region op (no file, so no hook) that say it
+ * goes in through do_mmap(), as mmap() does (three in four of those whose
+ * r was drawn whole; else r is 0 or 2), and how: MAP_FIXED_NOREPLACE for
+ * MAP_FIXED; MAP_POPULATE, MAP_NONBLOCK, MAP_NORESERVE; a task whose
+ * personality has READ_IMPLIES_EXEC; vm.overcommit_memory 2 (never),
+ * which MAP_NORESERVE must not get round: each one in four.  Bits 22-25
+ * (DM_ARGS) pick the length and type: mostly as the op says, or one of
+ * the cases dm_args() lists.
+ */
+#define DM_ROUTE	(3UL << 8)
+#define DM_NOREPLACE	(3UL << 10)
+#define DM_POPULATE	(3UL << 12)
+#define DM_NORESERVE	(3UL << 14)
+#define DM_NONBLOCK	(3UL << 16)
+#define DM_READ_EXEC	(3UL << 18)
+#define DM_NO_OVERCOMMIT (3UL << 20)
+#define DM_ARGS_SHIFT	22
+#define DM_MEMLOCK_ZERO	(3UL << 26)	/* CONFIG_REFUSE's memlock case */
+
+enum dm_args {
+	DM_AS_OP = 8,		/* 0-8: the op's length, as its pages */
+	DM_RAGGED,		/* a length a few bytes short of them */
+	DM_LEN_ZERO,		/* -EINVAL */
+	DM_LEN_WRAPS,		/* PAGE_ALIGN() wraps it to 0: -ENOMEM */
+	DM_PGOFF_WRAPS,		/* the offset plus the pages wraps: -EOVERFLOW */
+	DM_DROPPABLE,		/* no VM_DROPPABLE (6.12), or no such type (6.1) */
+	DM_BAD_TYPE,		/* MAP_SHARED_VALIDATE: none for anonymous memory */
+	DM_SHARED_STACK,	/* MAP_SHARED | MAP_GROWSDOWN: -EINVAL */
+};
+
+static bool dm_has(uint64_t r, unsigned long bits)
+{
+	return (r & bits) == bits;
+}
+
+static unsigned int dm_args(const struct test_op *op)
+{
+	return (op->r >> DM_ARGS_SHIFT) & 15;
+}
+
+/*
+ * Whether the op goes in through do_mmap(); if so dm gets its length,
+ * PROT_ and MAP_ flags and offset: from the op's flags (flags_of()),
+ * access bits, VM_LOCKED (MAP_LOCKED), VM_GROWSDOWN (MAP_GROWSDOWN) and
+ * VM_SHARED (MAP_SHARED: map_shm()), and r's choices above.
+ */
+static bool dm_route(const struct test_op *op, unsigned int fnr,
+		     unsigned long n, unsigned long flags,
+		     struct vapi_do_mmap *dm)
+{
+	unsigned long r = op->r, off = 1 + (r >> 28) % (PAGE_SIZE - 1);
+
+	if (fnr || !(r & DM_ROUTE))
+		return false;
+	dm->len = n << PAGE_SHIFT;
+	dm->pgoff = 0;
+	dm->prot = (flags & VM_READ ? PROT_READ : 0) |
+		   (flags & VM_WRITE ? PROT_WRITE : 0) |
+		   (flags & VM_EXEC ? PROT_EXEC : 0);
+	dm->flags = flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE;
+	dm->flags |= dm_has(r, DM_NOREPLACE) ? MAP_FIXED_NOREPLACE : MAP_FIXED;
+	if (flags & VM_LOCKED)
+		dm->flags |= MAP_LOCKED;
+	if (flags & VM_GROWSDOWN)
+		dm->flags |= MAP_GROWSDOWN;
+	if (dm_has(r, DM_POPULATE))
+		dm->flags |= MAP_POPULATE;
+	if (dm_has(r, DM_NONBLOCK))
+		dm->flags |= MAP_NONBLOCK;
+	if (dm_has(r, DM_NORESERVE))
+		dm->flags |= MAP_NORESERVE;
+	switch (dm_args(op)) {
+	case DM_RAGGED:
+		dm->len -= off;
+		break;
+	case DM_LEN_ZERO:
+		dm->len = 0;
+		break;
+	case DM_LEN_WRAPS:
+		dm->len = -off;
+		break;
+	case DM_PGOFF_WRAPS:
+		dm->pgoff = ULONG_MAX - off % n;
+		break;
+	case DM_DROPPABLE:
+		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_DROPPABLE;
+		break;
+	case DM_BAD_TYPE:
+		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
+		break;
+	case DM_SHARED_STACK:
+		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_SHARED |
+			    MAP_GROWSDOWN;
+		break;
+	}
+	dm->populate = ~0UL;
+	return true;
+}
+
+/*
+ * The flags do_mmap() must give mmap_region() for the op's flags, with
+ * dm's MAP_ flags, the task's personality and vm.overcommit_memory.
+ */
+static unsigned long dm_flags(struct vma_run *r, unsigned long flags,
+			      const struct vapi_do_mmap *dm)
+{
+	flags |= r->mm.def_flags;
+	if ((dm->prot & PROT_READ) && current->personality == READ_IMPLIES_EXEC)
+		flags |= VM_EXEC;
+	if ((dm->flags & MAP_NORESERVE) &&
+	    sysctl_overcommit_memory != OVERCOMMIT_NEVER)
+		flags |= VM_NORESERVE;
+	return flags;
+}
+
+/*
+ * What do_mmap() must refuse before it maps [first, first + n), in its
+ * order: a length of 0 (-EINVAL), or one that wraps when page-aligned
+ * (-ENOMEM); an offset that wraps (-EOVERFLOW); a map_count already over
+ * the limit (-ENOMEM); from __get_unmapped_area(), a length over the room
+ * between mmap_min_addr and the mmap end (-ENOMEM) and an address below
+ * mmap_min_addr (-EPERM); for MAP_FIXED_NOREPLACE, any page mapped there
+ * (-EEXIST); MAP_LOCKED with RLIMIT_MEMLOCK 0 (-EPERM, can_do_mlock());
+ * VM_LOCKED pages (MAP_LOCKED, or mlockall()'s def_flags) past
+ * RLIMIT_MEMLOCK (-EAGAIN: with CONFIG_REFUSE's memlock case, the limit is
+ * what is locked with all n pages, which mlock_future_ok() counts, mapped
+ * or not, or a page less, limit_under(), or, by r bits 26-27, 0); a shared
+ * stack (-EINVAL);
+ * MAP_DROPPABLE without VM_DROPPABLE (-EOPNOTSUPP; 6.1 knows no such type)
+ * and a type anonymous memory has not (-EINVAL).  0 if none.  Sets the
+ * limit for this op.
+ */
+static int dm_refused(struct vma_run *r, const struct test_op *op,
+		      unsigned long first, unsigned long n, unsigned long flags,
+		      const struct vapi_do_mmap *dm)
+{
+	unsigned int args = dm_args(op);
+	unsigned long type;
+
+	if (args == DM_LEN_ZERO)
+		return -EINVAL;
+	if (args == DM_LEN_WRAPS)
+		return -ENOMEM;
+	if (args == DM_PGOFF_WRAPS)
+		return -EOVERFLOW;
+	if (r->mm.map_count > sysctl_max_map_count)
+		return -ENOMEM;
+	if ((n << PAGE_SHIFT) > vma_mmap_end - mmap_min_addr)
+		return -ENOMEM;
+	if (addr_of(first) < mmap_min_addr)
+		return -EPERM;
+	if ((dm->flags & MAP_FIXED_NOREPLACE) &&
+	    vma_model_mapped(&r->model, first, n))
+		return -EEXIST;
+	if (r->limit_memlock)
+		vma_rlimit_memlock = dm_has(op->r, DM_MEMLOCK_ZERO) ? 0 :
+				     memlock_limit(r, n);
+	if ((dm->flags & MAP_LOCKED) && !vma_rlimit_memlock)
+		return -EPERM;
+	if ((flags & VM_LOCKED) && r->limit_memlock &&
+	    (limit_under(r) || !vma_rlimit_memlock))
+		return -EAGAIN;
+	type = dm->flags & MAP_TYPE;
+	if (type == MAP_SHARED && (dm->flags & MAP_GROWSDOWN))
+		return -EINVAL;
+#ifdef HAVE_MAP_DROPPABLE
+	if (type == MAP_DROPPABLE)
+		return -EOPNOTSUPP;
+#endif
+	return type == MAP_SHARED || type == MAP_PRIVATE ? 0 : -EINVAL;
+}
+
+/*
+ * do_mmap() refused: with want, having changed and charged nothing (the
+ * op goes on after it, dm_enter()).
+ */
+static bool check_dm_refused(struct vma_run *r, unsigned long first,
+			     unsigned long n, struct vapi_do_mmap *dm, int want)
+{
+	struct vm_area_struct *vma;
+	bool created, gone;
+
+	set_mm_stats(r);
+	vma_record.pages_zapped = 0;
+	vma_record.acct_pages = 0;
+	vma_record.unacct_pages = 0;
+	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
+				      addr_of(first + n), 0, NULL, NULL, 0,
+				      NULL, dm, &created, &gone));
+	r->result = IS_ERR(vma) ? PTR_ERR(vma) : 0;
+	if (r->result != want || vma_record.pages_zapped || dm->populate)
+		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
+			  addr_of(first), dm->len, dm->prot, dm->flags,
+			  dm->pgoff, r->result, vma_record.pages_zapped,
+			  dm->populate, want);
+	return !ctx->failed && check_stats(r, "do_mmap") &&
+	       check_charged(r, "do_mmap", 0);
+}
+
+/*
+ * The op's own mapping through do_mmap(), with none of r's choices that
+ * must be refused: MAP_FIXED (MAP_FIXED_NOREPLACE if r asked for it and
+ * nothing is mapped there), the op's length (or the ragged one), offset
+ * 0; MAP_NORESERVE only where overcommit is never (else the mapping would
+ * not be the op's: VM_NORESERVE); a readable executable mapping asked for
+ * without PROT_EXEC where r gave the task READ_IMPLIES_EXEC; MAP_LOCKED
+ * left out where mlockall()'s def_flags lock it anyway (r bit 30).
+ */
+static void dm_clean(struct vma_run *r, const struct test_op *op,
+		     unsigned long first, unsigned long n, unsigned long flags,
+		     struct vapi_do_mmap *dm)
+{
+	if (dm_args(op) != DM_RAGGED)
+		dm->len = n << PAGE_SHIFT;
+	dm->pgoff = 0;
+	dm->flags = (dm->flags & (MAP_POPULATE | MAP_NONBLOCK)) | MAP_FIXED |
+		    (flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE);
+	if (flags & VM_LOCKED)
+		dm->flags |= MAP_LOCKED;
+	if (flags & VM_GROWSDOWN)
+		dm->flags |= MAP_GROWSDOWN;
+	if (dm_has(op->r, DM_NOREPLACE) &&
+	    !vma_model_mapped(&r->model, first, n))
+		dm->flags ^= MAP_FIXED | MAP_FIXED_NOREPLACE;
+	if (dm_has(op->r, DM_NORESERVE) && dm_has(op->r, DM_NO_OVERCOMMIT))
+		dm->flags |= MAP_NORESERVE;
+	if ((r->mm.def_flags & VM_LOCKED) && (op->r & (1UL << 30)))
+		dm->flags &= ~MAP_LOCKED;
+	current->personality = 0;
+	if (dm_has(op->r, DM_READ_EXEC) && (flags & VM_READ) &&
+	    (flags & VM_EXEC)) {
+		current->personality = READ_IMPLIES_EXEC;
+		dm->prot &= ~PROT_EXEC;
+	}
+	dm->populate = ~0UL;
+}
+
+/*
+ * An op that r sends through do_mmap(): first, if r asks for anything
+ * do_mmap() must refuse (dm_refused()), that call and its check; then
+ * the op's own mapping, through do_mmap() (dm_clean()) where it would
+ * map what mmap_region() maps for the op, unrefused, else (*dmp NULL)
+ * through mmap_region() as other ops are.  So a sequence maps what it
+ * mapped before do_mmap() was driven, and old seeds find what they found.
+ */
+static bool dm_enter(struct vma_run *r, const struct test_op *op,
+		     unsigned long first, unsigned long n, unsigned long flags,
+		     struct vapi_do_mmap **dmp)
+{
+	struct vapi_do_mmap *dm = *dmp;
+	int err;
+
+	if (dm_has(op->r, DM_READ_EXEC))
+		current->personality = READ_IMPLIES_EXEC;
+	if (dm_has(op->r, DM_NO_OVERCOMMIT))
+		sysctl_overcommit_memory = OVERCOMMIT_NEVER;
+	/* The kernel's stats, which the limits are set from. */
+	set_mm_stats(r);
+	err = dm_refused(r, op, first, n, dm_flags(r, flags, dm), dm);
+	if (err && !check_dm_refused(r, first, n, dm, err))
+		return false;
+	vma_rlimit_memlock = ~0UL;
+	dm_clean(r, op, first, n, flags, dm);
+	if (dm_flags(r, flags, dm) != flags ||
+	    r->mm.map_count > sysctl_max_map_count ||
+	    (n << PAGE_SHIFT) > vma_mmap_end - mmap_min_addr ||
+	    addr_of(first) < mmap_min_addr ||
+	    ((flags & VM_SHARED) && (flags & VM_GROWSDOWN)))
+		*dmp = NULL;
+	return true;
+}
+
+/*
+ * What do_mmap() tells its caller to fault in: all of a mapping it made
+ * with VM_LOCKED, or with MAP_POPULATE but not MAP_NONBLOCK; nothing if it
+ * failed.
+ */
+static bool check_dm_populate(const struct vapi_do_mmap *dm, unsigned long n,
+			      unsigned long flags, bool failed)
+{
+	bool populate = (dm->flags & (MAP_POPULATE | MAP_NONBLOCK)) ==
+			MAP_POPULATE;
+	unsigned long want = 0;
+
+	if (!failed && ((flags & VM_LOCKED) || populate))
+		want = n << PAGE_SHIFT;
+	if (dm->populate != want)
+		test_fail(__FILE__, __LINE__, "do_mmap(prot %#lx, flags %#lx) %s, populate %#lx: expected %#lx",
+			  dm->prot, dm->flags, failed ? "failed" : "mapped",
+			  dm->populate, want);
+	return dm->populate == want;
+}
+
+/*
  * mmap(MAP_FIXED) over whatever is mapped: the kernel's own mmap_region()
  * (vapi_mmap_region()).  On 6.12 the old VMAs go only once the new one is
  * in; a failure after their page tables were cleared leaves a hole.  c as
@@ -1671,6 +1983,7 @@ static bool check_denied(struct vma_run *r, struct vm_area_struct *vma)
  */
 static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 {
+	struct vapi_do_mmap dmv, *dm;
 	unsigned int fnr = MAP_FILE(op->c), uffds;
 	int (*hook)(struct vm_area_struct *vma) = NULL;
 	unsigned long first, n, flags, mapped, accounted;
@@ -1687,6 +2000,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	if (map_shm(op))
 		flags |= VM_SHARED | VM_MAYSHARE;
 	pgoff = map_pgoff(op, first, fnr);
+	dm = dm_route(op, fnr, n, flags, &dmv) ? &dmv : NULL;
+	/* (The personality and overcommit it sets, apply_op() puts back.) */
+	if (dm && !dm_enter(r, op, first, n, flags, &dm))
+		return false;
 	if (fnr && (op->c & MAP_HOOK_FAIL))
 		hook = mmap_hook_fail;
 	else if (fnr && (op->c & MAP_HOOK_FLAGS))
@@ -1718,8 +2035,10 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
 				      addr_of(first + n), flags,
 				      file_of(r, fnr), file_vm_ops(fnr),
-				      pgoff, hook, &created, &gone));
+				      pgoff, hook, dm, &created, &gone));
 	slab_faults.paused = false;
+	if (dm && !check_dm_populate(dm, n, flags, IS_ERR(vma)))
+		return false;
 	if (ctx->failed ||
 	    !check_uffd_events(r, addr_of(first), addr_of(first + n), uffds,
 			       !IS_ERR(vma)))
@@ -2413,24 +2732,6 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	vma_model_set_attrs(&r->model, first - down, down, &a);
 	vma_model_set_attrs(&r->model, last, up, &a);
 	return true;
-}
-
-/*
- * Bit 3 of the op's limit choice (CONFIG_REFUSE): a limit that the op
- * must reach exactly is put a page below that instead, and refuses it.
- */
-static bool limit_under(const struct vma_run *r)
-{
-	return (r->op.a ^ r->op.b ^ r->op.r) >> 3 & 1;
-}
-
-/*
- * RLIMIT_MEMLOCK for an op that locks n more pages: what is locked plus
- * those, which mlock_future_ok() allows, or (limit_under()) a page less.
- */
-static unsigned long memlock_limit(const struct vma_run *r, unsigned long n)
-{
-	return (r->mm.locked_vm + n - limit_under(r)) << PAGE_SHIFT;
 }
 
 /*
@@ -5508,6 +5809,8 @@ static bool apply_op(struct vma_run *r)
 	vma_rlimit_data = ~0UL;
 	vma_rlimit_data_max = ~0UL;
 	vma_rlimit_stack = ~0UL;
+	current->personality = 0;
+	sysctl_overcommit_memory = 0;
 	/*
 	 * A failed op obliged no merge: the model says what stayed.  On
 	 * 6.12 a vma_modify*() whose merge fails for memory fails the op

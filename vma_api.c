@@ -19,6 +19,7 @@
 /* What mm/mmap.c's extracted functions use that the harness has none of. */
 unsigned long mmap_min_addr;
 unsigned long vma_mmap_end = TASK_SIZE;
+int sysctl_overcommit_memory;	/* OVERCOMMIT_GUESS */
 unsigned long stack_guard_gap = 256UL << PAGE_SHIFT;
 
 /* mm/mmap.c's own, which may_expand_vm() reads. */
@@ -464,12 +465,26 @@ static const struct file_operations driver_fops = { .mmap = driver_mmap };
  * (a merge reaches past it); the old VMAs are gone once it succeeded, or
  * once it zapped their pages (a failure after vms_clean_up_area()).
  */
+static unsigned long call_do_mmap(struct mm_struct *mm, unsigned long addr,
+				  struct vapi_do_mmap *dm, struct list_head *uf)
+{
+	current->mm = mm;
+#ifdef HAVE_DO_MMAP_VM_FLAGS
+	return do_mmap(NULL, addr, dm->len, dm->prot, dm->flags, 0, dm->pgoff,
+		       &dm->populate, uf);
+#else
+	return do_mmap(NULL, addr, dm->len, dm->prot, dm->flags, dm->pgoff,
+		       &dm->populate, uf);
+#endif
+}
+
 struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 					unsigned long start, unsigned long end,
 					unsigned long flags, struct file *file,
 					const struct vm_operations_struct *ops,
 					pgoff_t pgoff,
 					int (*hook)(struct vm_area_struct *vma),
+					struct vapi_do_mmap *dm,
 					bool *created, bool *gone)
 {
 	unsigned long zapped = vma_record.pages_zapped, ret;
@@ -484,7 +499,10 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 		driver_hook = hook;
 	}
 	/* do_mmap()'s caller delivers the unmap events, failed or not. */
-	ret = mmap_region(file, start, end - start, flags, pgoff, &uf);
+	if (dm)
+		ret = call_do_mmap(mm, start, dm, &uf);
+	else
+		ret = mmap_region(file, start, end - start, flags, pgoff, &uf);
 	userfaultfd_unmap_complete(mm, &uf);
 	*created = false;
 	*gone = !had || vma_record.pages_zapped != zapped;
@@ -530,6 +548,20 @@ void vapi_pick_mmap_layout(struct mm_struct *mm, bool topdown,
 #else
 	mm->get_unmapped_area = topdown ? arch_get_unmapped_area_topdown :
 					  arch_get_unmapped_area;
+#endif
+}
+
+/* mm/shmem.c's, without THP: the length's check, then the mm's layout. */
+unsigned long shmem_get_unmapped_area(struct file *file, unsigned long addr,
+				      unsigned long len, unsigned long pgoff,
+				      unsigned long flags)
+{
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+#ifdef HAVE___GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
 }
 

@@ -132,13 +132,31 @@ struct vm_area_struct *vapi_map(struct mm_struct *mm, unsigned long start,
  * back VMAs whose page tables it cleared, and leaves a hole as 6.1 does);
  * on success *created says whether the VMA at start is a new one.
  */
+struct vapi_do_mmap;
 struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 					unsigned long start, unsigned long end,
 					unsigned long flags, struct file *file,
 					const struct vm_operations_struct *ops,
 					pgoff_t pgoff,
 					int (*hook)(struct vm_area_struct *vma),
+					struct vapi_do_mmap *dm,
 					bool *created, bool *gone);
+
+/*
+ * With dm, vapi_mmap_region() enters by do_mmap() instead, anonymous, with
+ * this length (not end - start), PROT_ and MAP_ flags and offset, as mmap()
+ * does (vm_mmap_pgoff()): do_mmap() must work out the VMA's flags and
+ * offset that mmap_region() is given (flags and pgoff are not passed), and
+ * its checks come first.  populate gets what it tells its caller to fault
+ * in.
+ */
+struct vapi_do_mmap {
+	unsigned long len;
+	unsigned long prot;
+	unsigned long flags;
+	unsigned long pgoff;
+	unsigned long populate;
+};
 
 /*
  * What a modify call changes: vm_flags (mprotect, mlock), the anon_vma name

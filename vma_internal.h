@@ -260,7 +260,12 @@ struct vm_userfaultfd_ctx {
  * i_mmap is a count here: nr_vmas VMAs are in the (absent) interval tree.
  * can_writeback says whether the filesystem tracks dirty pages.
  */
+struct inode {
+	unsigned int i_mode;
+};
+
 struct address_space {
+	struct inode *host;		/* do_mmap()'s swapfile check */
 	struct rb_root_cached i_mmap;
 	struct rw_semaphore i_mmap_rwsem;
 	unsigned long flags;
@@ -273,14 +278,23 @@ struct file;
 struct vm_area_struct;
 
 struct file_operations {
+	unsigned int fop_flags;			/* 6.12 */
+	unsigned long mmap_supported_flags;	/* 6.1 */
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
 	unsigned long (*get_unmapped_area)(struct file *, unsigned long,
 					   unsigned long, unsigned long,
 					   unsigned long);
 };
 
+struct path {
+	void *dentry;
+};
+
 struct file {
 	atomic_long_t f_count;
+	unsigned int f_mode;
+	struct path f_path;
+	struct inode *f_inode;
 	struct address_space *f_mapping;
 	struct address_space mapping;
 	const struct file_operations *f_op;
@@ -372,6 +386,7 @@ struct mmu_gather {
 struct task_struct {
 	char comm[16];
 	int pid;
+	unsigned int personality;
 	struct mm_struct *mm;
 };
 extern struct task_struct vma_current;
@@ -937,8 +952,8 @@ static inline int check_data_rlimit(unsigned long rlim, unsigned long new,
  * mmap()'s choice of address (mm/mmap.c, extracted): what it needs of the
  * rest of the kernel.  No arch check; the capabilities' rule for a task
  * without CAP_SYS_RAWIO (cap_mmap_addr()): nothing below mmap_min_addr.
- * The suite maps no shared anonymous memory through it, and no length
- * of a PMD: shmem's and THP's choices must not be asked for.
+ * Shared anonymous memory's choice is shmem's, which without THP is the
+ * mm's layout's; the suite has no THP, whose choice must not be asked for.
  */
 #define MAP_SHARED	0x01
 #define MAP_FIXED	0x10
@@ -950,13 +965,9 @@ static inline int security_mmap_addr(unsigned long addr)
 	return addr < mmap_min_addr ? -EPERM : 0;
 }
 
-static inline unsigned long shmem_get_unmapped_area(struct file *file,
-		unsigned long addr, unsigned long len, unsigned long pgoff,
-		unsigned long flags)
-{
-	WARN_ON(1);
-	return -ENOMEM;
-}
+unsigned long shmem_get_unmapped_area(struct file *file, unsigned long addr,
+				      unsigned long len, unsigned long pgoff,
+				      unsigned long flags);
 
 #ifdef HAVE___GET_UNMAPPED_AREA
 static inline unsigned long thp_get_unmapped_area_vmflags(struct file *file,
@@ -1061,8 +1072,126 @@ static inline bool vma_supports_mlock(const struct vm_area_struct *vma)
 	return !(vma->vm_flags & (VM_SPECIAL | VM_DROPPABLE | VM_HUGETLB));
 }
 
-/* The suite's files are not hugetlbfs: VM_HUGETLB is a mapping's flag. */
+/*
+ * The suite's files are not hugetlbfs: VM_HUGETLB is a mapping's flag.
+ * It reads the file, as the kernel's does: a caller must not ask of none.
+ */
+extern const struct file_operations hugetlbfs_file_operations;
 static inline bool is_file_hugepages(struct file *file)
+{
+	return file->f_op == &hugetlbfs_file_operations;
+}
+
+/*
+ * ---- do_mmap()'s world ----
+ * The mmap() ABI's flags (include/uapi/asm-generic/mman*.h), and what
+ * do_mmap() asks of the rest of the kernel.  The suite maps no file through
+ * it: the file side need only compile.
+ */
+#define PROT_READ		0x1
+#define PROT_WRITE		0x2
+#define PROT_EXEC		0x4
+#define MAP_PRIVATE		0x02
+#define MAP_SHARED_VALIDATE	0x03
+#define MAP_DROPPABLE		0x08
+#define MAP_TYPE		0x0f
+#define MAP_ANONYMOUS		0x20
+#define MAP_GROWSDOWN		0x0100
+#define MAP_DENYWRITE		0x0800
+#define MAP_EXECUTABLE		0x1000
+#define MAP_LOCKED		0x2000
+#define MAP_NORESERVE		0x4000
+#define MAP_POPULATE		0x8000
+#define MAP_NONBLOCK		0x10000
+#define MAP_STACK		0x20000
+#define MAP_HUGETLB		0x40000
+#define MAP_SYNC		0x80000
+#define MAP_FIXED_NOREPLACE	0x100000
+#define MAP_UNINITIALIZED	0x4000000
+#define LEGACY_MAP_MASK	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED |		\
+			 MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE |	\
+			 MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |	\
+			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |		\
+			 MAP_STACK | MAP_HUGETLB)
+#define VM_WIPEONFORK		0x02000000UL
+#define VM_SYNC			0x00800000UL
+#define VM_NOHUGEPAGE		0x40000000UL
+#define READ_IMPLIES_EXEC	0x0400000
+#define FMODE_READ		0x1
+#define FMODE_WRITE		0x2
+#define FOP_MMAP_SYNC		0x4
+#define FOP_UNSIGNED_OFFSET	0x20
+#define FMODE_UNSIGNED_OFFSET	0x2000
+#define OVERCOMMIT_NEVER	2
+#define MAX_LFS_FILESIZE	((loff_t)LLONG_MAX)
+#define S_IFMT			00170000
+#define S_IFSOCK		0140000
+#define S_IFREG			0100000
+#define S_IFBLK			0060000
+#define S_ISREG(m)		(((m) & S_IFMT) == S_IFREG)
+#define S_ISBLK(m)		(((m) & S_IFMT) == S_IFBLK)
+#define S_ISSOCK(m)		(((m) & S_IFMT) == S_IFSOCK)
+#define IS_SWAPFILE(inode)	false
+#define IS_APPEND(inode)	false
+
+extern int sysctl_overcommit_memory;
+
+static inline struct inode *file_inode(const struct file *f)
+{
+	return f->f_inode;
+}
+
+/* No noexec mounts; it reads the path, as the kernel's does. */
+static inline bool path_noexec(const struct path *path)
+{
+	return path->dentry == (void *)1;
+}
+
+/* No protection keys: an execute-only mapping gets none. */
+static inline int execute_only_pkey(struct mm_struct *mm)
+{
+	return -1;
+}
+
+/* include/linux/mman.h's, with no arch bits: each flag for its flag. */
+#define vm_trans(x, bit, vm_bit)	((x) & (bit) ? (vm_bit) : 0)
+
+static inline unsigned long calc_vm_prot_bits(unsigned long prot, int pkey)
+{
+	return vm_trans(prot, PROT_READ, VM_READ) |
+	       vm_trans(prot, PROT_WRITE, VM_WRITE) |
+	       vm_trans(prot, PROT_EXEC, VM_EXEC);
+}
+
+/* No THP in the suite's config: MAP_STACK asks nothing of it. */
+static inline unsigned long calc_vm_flag_bits(struct file *file,
+					      unsigned long flags)
+{
+	return vm_trans(flags, MAP_GROWSDOWN, VM_GROWSDOWN) |
+	       vm_trans(flags, MAP_LOCKED, VM_LOCKED) |
+	       vm_trans(flags, MAP_SYNC, VM_SYNC);
+}
+
+/* mm/mlock.c's: a task without CAP_IPC_LOCK may lock if its rlimit is not 0. */
+static inline bool can_do_mlock(void)
+{
+	return rlimit(RLIMIT_MEMLOCK) != 0 || capable(CAP_IPC_LOCK);
+}
+
+/* No memfd seals on the suite's files. */
+static inline int memfd_check_seals_mmap(struct file *file,
+					 unsigned long *vm_flags)
+{
+	return 0;
+}
+
+static inline unsigned int memfd_file_seals(struct file *file)
+{
+	return 0;
+}
+
+static inline bool is_readonly_sealed(unsigned int seals,
+				      unsigned long vm_flags)
 {
 	return false;
 }

@@ -23,6 +23,8 @@ long vma_signal_countdown;
 bool vma_fatal_signal;
 int vma_mmap_lock = MMAP_WRITE_LOCKED;
 struct task_struct vma_current = { .comm = "maple" };
+/* No file of the suite's has it (is_file_hugepages()). */
+const struct file_operations hugetlbfs_file_operations;
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 const struct vm_operations_struct vma_dummy_vm_ops;
 struct vma_record vma_record;
