@@ -1651,6 +1651,32 @@ static bool next_from_beyond_limit(struct maple_run *r,
 }
 #endif
 
+#ifndef HAVE_MAS_STATUS
+/*
+ * 6.1: a mas_next() below its limit that found nothing leaves the state
+ * on the last slot it looked at, with that node's limits, as 6.1's
+ * mmap_region() relies on when it calls mas_prev() after mas_next() found
+ * no next VMA: mas_prev() must return the last entry at or below the
+ * limit, with its range (the node's min, for one in its node's slot 0).
+ * On a copy of the state, as above.
+ */
+static bool prev_after_run_out(struct maple_run *r,
+			       const struct ma_state *mas,
+			       unsigned long limit)
+{
+	struct ma_state copy = *mas;
+	struct model_range want = { .entry = NULL };
+	char what[80];
+	void *entry;
+
+	entry = mas_prev(&copy, 0);
+	model_find_rev(&r->model, limit, &want);
+	snprintf(what, sizeof(what),
+		 "mas_prev after mas_next to %#lx found nothing", limit);
+	return found_as_model(__LINE__, what, &copy, entry, &want);
+}
+#endif
+
 /*
  * mas_walk() to a, then up to 64 steps of mas_next() / mas_prev() (and
  * mas_next_range() / mas_prev_range() where the tree has them, which stop
@@ -1712,6 +1738,9 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 #ifndef HAVE_MAS_STATUS
 		if (ok && beyond)
 			ok = next_from_beyond_limit(r, &mas, limit);
+		else if (ok && fwd && !entry && cur.last < limit &&
+			 xa_is_node(rcu_access_pointer(r->mt->ma_root)))
+			ok = prev_after_run_out(r, &mas, limit);
 #endif
 		if (!ok || !more)
 			break;
