@@ -102,6 +102,9 @@ int printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	/* A child that dies now leaves the line open for the FAIL report. */
+	if (ctx)
+		ctx->mid_line = line_len != 0;
 	return n;
 }
 

@@ -191,6 +191,18 @@ static enum fail_kind hung(struct test_ctx *c, pid_t pid, unsigned int timeout)
 	return FAIL_HANG;
 }
 
+/*
+ * A child that died (a crash, a hang) inside a line of kernel output, a
+ * tree dump say, left the line open: end it, so that the report's FAIL
+ * line, this child's or another's, starts a line of its own.
+ */
+static void end_line(struct test_ctx *c)
+{
+	if (c->mid_line)
+		fputc('\n', stderr);
+	c->mid_line = false;
+}
+
 /* How a child that exited with status ended. */
 static enum fail_kind classify(struct test_ctx *c, int status)
 {
@@ -226,17 +238,22 @@ static enum fail_kind run_child(const struct suite *s, unsigned long nops,
 {
 	pid_t pid = start_child(s, ctx, nops, ops, n, quiet);
 	struct pollfd pfd = { .fd = pidfd_open(pid), .events = POLLIN };
+	enum fail_kind kind;
 	int status;
 
 	if (pfd.fd >= 0 && poll(&pfd, 1, timeout * 1000) == 0) {
-		close(pfd.fd);
-		return hung(ctx, pid, timeout);
+		kind = hung(ctx, pid, timeout);
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		kind = classify(ctx, status);
 	}
 	if (pfd.fd >= 0)
 		close(pfd.fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return classify(ctx, status);
+	/* A quiet child's output went to /dev/null. */
+	if (!quiet)
+		end_line(ctx);
+	return kind;
 }
 
 /* The sequences running in parallel, one context each. */
@@ -314,6 +331,7 @@ enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 					continue;
 				kind = classify(w[i].ctx, status);
 			}
+			end_line(w[i].ctx);
 			close(pfds[i].fd);
 			pfds[i].fd = -1;
 			w[i].pid = 0;

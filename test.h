@@ -133,6 +133,7 @@ struct test_ctx {
 	char where[128];	/* file:line of the first failure: its identity */
 	bool racy;		/* it was a race of another thread: a replay may pass */
 	char msg[2048];
+	bool mid_line;		/* kernel output (stderr) stopped inside a line */
 	unsigned long faults;	/* allocation failures injected and survived */
 	unsigned long nr_ops;	/* ops logged */
 	unsigned long max_ops;	/* room in ops[] */
