@@ -1786,7 +1786,8 @@ static unsigned long dm_flags(struct vma_run *r, unsigned long flags,
 			      const struct vapi_do_mmap *dm)
 {
 	flags |= r->mm.def_flags;
-	if ((dm->prot & PROT_READ) && current->personality == READ_IMPLIES_EXEC)
+	if ((dm->prot & PROT_READ) &&
+	    (current->personality & READ_IMPLIES_EXEC))
 		flags |= VM_EXEC;
 	if ((dm->flags & MAP_NORESERVE) &&
 	    sysctl_overcommit_memory != OVERCOMMIT_NEVER)
@@ -1806,10 +1807,9 @@ static unsigned long dm_flags(struct vma_run *r, unsigned long flags,
  * RLIMIT_MEMLOCK (-EAGAIN: with CONFIG_REFUSE's memlock case, the limit is
  * what is locked with all n pages, which mlock_future_ok() counts, mapped
  * or not, or a page less, limit_under(), or, by r bits 26-27, 0); a shared
- * stack (-EINVAL);
- * MAP_DROPPABLE without VM_DROPPABLE (-EOPNOTSUPP; 6.1 knows no such type)
- * and a type anonymous memory has not (-EINVAL).  0 if none.  Sets the
- * limit for this op.
+ * stack (-EINVAL); MAP_DROPPABLE without VM_DROPPABLE (-EOPNOTSUPP; 6.1
+ * knows no such type) and a type anonymous memory has not (-EINVAL).  0
+ * if none.  Sets the limit for this op.
  */
 static int dm_refused(struct vma_run *r, const struct test_op *op,
 		      unsigned long first, unsigned long n, unsigned long flags,
