@@ -1804,18 +1804,15 @@ static unsigned long dm_flags(struct vma_run *r, unsigned long flags,
  * mmap_min_addr (-EPERM); for MAP_FIXED_NOREPLACE, any page mapped there
  * (-EEXIST); MAP_LOCKED with RLIMIT_MEMLOCK 0 (-EPERM, can_do_mlock());
  * VM_LOCKED pages (MAP_LOCKED, or mlockall()'s def_flags) past
- * RLIMIT_MEMLOCK (-EAGAIN: with CONFIG_REFUSE's memlock case, the limit is
- * what is locked with all n pages, which mlock_future_ok() counts, mapped
- * or not, or a page less, limit_under(), or, by r bits 26-27, 0); a shared
- * stack (-EINVAL); MAP_DROPPABLE without VM_DROPPABLE (-EOPNOTSUPP; 6.1
- * knows no such type) and a type anonymous memory has not (-EINVAL).  0
- * if none.  Sets the limit for this op.
+ * RLIMIT_MEMLOCK, counting all n pages, mapped or not, as
+ * mlock_future_ok() does (-EAGAIN); a shared stack (-EINVAL);
+ * MAP_DROPPABLE without VM_DROPPABLE (-EOPNOTSUPP; 6.1 knows no such type)
+ * and a type anonymous memory has not (-EINVAL).  0 if none.
  */
-static int dm_refused(struct vma_run *r, const struct test_op *op,
+static int dm_refused(struct vma_run *r, unsigned int args,
 		      unsigned long first, unsigned long n, unsigned long flags,
 		      const struct vapi_do_mmap *dm)
 {
-	unsigned int args = dm_args(op);
 	unsigned long type;
 
 	if (args == DM_LEN_ZERO)
@@ -1833,13 +1830,10 @@ static int dm_refused(struct vma_run *r, const struct test_op *op,
 	if ((dm->flags & MAP_FIXED_NOREPLACE) &&
 	    vma_model_mapped(&r->model, first, n))
 		return -EEXIST;
-	if (r->limit_memlock)
-		vma_rlimit_memlock = dm_has(op->r, DM_MEMLOCK_ZERO) ? 0 :
-				     memlock_limit(r, n);
 	if ((dm->flags & MAP_LOCKED) && !vma_rlimit_memlock)
 		return -EPERM;
-	if ((flags & VM_LOCKED) && r->limit_memlock &&
-	    (limit_under(r) || !vma_rlimit_memlock))
+	if ((flags & VM_LOCKED) &&
+	    (r->mm.locked_vm + n) << PAGE_SHIFT > vma_rlimit_memlock)
 		return -EAGAIN;
 	type = dm->flags & MAP_TYPE;
 	if (type == MAP_SHARED && (dm->flags & MAP_GROWSDOWN))
@@ -1918,7 +1912,9 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
 
 /*
  * An op that r sends through do_mmap(): first, if r asks for anything
- * do_mmap() must refuse (dm_refused()), that call and its check; then
+ * do_mmap() must refuse (dm_refused(); with CONFIG_REFUSE's memlock case
+ * RLIMIT_MEMLOCK is what is locked with all n pages, or a page less,
+ * limit_under(), or, by r bits 26-27, 0), that call and its check; then
  * the op's own mapping, through do_mmap() (dm_clean()) where it would
  * map what mmap_region() maps for the op, unrefused, else (*dmp NULL)
  * through mmap_region() as other ops are.  So a sequence maps what it
@@ -1937,16 +1933,16 @@ static bool dm_enter(struct vma_run *r, const struct test_op *op,
 		sysctl_overcommit_memory = OVERCOMMIT_NEVER;
 	/* The kernel's stats, which the limits are set from. */
 	set_mm_stats(r);
-	err = dm_refused(r, op, first, n, dm_flags(r, flags, dm), dm);
+	if (r->limit_memlock)
+		vma_rlimit_memlock = dm_has(op->r, DM_MEMLOCK_ZERO) ? 0 :
+				     memlock_limit(r, n);
+	err = dm_refused(r, dm_args(op), first, n, dm_flags(r, flags, dm), dm);
 	if (err && !check_dm_refused(r, first, n, dm, err))
 		return false;
 	vma_rlimit_memlock = ~0UL;
 	dm_clean(r, op, first, n, flags, dm);
 	if (dm_flags(r, flags, dm) != flags ||
-	    r->mm.map_count > sysctl_max_map_count ||
-	    (n << PAGE_SHIFT) > vma_mmap_end - mmap_min_addr ||
-	    addr_of(first) < mmap_min_addr ||
-	    ((flags & VM_SHARED) && (flags & VM_GROWSDOWN)))
+	    dm_refused(r, DM_AS_OP, first, n, flags, dm))
 		*dmp = NULL;
 	return true;
 }
