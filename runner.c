@@ -123,21 +123,65 @@ static int pidfd_open(pid_t pid)
 /* Bytes for the child to decode into ops (--from-fuzz), if any. */
 static struct fuzz_input *fuzz_in;
 
-/* The child: run the sequence in c, and exit 0 only if every check passed. */
-static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
-		  const struct test_op *ops, unsigned long n, bool quiet)
+/*
+ * The seeds of the pool running now: its children take them one after
+ * another from next, in memory shared with the parent.  A fork costs here
+ * about as much as a sequence of a few hundred ops, so a child runs
+ * sequences for up to BATCH_SECONDS, each from the start its seed gives
+ * (ctx, the fault injection, the kernel's output state, an empty
+ * quarantine): a sequence runs as it would in a child of its own, and
+ * --seed reruns it alone.  Under Valgrind and ASAN (SLAB_REAL_FREE) a
+ * child runs one: the tool reports its errors and leaks when the process
+ * ends, and they must be the sequence's in ctx.
+ */
+#if defined(SLAB_REAL_FREE) || defined(__SANITIZE_ADDRESS__)
+#define BATCH_SECONDS	0
+#else
+#define BATCH_SECONDS	0.5
+#endif
+
+struct seeds {
+	unsigned long next;	/* sequences taken, from the pool's first */
+	bool stop;		/* one failed: take no more */
+};
+static struct seeds *seeds;
+static const struct pool *pool;	/* the one running, for its children too */
+static unsigned long pool_nops;
+
+/* The next seed of the pool, if another sequence may start. */
+static bool take_seed(uint64_t *seed)
+{
+	unsigned long n;
+
+	if (__atomic_load_n(&seeds->stop, __ATOMIC_RELAXED) ||
+	    (pool->until && now() >= pool->until))
+		return false;
+	n = __atomic_fetch_add(&seeds->next, 1, __ATOMIC_RELAXED);
+	if (n >= pool->count)
+		return false;
+	*seed = pool->first + n;
+	return true;
+}
+
+/* Start ctx afresh for seed, keeping what the child's earlier sequences did. */
+static void ctx_next(const struct suite *s, uint64_t seed)
+{
+	struct test_ctx keep = *ctx;
+
+	ctx_reset(s->name, seed);
+	ctx->passed = keep.passed + 1;
+	ctx->passed_ops = keep.passed_ops + keep.nr_ops;
+	ctx->passed_faults = keep.passed_faults + keep.faults;
+	ctx->mid_line = keep.mid_line;
+}
+
+/* Run the sequence in ctx; true if every check passed. */
+static bool run_sequence(const struct suite *s, unsigned long nops,
+			 const struct test_op *ops, unsigned long n)
 {
 	bool ok;
 
-	ctx = c;
-	setpgid(0, 0);
-	if (quiet) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-	}
-	catch_crashes();
+	ctx->started = now();
 	kernel_reset();
 	slab_faults = (struct slab_faults){
 		.nth = opts.fail_nth,
@@ -150,12 +194,44 @@ static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
 	else
 		ok = ops ? s->replay(ops, n) : s->run(nops);
 	ctx->faults = slab_faults.injected;
+	slab_flush_quarantine();
 	fflush(stdout);
+	return ok && !ctx->failed;
+}
+
+/*
+ * The child: run the sequence in c, and then, in a pool, more while it
+ * may; exit 0 only if every check of every one passed.
+ */
+static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
+		  const struct test_op *ops, unsigned long n, bool quiet)
+{
+	double start = now();
+	uint64_t seed;
+	bool ok;
+
+	ctx = c;
+	setpgid(0, 0);
+	if (quiet) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	catch_crashes();
+	for (;;) {
+		ok = run_sequence(s, nops, ops, n);
+		if (!ok || !pool || now() - start >= BATCH_SECONDS ||
+		    !take_seed(&seed))
+			break;
+		ctx_next(s, seed);
+		nops = suite_ops(s, seed, pool_nops);
+	}
 #ifdef COVERAGE
 	/* _exit() skips the atexit handler that writes the .gcda files. */
 	__gcov_dump();
 #endif
-	_exit(ok && !ctx->failed ? 0 : 1);
+	_exit(ok ? 0 : 1);
 }
 
 static pid_t start_child(const struct suite *s, struct test_ctx *c,
@@ -261,7 +337,6 @@ struct worker {
 	pid_t pid;
 	struct pollfd *pfd;
 	struct test_ctx *ctx;
-	double started;
 };
 
 static void progress(const struct suite *s, const struct pool *p, double start)
@@ -280,15 +355,39 @@ static void progress(const struct suite *s, const struct pool *p, double start)
  * the suite's length for its seed, suite_ops()).  Stops starting new ones
  * at the first failure; its context is left in ctx for the report.
  */
+static void pool_start(struct pool *p, unsigned long nops)
+{
+	if (!seeds) {
+		seeds = mmap(NULL, sizeof(*seeds), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (seeds == MAP_FAILED) {
+			perror("mmap");
+			exit(EXIT_USAGE);
+		}
+	}
+	*seeds = (struct seeds){ 0 };
+	pool = p;
+	pool_nops = nops;
+}
+
+/* Count what a child that ended ran: the sequences it passed, and ctx's. */
+static void pool_count(struct pool *p, const struct test_ctx *c)
+{
+	p->done += c->passed + 1;
+	p->ops += c->passed_ops + c->nr_ops;
+	p->faults += c->passed_faults + c->faults;
+}
+
 enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 			unsigned int jobs, struct pool *p)
 {
 	struct worker *w = calloc(jobs, sizeof(*w));
 	struct pollfd *pfds = calloc(jobs, sizeof(*pfds));
-	unsigned long started = 0, max_ops = ctx->max_ops;
+	unsigned long max_ops = ctx->max_ops;
 	enum fail_kind result = FAIL_NONE;
 	double start = now(), last = 0;
 	unsigned int i, running = 0;
+	uint64_t seed;
 
 	if (!w || !pfds)
 		abort();
@@ -297,23 +396,19 @@ enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 		w[i].pfd = &pfds[i];
 		pfds[i].fd = -1;
 	}
+	pool_start(p, nops);
 	for (;;) {
-		bool more = result == FAIL_NONE && started < p->count &&
-			    (!p->until || now() < p->until);
-
-		for (i = 0; more && i < jobs; i++) {
-			if (w[i].pid)
+		for (i = 0; i < jobs; i++) {
+			if (w[i].pid || !take_seed(&seed))
 				continue;
 			ctx = w[i].ctx;
-			ctx_reset(s->name, p->first + started++);
-			w[i].pid = start_child(s, ctx,
-					       suite_ops(s, ctx->seed, nops),
+			ctx_reset(s->name, seed);
+			ctx->started = now();
+			w[i].pid = start_child(s, ctx, suite_ops(s, seed, nops),
 					       NULL, 0, false);
-			w[i].started = now();
 			pfds[i] = (struct pollfd){ .fd = pidfd_open(w[i].pid),
 						   .events = POLLIN };
 			running++;
-			more = started < p->count && (!p->until || now() < p->until);
 		}
 		if (!running)
 			break;
@@ -324,7 +419,7 @@ enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 
 			if (!w[i].pid)
 				continue;
-			if (now() - w[i].started > opts.timeout) {
+			if (now() - w[i].ctx->started > opts.timeout) {
 				kind = hung(w[i].ctx, w[i].pid, opts.timeout);
 			} else {
 				if (waitpid(w[i].pid, &status, WNOHANG) <= 0)
@@ -336,10 +431,9 @@ enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 			pfds[i].fd = -1;
 			w[i].pid = 0;
 			running--;
-			p->done++;
-			p->ops += w[i].ctx->nr_ops;
-			p->faults += w[i].ctx->faults;
+			pool_count(p, w[i].ctx);
 			if (kind != FAIL_NONE) {
+				__atomic_store_n(&seeds->stop, true, __ATOMIC_RELAXED);
 				p->failed++;
 				/* The first failure is the one reported. */
 				if (result == FAIL_NONE) {
@@ -356,6 +450,7 @@ enum fail_kind run_pool(const struct suite *s, unsigned long nops,
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
 	ctx = result == FAIL_NONE ? w[0].ctx : p->failing;
+	pool = NULL;
 	free(pfds);
 	free(w);
 	return result;

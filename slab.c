@@ -188,10 +188,37 @@ static bool quarantine(struct kmem_cache *c, void *p)
 	}
 	c->quarantine[(c->q_head + c->q_count++) % QUARANTINE_MAX] = p;
 	pthread_mutex_unlock(&c->lock);
-	free(oldest);
+	if (oldest) {
+		check_poison(c, oldest);
+		free(oldest);
+	}
 	return true;
 #else
 	return false;
+#endif
+}
+
+void slab_flush_quarantine(void)
+{
+#ifndef SLAB_REAL_FREE
+	struct kmem_cache *c;
+	void *p;
+
+	for (c = caches; c; c = c->next) {
+		for (;;) {
+			pthread_mutex_lock(&c->lock);
+			p = c->q_count ? c->quarantine[c->q_head] : NULL;
+			if (p) {
+				c->q_head = (c->q_head + 1) % QUARANTINE_MAX;
+				c->q_count--;
+			}
+			pthread_mutex_unlock(&c->lock);
+			if (!p)
+				break;
+			check_poison(c, p);
+			free(p);
+		}
+	}
 #endif
 }
 

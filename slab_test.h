@@ -12,6 +12,12 @@ extern __thread long slab_thread_live;
 unsigned long slab_total(const char *cache);
 /* With --leaks, print up to max live objects of cache and their ops. */
 void slab_print_leaks(const char *cache, unsigned int max);
+/*
+ * At the end of a sequence: check every freed object still waiting for
+ * reuse and let it go, so that a write after free is found in the sequence
+ * that freed the object, and the next sequence starts as a fresh child.
+ */
+void slab_flush_quarantine(void);
 
 /*
  * Allocation failures.  nth: fail the nth allocation (counting from 1) from

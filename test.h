@@ -135,6 +135,9 @@ struct test_ctx {
 	char msg[2048];
 	bool mid_line;		/* kernel output (stderr) stopped inside a line */
 	unsigned long faults;	/* allocation failures injected and survived */
+	double started;		/* when this sequence started, by now() */
+	/* The sequences this child ran, and passed, before this one. */
+	unsigned long passed, passed_ops, passed_faults;
 	unsigned long nr_ops;	/* ops logged */
 	unsigned long max_ops;	/* room in ops[] */
 	struct test_op ops[];
