@@ -199,6 +199,29 @@ static bool run_sequence(const struct suite *s, unsigned long nops,
 	return ok && !ctx->failed;
 }
 
+/* A child's start: its own process group, for hung() to kill. */
+static void child_start(struct test_ctx *c, bool quiet)
+{
+	ctx = c;
+	setpgid(0, 0);
+	if (quiet) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	catch_crashes();
+}
+
+static void __attribute__((noreturn)) child_exit(bool ok)
+{
+#ifdef COVERAGE
+	/* _exit() skips the atexit handler that writes the .gcda files. */
+	__gcov_dump();
+#endif
+	_exit(ok ? 0 : 1);
+}
+
 /*
  * The child: run the sequence in c, and then, in a pool, more while it
  * may; exit 0 only if every check of every one passed.
@@ -210,15 +233,7 @@ static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
 	uint64_t seed;
 	bool ok;
 
-	ctx = c;
-	setpgid(0, 0);
-	if (quiet) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-	}
-	catch_crashes();
+	child_start(c, quiet);
 	for (;;) {
 		ok = run_sequence(s, nops, ops, n);
 		if (!ok || !pool || now() - start >= BATCH_SECONDS ||
@@ -227,16 +242,11 @@ static void child(const struct suite *s, struct test_ctx *c, unsigned long nops,
 		ctx_next(s, seed);
 		nops = suite_ops(s, seed, pool_nops);
 	}
-#ifdef COVERAGE
-	/* _exit() skips the atexit handler that writes the .gcda files. */
-	__gcov_dump();
-#endif
-	_exit(ok ? 0 : 1);
+	child_exit(ok);
 }
 
-static pid_t start_child(const struct suite *s, struct test_ctx *c,
-			 unsigned long nops, const struct test_op *ops,
-			 unsigned long n, bool quiet)
+/* fork(), with nothing buffered twice; the child is a process group. */
+static pid_t fork_child(void)
 {
 	pid_t pid;
 
@@ -247,9 +257,19 @@ static pid_t start_child(const struct suite *s, struct test_ctx *c,
 		perror("fork");
 		exit(EXIT_USAGE);
 	}
+	if (pid)
+		setpgid(pid, pid);
+	return pid;
+}
+
+static pid_t start_child(const struct suite *s, struct test_ctx *c,
+			 unsigned long nops, const struct test_op *ops,
+			 unsigned long n, bool quiet)
+{
+	pid_t pid = fork_child();
+
 	if (!pid)
 		child(s, c, nops, ops, n, quiet);
-	setpgid(pid, pid);
 	return pid;
 }
 
@@ -479,6 +499,119 @@ enum fail_kind run_fuzz(const struct suite *s, const uint8_t *data, size_t size)
 }
 
 /*
+ * Shrinking's trials run in one child, one after another while they pass:
+ * a fork and the faults of a new child's first pages cost here as much as
+ * a trial of a few hundred ops.  A trial that passed left the kernel as a
+ * sequence of a pool's batch does (run_sequence()), so the next runs as it
+ * would alone.  The parent puts a trial's ops in shared memory and writes
+ * a byte; the child answers a pass with a byte.  A trial that fails ends
+ * the child (the parent reads the end of the pipe and classifies it), and
+ * the next forks a new one.  Under Valgrind and ASAN every trial is a
+ * child of its own, as every sequence of a pool is (BATCH_SECONDS).
+ */
+struct trial_ops {
+	unsigned long n;
+	struct test_op ops[];
+};
+/* The shrink's, running now: its child, its pipes, its ops (shared). */
+static struct {
+	pid_t pid;		/* 0: none running */
+	int go, done;		/* the parent's ends of the child's pipes */
+	struct trial_ops *t;
+} trials;
+
+static void trial_child(const struct suite *s, int go, int done)
+{
+	bool ok = true;
+	char c;
+
+	child_start(ctx, true);
+	while (read(go, &c, 1) == 1) {
+		ok = run_sequence(s, 0, trials.t->ops, trials.t->n);
+		if (!ok || !BATCH_SECONDS || write(done, &c, 1) != 1)
+			break;
+	}
+	child_exit(ok);
+}
+
+static void trial_start(const struct suite *s)
+{
+	int go[2], done[2];
+
+	if (pipe(go) || pipe(done)) {
+		perror("pipe");
+		exit(EXIT_USAGE);
+	}
+	trials.pid = fork_child();
+	if (!trials.pid) {
+		close(go[1]);
+		close(done[0]);
+		trial_child(s, go[0], done[1]);
+	}
+	close(go[0]);
+	close(done[1]);
+	trials.go = go[1];
+	trials.done = done[0];
+}
+
+static void trial_end(void)
+{
+	close(trials.go);
+	close(trials.done);
+	trials.pid = 0;
+}
+
+/* Run ops as a trial, for at most timeout seconds: how it ended. */
+static enum fail_kind trial_run(const struct shrink *sh,
+				const struct test_op *ops, unsigned long n,
+				unsigned int timeout)
+{
+	struct pollfd pfd;
+	enum fail_kind kind;
+	int status, ready;
+	char c = 0;
+
+	ctx_reset(sh->suite->name, sh->seed);
+	ctx->config = sh->config;
+	memcpy(trials.t->ops, ops, n * sizeof(*ops));
+	trials.t->n = n;
+	if (!trials.pid)
+		trial_start(sh->suite);
+	if (write(trials.go, &c, 1) != 1) {
+		perror("write");
+		exit(EXIT_USAGE);
+	}
+	pfd = (struct pollfd){ .fd = trials.done, .events = POLLIN };
+	while ((ready = poll(&pfd, 1, timeout * 1000)) < 0 && errno == EINTR)
+		;
+	if (ready == 0) {
+		kind = hung(ctx, trials.pid, timeout);
+	} else if (read(trials.done, &c, 1) == 1) {
+		return FAIL_NONE;
+	} else {
+		while (waitpid(trials.pid, &status, 0) < 0 && errno == EINTR)
+			;
+		kind = classify(ctx, status);
+	}
+	trial_end();
+	return kind;
+}
+
+/* The child that waits for another trial reads the pipe's end and exits. */
+static void trial_stop(void)
+{
+	int status;
+
+	if (!trials.pid)
+		return;
+	close(trials.go);
+	while (waitpid(trials.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(trials.done);
+	trials.pid = 0;
+}
+
+/*
  * Whether a trial failed the same way as the original: kind and place.  A
  * failure that was another thread's race must fail RACY_TRIALS times in a
  * row: a shrink that kept a trial which failed once by luck would write a
@@ -488,16 +621,16 @@ static bool same_failure(const struct shrink *sh, const struct test_op *ops,
 			 unsigned long n, double deadline)
 {
 	unsigned int timeout = sh->kind == FAIL_HANG ? HANG_TRIAL_SECONDS : opts.timeout;
-	unsigned int i, trials = sh->racy ? RACY_TRIALS : 1;
+	unsigned int i, runs = sh->racy ? RACY_TRIALS : 1;
 
-	for (i = 0; i < trials; i++) {
+	for (i = 0; i < runs; i++) {
 		double left = deadline - now();
 
 		/* A trial that hangs in a new way must not eat the whole budget. */
 		if (left < timeout)
 			timeout = left < 1 ? 1 : (unsigned int)left + 1;
-		if (run_replay(sh->suite, sh->seed, sh->config, ops, n, timeout,
-			       true) != sh->kind || strcmp(ctx->where, sh->where))
+		if (trial_run(sh, ops, n, timeout) != sh->kind ||
+		    strcmp(ctx->where, sh->where))
 			return false;
 	}
 	return true;
@@ -564,11 +697,20 @@ unsigned long shrink(const struct shrink *sh, struct test_op *ops,
 		     unsigned long n)
 {
 	double deadline = now() + opts.shrink_time;
+	size_t size = sizeof(*trials.t) + n * sizeof(*ops);
 
+	trials.t = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (trials.t == MAP_FAILED) {
+		perror("mmap");
+		exit(EXIT_USAGE);
+	}
 	/* The test's own failure: a race lost elsewhere must not hide it. */
 	opts.no_races = !sh->racy;
 	n = shrink_chunks(sh, ops, n, deadline);
 	shrink_args(sh, ops, n, deadline);
 	opts.no_races = false;
+	trial_stop();
+	munmap(trials.t, size);
 	return n;
 }
