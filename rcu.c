@@ -109,6 +109,7 @@ struct reader {
 	unsigned long raced;		/* reads that saw a write of their window */
 	unsigned long reads;		/* calls into the tree */
 	unsigned long hint;		/* its own, for model_lookup_at() */
+	bool stopped;			/* it reads no more */
 };
 
 struct rcu_run {
@@ -1027,6 +1028,7 @@ static void *reader_main(void *arg)
 		if (!ok)
 			break;
 	}
+	__atomic_store_n(&rd->stopped, true, __ATOMIC_RELEASE);
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -1765,8 +1767,13 @@ static void replay_reads(struct rcu_run *r)
 {
 	unsigned int i;
 
+	/*
+	 * A reader stops early without a failure when a shrink trial judges
+	 * the writer alone and the reader lost a race (read_fail()).
+	 */
 	for (i = 0; i < r->nr_readers; i++)
 		while (!failed() &&
+		       !__atomic_load_n(&r->readers[i].stopped, __ATOMIC_ACQUIRE) &&
 		       __atomic_load_n(&r->readers[i].reads, __ATOMIC_RELAXED) <
 		       REPLAY_READS)
 			sched_yield();
