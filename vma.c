@@ -29,6 +29,10 @@
 
 #define VMA_BASE	0x10000000UL
 #define NR_FILES	4	/* 1, 2: plain; 3, 4: vm_ops with open/close/may_split */
+/* What do_mmap() sees of three of them (mmap_region() reads none of it). */
+#define FILE_READ_ONLY	2	/* open without FMODE_WRITE */
+#define FILE_NOEXEC	3	/* on a noexec mount */
+#define FILE_DEVICE	4	/* no regular file: offsets up to ULONG_MAX bytes */
 #define MAX_MERGE_PTS	64
 
 enum vop_type {
@@ -203,6 +207,20 @@ static struct file *file_of(struct vma_run *r, unsigned int nr)
 static unsigned int file_nr(const struct vm_area_struct *vma)
 {
 	return vma->vm_file ? vma->vm_file->id : 0;
+}
+
+static void file_init(struct file *f, unsigned int nr)
+{
+	atomic_long_set(&f->f_count, 1);
+	f->f_mapping = &f->mapping;
+	f->f_inode = &f->inode;
+	f->id = nr;
+	/* Files 2 and 4 are on a filesystem that writes back. */
+	f->mapping.can_writeback = !(nr & 1);
+	f->f_mode = FMODE_READ | (nr == FILE_READ_ONLY ? 0 : FMODE_WRITE);
+	f->f_path.dentry = nr == FILE_NOEXEC ? (void *)1 : NULL;
+	/* A character device: neither S_ISREG() nor S_ISBLK() nor S_ISSOCK(). */
+	f->inode.i_mode = nr == FILE_DEVICE ? 0 : S_IFREG;
 }
 
 /*
@@ -1679,7 +1697,58 @@ static unsigned long memlock_limit(const struct vma_run *r, unsigned long n)
 }
 
 /*
- * r bits of an anonymous mmap_region op (no file, so no hook) that say it
+ * The last offset at which do_mmap() maps n pages of the file
+ * (file_mmap_ok()): MAX_LFS_FILESIZE bytes, a device's ULONG_MAX, less n.
+ */
+static pgoff_t file_pgoff_max(unsigned int fnr, unsigned long n)
+{
+	unsigned long long max = fnr == FILE_DEVICE ? ULONG_MAX : LLONG_MAX;
+
+	return (max - (n << PAGE_SHIFT)) >> PAGE_SHIFT;
+}
+
+/*
+ * What do_mmap() takes from a mapping of the file: from a shared one of a
+ * file open read-only, VM_SHARED and VM_MAYWRITE (it shares nothing then);
+ * on a noexec mount, VM_MAYEXEC.
+ */
+static unsigned long file_takes(unsigned int fnr, unsigned long flags)
+{
+	if (fnr == FILE_READ_ONLY && (flags & VM_MAYSHARE))
+		return VM_SHARED | VM_MAYWRITE;
+	return fnr == FILE_NOEXEC ? VM_MAYEXEC : 0;
+}
+
+/*
+ * What do_mmap() refuses of a file once it would map anything, in its
+ * order: an offset past the file's (-EOVERFLOW); a type it has not
+ * (-EINVAL); for a shared type, MAP_SHARED_VALIDATE with a flag the file
+ * has not (-EOPNOTSUPP) and PROT_WRITE of a file open read-only
+ * (-EACCES); then for either, PROT_EXEC on a noexec mount (-EPERM) and
+ * MAP_GROWSDOWN (-EINVAL).  0 if none.
+ */
+static int dm_file_refused(unsigned int fnr, unsigned long n,
+			   const struct vapi_do_mmap *dm)
+{
+	unsigned long type = dm->flags & MAP_TYPE;
+	bool shared = type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
+
+	if (dm->pgoff > file_pgoff_max(fnr, n))
+		return -EOVERFLOW;
+	if (!shared && type != MAP_PRIVATE)
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE && (dm->flags & ~LEGACY_MAP_MASK))
+		return -EOPNOTSUPP;
+	if (shared && (dm->prot & PROT_WRITE) && fnr == FILE_READ_ONLY)
+		return -EACCES;
+	if ((dm->prot & PROT_EXEC) && fnr == FILE_NOEXEC)
+		return -EPERM;
+	return dm->flags & MAP_GROWSDOWN ? -EINVAL : 0;
+}
+
+/*
+ * r bits of an mmap_region op (of a file too, its hook then run by
+ * do_mmap()'s mmap_region()) that say it
  * goes in through do_mmap(), as mmap() does (three in four of those whose
  * r was drawn whole; else r is 0 or 2), and how: MAP_FIXED_NOREPLACE for
  * MAP_FIXED; MAP_POPULATE, MAP_NONBLOCK, MAP_NORESERVE; a task whose
@@ -1703,9 +1772,12 @@ enum dm_args {
 	DM_RAGGED,		/* a length a few bytes short of them */
 	DM_LEN_ZERO,		/* -EINVAL */
 	DM_LEN_WRAPS,		/* PAGE_ALIGN() wraps it to 0: -ENOMEM */
-	DM_PGOFF_WRAPS,		/* the offset plus the pages wraps: -EOVERFLOW */
-	DM_DROPPABLE,		/* no VM_DROPPABLE (6.12), or no such type (6.1) */
-	DM_BAD_TYPE,		/* MAP_SHARED_VALIDATE: none for anonymous memory */
+	DM_PGOFF_WRAPS,		/* the offset plus the pages wraps, or is past
+				   a file's (file_mmap_ok()): -EOVERFLOW */
+	DM_DROPPABLE,		/* no VM_DROPPABLE (6.12), or no such type (6.1
+				   or a file) */
+	DM_BAD_TYPE,		/* MAP_SHARED_VALIDATE: none for anonymous
+				   memory; with MAP_SYNC for a file */
 	DM_SHARED_STACK,	/* MAP_SHARED | MAP_GROWSDOWN: -EINVAL */
 };
 
@@ -1726,15 +1798,16 @@ static unsigned int dm_args(const struct test_op *op)
  * VM_SHARED (MAP_SHARED: map_shm()), and r's choices above.
  */
 static bool dm_route(const struct test_op *op, unsigned int fnr,
-		     unsigned long n, unsigned long flags,
+		     unsigned long n, unsigned long flags, pgoff_t pgoff,
 		     struct vapi_do_mmap *dm)
 {
 	unsigned long r = op->r, off = 1 + (r >> 28) % (PAGE_SIZE - 1);
 
-	if (fnr || !(r & DM_ROUTE))
+	/* Flags only a driver gives (flags_of()) stay mmap_region()'s. */
+	if (!(r & DM_ROUTE) || (flags & (VM_PFNMAP | VM_IO | VM_HUGETLB)))
 		return false;
 	dm->len = n << PAGE_SHIFT;
-	dm->pgoff = 0;
+	dm->pgoff = fnr ? pgoff : 0;
 	dm->prot = (flags & VM_READ ? PROT_READ : 0) |
 		   (flags & VM_WRITE ? PROT_WRITE : 0) |
 		   (flags & VM_EXEC ? PROT_EXEC : 0);
@@ -1761,13 +1834,19 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 		dm->len = -off;
 		break;
 	case DM_PGOFF_WRAPS:
-		dm->pgoff = ULONG_MAX - off % n;
+		/* Of a file, every other one past the offsets it may map. */
+		if (fnr && (off & 1))
+			dm->pgoff = file_pgoff_max(fnr, n) + 1 + off % n;
+		else
+			dm->pgoff = ULONG_MAX - off % n;
 		break;
 	case DM_DROPPABLE:
 		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_DROPPABLE;
 		break;
 	case DM_BAD_TYPE:
-		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
+		/* A file has it: then a flag it does not (no FOP_MMAP_SYNC). */
+		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE |
+			    (fnr ? MAP_SYNC : 0);
 		break;
 	case DM_SHARED_STACK:
 		dm->flags = (dm->flags & ~MAP_TYPE) | MAP_SHARED |
@@ -1782,17 +1861,18 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
  * The flags do_mmap() must give mmap_region() for the op's flags, with
  * dm's MAP_ flags, the task's personality and vm.overcommit_memory.
  */
-static unsigned long dm_flags(struct vma_run *r, unsigned long flags,
+static unsigned long dm_flags(struct vma_run *r, unsigned int fnr,
+			      unsigned long flags,
 			      const struct vapi_do_mmap *dm)
 {
 	flags |= r->mm.def_flags;
 	if ((dm->prot & PROT_READ) &&
-	    (current->personality & READ_IMPLIES_EXEC))
+	    (current->personality & READ_IMPLIES_EXEC) && fnr != FILE_NOEXEC)
 		flags |= VM_EXEC;
 	if ((dm->flags & MAP_NORESERVE) &&
 	    sysctl_overcommit_memory != OVERCOMMIT_NEVER)
 		flags |= VM_NORESERVE;
-	return flags;
+	return flags & ~file_takes(fnr, flags);
 }
 
 /*
@@ -1807,9 +1887,10 @@ static unsigned long dm_flags(struct vma_run *r, unsigned long flags,
  * RLIMIT_MEMLOCK, counting all n pages, mapped or not, as
  * mlock_future_ok() does (-EAGAIN); a shared stack (-EINVAL);
  * MAP_DROPPABLE without VM_DROPPABLE (-EOPNOTSUPP; 6.1 knows no such type)
- * and a type anonymous memory has not (-EINVAL).  0 if none.
+ * and a type anonymous memory has not (-EINVAL); of a file, what
+ * dm_file_refused() says instead of those three.  0 if none.
  */
-static int dm_refused(struct vma_run *r, unsigned int args,
+static int dm_refused(struct vma_run *r, unsigned int args, unsigned int fnr,
 		      unsigned long first, unsigned long n, unsigned long flags,
 		      const struct vapi_do_mmap *dm)
 {
@@ -1819,7 +1900,7 @@ static int dm_refused(struct vma_run *r, unsigned int args,
 		return -EINVAL;
 	if (args == DM_LEN_WRAPS)
 		return -ENOMEM;
-	if (args == DM_PGOFF_WRAPS)
+	if (dm->pgoff + n < dm->pgoff)
 		return -EOVERFLOW;
 	if (r->mm.map_count > sysctl_max_map_count)
 		return -ENOMEM;
@@ -1835,6 +1916,8 @@ static int dm_refused(struct vma_run *r, unsigned int args,
 	if ((flags & VM_LOCKED) &&
 	    (r->mm.locked_vm + n) << PAGE_SHIFT > vma_rlimit_memlock)
 		return -EAGAIN;
+	if (fnr)
+		return dm_file_refused(fnr, n, dm);
 	type = dm->flags & MAP_TYPE;
 	if (type == MAP_SHARED && (dm->flags & MAP_GROWSDOWN))
 		return -EINVAL;
@@ -1849,8 +1932,9 @@ static int dm_refused(struct vma_run *r, unsigned int args,
  * do_mmap() refused: with want, having changed and charged nothing (the
  * op goes on after it, dm_enter()).
  */
-static bool check_dm_refused(struct vma_run *r, unsigned long first,
-			     unsigned long n, struct vapi_do_mmap *dm, int want)
+static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
+			     unsigned long first, unsigned long n,
+			     struct vapi_do_mmap *dm, int want)
 {
 	struct vm_area_struct *vma;
 	bool created, gone;
@@ -1860,8 +1944,9 @@ static bool check_dm_refused(struct vma_run *r, unsigned long first,
 	vma_record.acct_pages = 0;
 	vma_record.unacct_pages = 0;
 	vma = KERNEL(vapi_mmap_region(&r->mm, addr_of(first),
-				      addr_of(first + n), 0, NULL, NULL, 0,
-				      NULL, dm, &created, &gone));
+				      addr_of(first + n), 0, file_of(r, fnr),
+				      file_vm_ops(fnr), 0, NULL, dm, &created,
+				      &gone));
 	r->result = IS_ERR(vma) ? PTR_ERR(vma) : 0;
 	if (r->result != want || vma_record.pages_zapped || dm->populate)
 		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
@@ -1875,19 +1960,21 @@ static bool check_dm_refused(struct vma_run *r, unsigned long first,
 /*
  * The op's own mapping through do_mmap(), with none of r's choices that
  * must be refused: MAP_FIXED (MAP_FIXED_NOREPLACE if r asked for it and
- * nothing is mapped there), the op's length (or the ragged one), offset
- * 0; MAP_NORESERVE only where overcommit is never (else the mapping would
- * not be the op's: VM_NORESERVE); a readable executable mapping asked for
- * without PROT_EXEC where r gave the task READ_IMPLIES_EXEC; MAP_LOCKED
+ * nothing is mapped there), the op's length (or the ragged one), its
+ * offset (a file's; else 0); MAP_NORESERVE only where overcommit is never
+ * (else the mapping would not be the op's: VM_NORESERVE); a readable
+ * executable mapping asked for without PROT_EXEC where r gave the task
+ * READ_IMPLIES_EXEC (which a noexec mount ignores); MAP_LOCKED
  * left out where mlockall()'s def_flags lock it anyway (r bit 30).
  */
 static void dm_clean(struct vma_run *r, const struct test_op *op,
-		     unsigned long first, unsigned long n, unsigned long flags,
+		     unsigned int fnr, unsigned long first, unsigned long n,
+		     unsigned long flags, pgoff_t pgoff,
 		     struct vapi_do_mmap *dm)
 {
 	if (dm_args(op) != DM_RAGGED)
 		dm->len = n << PAGE_SHIFT;
-	dm->pgoff = 0;
+	dm->pgoff = fnr ? pgoff : 0;
 	dm->flags = (dm->flags & (MAP_POPULATE | MAP_NONBLOCK)) | MAP_FIXED |
 		    (flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE);
 	if (flags & VM_LOCKED)
@@ -1903,7 +1990,7 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
 		dm->flags &= ~MAP_LOCKED;
 	current->personality = 0;
 	if (dm_has(op->r, DM_READ_EXEC) && (flags & VM_READ) &&
-	    (flags & VM_EXEC)) {
+	    (flags & VM_EXEC) && fnr != FILE_NOEXEC) {
 		current->personality = READ_IMPLIES_EXEC;
 		dm->prot &= ~PROT_EXEC;
 	}
@@ -1921,10 +2008,12 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
  * mapped before do_mmap() was driven, and old seeds find what they found.
  */
 static bool dm_enter(struct vma_run *r, const struct test_op *op,
-		     unsigned long first, unsigned long n, unsigned long flags,
+		     unsigned int fnr, unsigned long first, unsigned long n,
+		     unsigned long *flagsp, pgoff_t pgoff,
 		     struct vapi_do_mmap **dmp)
 {
 	struct vapi_do_mmap *dm = *dmp;
+	unsigned long flags = *flagsp, want;
 	int err;
 
 	if (dm_has(op->r, DM_READ_EXEC))
@@ -1936,14 +2025,19 @@ static bool dm_enter(struct vma_run *r, const struct test_op *op,
 	if (r->limit_memlock)
 		vma_rlimit_memlock = dm_has(op->r, DM_MEMLOCK_ZERO) ? 0 :
 				     memlock_limit(r, n);
-	err = dm_refused(r, dm_args(op), first, n, dm_flags(r, flags, dm), dm);
-	if (err && !check_dm_refused(r, first, n, dm, err))
+	err = dm_refused(r, dm_args(op), fnr, first, n,
+			 dm_flags(r, fnr, flags, dm), dm);
+	if (err && !check_dm_refused(r, fnr, first, n, dm, err))
 		return false;
 	vma_rlimit_memlock = ~0UL;
-	dm_clean(r, op, first, n, flags, dm);
-	if (dm_flags(r, flags, dm) != flags ||
-	    dm_refused(r, DM_AS_OP, first, n, flags, dm))
+	dm_clean(r, op, fnr, first, n, flags, pgoff, dm);
+	/* What the file takes away (file_takes()) the op maps without. */
+	want = dm_flags(r, fnr, flags, dm);
+	if (want != (flags & ~file_takes(fnr, flags)) ||
+	    dm_refused(r, DM_AS_OP, fnr, first, n, flags, dm))
 		*dmp = NULL;
+	else
+		*flagsp = want;
 	return true;
 }
 
@@ -1996,9 +2090,9 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	if (map_shm(op))
 		flags |= VM_SHARED | VM_MAYSHARE;
 	pgoff = map_pgoff(op, first, fnr);
-	dm = dm_route(op, fnr, n, flags, &dmv) ? &dmv : NULL;
+	dm = dm_route(op, fnr, n, flags, pgoff, &dmv) ? &dmv : NULL;
 	/* (The personality and overcommit it sets, apply_op() puts back.) */
-	if (dm && !dm_enter(r, op, first, n, flags, &dm))
+	if (dm && !dm_enter(r, op, fnr, first, n, &flags, pgoff, &dm))
 		return false;
 	if (fnr && (op->c & MAP_HOOK_FAIL))
 		hook = mmap_hook_fail;
@@ -5584,13 +5678,8 @@ static void init_run(struct vma_run *r, uint64_t seed)
 	/* No VMA holds a policy yet (a replay may follow a failed run). */
 	for (f = 1; f < NR_ATTRS; f++)
 		atomic_set(&attr_pols[f].refcnt, 0);
-	for (f = 1; f <= NR_FILES; f++) {
-		atomic_long_set(&r->files[f].f_count, 1);
-		r->files[f].f_mapping = &r->files[f].mapping;
-		r->files[f].id = f;
-		/* Files 2 and 4 are on a filesystem that writes back. */
-		r->files[f].mapping.can_writeback = !(f & 1);
-	}
+	for (f = 1; f <= NR_FILES; f++)
+		file_init(&r->files[f], f);
 	/*
 	 * Memory fails only where the config says (unless options said more).
 	 * --layout with --fail-rate 0 fails none: two trees allocate

@@ -465,15 +465,16 @@ static const struct file_operations driver_fops = { .mmap = driver_mmap };
  * (a merge reaches past it); the old VMAs are gone once it succeeded, or
  * once it zapped their pages (a failure after vms_clean_up_area()).
  */
-static unsigned long call_do_mmap(struct mm_struct *mm, unsigned long addr,
-				  struct vapi_do_mmap *dm, struct list_head *uf)
+static unsigned long call_do_mmap(struct mm_struct *mm, struct file *file,
+				  unsigned long addr, struct vapi_do_mmap *dm,
+				  struct list_head *uf)
 {
 	current->mm = mm;
 #ifdef HAVE_DO_MMAP_VM_FLAGS
-	return do_mmap(NULL, addr, dm->len, dm->prot, dm->flags, 0, dm->pgoff,
+	return do_mmap(file, addr, dm->len, dm->prot, dm->flags, 0, dm->pgoff,
 		       &dm->populate, uf);
 #else
-	return do_mmap(NULL, addr, dm->len, dm->prot, dm->flags, dm->pgoff,
+	return do_mmap(file, addr, dm->len, dm->prot, dm->flags, dm->pgoff,
 		       &dm->populate, uf);
 #endif
 }
@@ -500,7 +501,7 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 	}
 	/* do_mmap()'s caller delivers the unmap events, failed or not. */
 	if (dm)
-		ret = call_do_mmap(mm, start, dm, &uf);
+		ret = call_do_mmap(mm, file, start, dm, &uf);
 	else
 		ret = mmap_region(file, start, end - start, flags, pgoff, &uf);
 	userfaultfd_unmap_complete(mm, &uf);

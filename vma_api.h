@@ -143,12 +143,12 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 					bool *created, bool *gone);
 
 /*
- * With dm, vapi_mmap_region() enters by do_mmap() instead, anonymous, with
- * this length (not end - start), PROT_ and MAP_ flags and offset, as mmap()
- * does (vm_mmap_pgoff()): do_mmap() must work out the VMA's flags and
- * offset that mmap_region() is given (flags and pgoff are not passed), and
- * its checks come first.  populate gets what it tells its caller to fault
- * in.
+ * With dm, vapi_mmap_region() enters by do_mmap() instead, of the file or
+ * anonymous, with this length (not end - start), PROT_ and MAP_ flags and
+ * offset, as mmap() does (vm_mmap_pgoff()): do_mmap() must work out the
+ * VMA's flags and offset that mmap_region() is given (flags and pgoff are
+ * not passed), and its checks come first.  populate gets what it tells
+ * its caller to fault in.
  */
 struct vapi_do_mmap {
 	unsigned long len;

@@ -297,6 +297,7 @@ struct file {
 	struct inode *f_inode;
 	struct address_space *f_mapping;
 	struct address_space mapping;
+	struct inode inode;		/* what f_inode points to */
 	const struct file_operations *f_op;
 	unsigned long id;
 };
@@ -1085,8 +1086,8 @@ static inline bool is_file_hugepages(struct file *file)
 /*
  * ---- do_mmap()'s world ----
  * The mmap() ABI's flags (include/uapi/asm-generic/mman*.h), and what
- * do_mmap() asks of the rest of the kernel.  The suite maps no file through
- * it: the file side need only compile.
+ * do_mmap() asks of the rest of the kernel: of a file, its open mode, its
+ * inode's type (the offsets it may map) and whether its mount is noexec.
  */
 #define PROT_READ		0x1
 #define PROT_WRITE		0x2
