@@ -1961,8 +1961,8 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
  * The op's own mapping through do_mmap(), with none of r's choices that
  * must be refused: MAP_FIXED (MAP_FIXED_NOREPLACE if r asked for it and
  * nothing is mapped there), the op's length (or the ragged one), its
- * offset (a file's; else 0); MAP_NORESERVE only where overcommit is never
- * (else the mapping would not be the op's: VM_NORESERVE); a readable
+ * offset (a file's; else 0); MAP_NORESERVE as r says (where overcommit is
+ * not never, the op maps with VM_NORESERVE: dm_enter()); a readable
  * executable mapping asked for without PROT_EXEC where r gave the task
  * READ_IMPLIES_EXEC (which a noexec mount ignores); MAP_LOCKED
  * left out where mlockall()'s def_flags lock it anyway (r bit 30).
@@ -1984,7 +1984,7 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
 	if (dm_has(op->r, DM_NOREPLACE) &&
 	    !vma_model_mapped(&r->model, first, n))
 		dm->flags ^= MAP_FIXED | MAP_FIXED_NOREPLACE;
-	if (dm_has(op->r, DM_NORESERVE) && dm_has(op->r, DM_NO_OVERCOMMIT))
+	if (dm_has(op->r, DM_NORESERVE))
 		dm->flags |= MAP_NORESERVE;
 	if ((r->mm.def_flags & VM_LOCKED) && (op->r & (1UL << 30)))
 		dm->flags &= ~MAP_LOCKED;
@@ -2031,9 +2031,13 @@ static bool dm_enter(struct vma_run *r, const struct test_op *op,
 		return false;
 	vma_rlimit_memlock = ~0UL;
 	dm_clean(r, op, fnr, first, n, flags, pgoff, dm);
-	/* What the file takes away (file_takes()) the op maps without. */
+	/*
+	 * What MAP_NORESERVE adds the op maps with, and what the file takes
+	 * away (file_takes()) without.
+	 */
 	want = dm_flags(r, fnr, flags, dm);
-	if (want != (flags & ~file_takes(fnr, flags)) ||
+	if (want != ((flags | (want & VM_NORESERVE)) &
+		     ~file_takes(fnr, flags)) ||
 	    dm_refused(r, DM_AS_OP, fnr, first, n, flags, dm))
 		*dmp = NULL;
 	else
