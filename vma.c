@@ -2003,9 +2003,10 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
  * RLIMIT_MEMLOCK is what is locked with all n pages, or a page less,
  * limit_under(), or, by r bits 26-27, 0), that call and its check; then
  * the op's own mapping, through do_mmap() (dm_clean()) where it would
- * map what mmap_region() maps for the op, unrefused, else (*dmp NULL)
- * through mmap_region() as other ops are.  So a sequence maps what it
- * mapped before do_mmap() was driven, and old seeds find what they found.
+ * map what mmap_region() maps for the op, unrefused, but for what
+ * MAP_NORESERVE adds (VM_NORESERVE, where overcommit is allowed) and what
+ * the file takes away (file_takes()): *flagsp gets the flags it maps
+ * with.  Else (*dmp NULL) it goes through mmap_region() as other ops do.
  */
 static bool dm_enter(struct vma_run *r, const struct test_op *op,
 		     unsigned int fnr, unsigned long first, unsigned long n,
