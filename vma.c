@@ -69,6 +69,7 @@ struct vma_run {
 	unsigned long injected;		/* allocation failures before this op */
 	long result;			/* what the op returned, for --layout */
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
+	char call[160];			/* the op's call, if a failure must say it */
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
@@ -588,8 +589,8 @@ static bool expected_error(struct vma_run *r, int err, bool may_split)
 		if (r->refused || slab_faults.injected > r->injected ||
 		    vma_record.commit_refused)
 			return true;
-		test_fail(__FILE__, __LINE__, "-ENOMEM with no allocation failure injected, %ld VMAs, max_map_count %d: expected success",
-			  count_vmas(r), sysctl_max_map_count);
+		test_fail(__FILE__, __LINE__, "%s-ENOMEM with no allocation failure injected, %ld VMAs, max_map_count %d: expected success",
+			  r->call, count_vmas(r), sysctl_max_map_count);
 		return false;
 	}
 	if (err == -EINVAL && may_split)
@@ -597,7 +598,7 @@ static bool expected_error(struct vma_run *r, int err, bool may_split)
 	/* Sealed VMAs may not be unmapped (vms_gather_munmap_vmas()). */
 	if (err == -EPERM && r->sealed)
 		return true;
-	test_fail(__FILE__, __LINE__, "unexpected error %d", err);
+	test_fail(__FILE__, __LINE__, "%sunexpected error %d", r->call, err);
 	return false;
 }
 
@@ -1766,6 +1767,7 @@ static int dm_file_refused(unsigned int fnr, unsigned long n,
 #define DM_NO_OVERCOMMIT (3UL << 20)
 #define DM_ARGS_SHIFT	22
 #define DM_MEMLOCK_ZERO	(3UL << 26)	/* CONFIG_REFUSE's memlock case */
+#define DM_HINT		(3UL << 32)	/* the op's own: no MAP_FIXED, dm_hint() */
 
 enum dm_args {
 	DM_AS_OP = 8,		/* 0-8: the op's length, as its pages */
@@ -1806,6 +1808,7 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 	/* Flags only a driver gives (flags_of()) stay mmap_region()'s. */
 	if (!(r & DM_ROUTE) || (flags & (VM_PFNMAP | VM_IO | VM_HUGETLB)))
 		return false;
+	dm->hint = 0;
 	dm->len = n << PAGE_SHIFT;
 	dm->pgoff = fnr ? pgoff : 0;
 	dm->prot = (flags & VM_READ ? PROT_READ : 0) |
@@ -1950,7 +1953,8 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
 	r->result = IS_ERR(vma) ? PTR_ERR(vma) : 0;
 	if (r->result != want || vma_record.pages_zapped || dm->populate)
 		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
-			  addr_of(first), dm->len, dm->prot, dm->flags,
+			  vapi_do_mmap_addr(dm, addr_of(first)), dm->len,
+			  dm->prot, dm->flags,
 			  dm->pgoff, r->result, vma_record.pages_zapped,
 			  dm->populate, want);
 	return !ctx->failed && check_stats(r, "do_mmap") &&
@@ -2006,15 +2010,20 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
  * map what mmap_region() maps for the op, unrefused, but for what
  * MAP_NORESERVE adds (VM_NORESERVE, where overcommit is allowed) and what
  * the file takes away (file_takes()): *flagsp gets the flags it maps
- * with.  Else (*dmp NULL) it goes through mmap_region() as other ops do.
+ * with, and, if r left MAP_FIXED out (dm_hint()), *firstp where it maps.
+ * Else (*dmp NULL) it goes through mmap_region() as other ops do.
  */
+static bool dm_hint(struct vma_run *r, const struct test_op *op,
+		    unsigned int fnr, unsigned long *first, unsigned long n,
+		    struct vapi_do_mmap *dm);
+
 static bool dm_enter(struct vma_run *r, const struct test_op *op,
-		     unsigned int fnr, unsigned long first, unsigned long n,
+		     unsigned int fnr, unsigned long *firstp, unsigned long n,
 		     unsigned long *flagsp, pgoff_t pgoff,
 		     struct vapi_do_mmap **dmp)
 {
 	struct vapi_do_mmap *dm = *dmp;
-	unsigned long flags = *flagsp, want;
+	unsigned long flags = *flagsp, first = *firstp, want;
 	int err;
 
 	if (dm_has(op->r, DM_READ_EXEC))
@@ -2039,11 +2048,12 @@ static bool dm_enter(struct vma_run *r, const struct test_op *op,
 	want = dm_flags(r, fnr, flags, dm);
 	if (want != ((flags | (want & VM_NORESERVE)) &
 		     ~file_takes(fnr, flags)) ||
-	    dm_refused(r, DM_AS_OP, fnr, first, n, flags, dm))
+	    dm_refused(r, DM_AS_OP, fnr, first, n, flags, dm)) {
 		*dmp = NULL;
-	else
-		*flagsp = want;
-	return true;
+		return true;
+	}
+	*flagsp = want;
+	return dm_hint(r, op, fnr, firstp, n, dm);
 }
 
 /*
@@ -2097,8 +2107,11 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	pgoff = map_pgoff(op, first, fnr);
 	dm = dm_route(op, fnr, n, flags, pgoff, &dmv) ? &dmv : NULL;
 	/* (The personality and overcommit it sets, apply_op() puts back.) */
-	if (dm && !dm_enter(r, op, fnr, first, n, &flags, pgoff, &dm))
+	if (dm && !dm_enter(r, op, fnr, &first, n, &flags, pgoff, &dm))
 		return false;
+	/* Moved by a hint: anonymous memory's offset is its address. */
+	if (!fnr)
+		pgoff = map_pgoff(op, first, fnr);
 	if (fnr && (op->c & MAP_HOOK_FAIL))
 		hook = mmap_hook_fail;
 	else if (fnr && (op->c & MAP_HOOK_FLAGS))
@@ -4399,6 +4412,69 @@ static bool check_get_area(struct vma_run *r, const struct test_op *op,
 	return false;
 }
 
+/* do_mmap()'s round_hint_to_min(): down to its page, or up to mmap_min_addr. */
+static unsigned long model_round_hint(unsigned long hint)
+{
+	hint &= PAGE_MASK;
+	return hint && hint < mmap_min_addr ? PAGE_ALIGN(mmap_min_addr) : hint;
+}
+
+/*
+ * mmap() without MAP_FIXED, as most programs map: for one in four of the
+ * op's own mappings through do_mmap() (DM_HINT), the address is a hint
+ * only.  From a hash of r (its bits are the other choices'): the op's
+ * first page, with a byte offset into it (bit 0), or (bit 8) one of
+ * ga_hint()'s, at a VMA's edge, none, below mmap_min_addr or at the top;
+ * the layout bottom-up or (GA_TOPDOWN) top-down from ga_mmap_base().
+ * do_mmap() rounds the hint (model_round_hint()), and its
+ * __get_unmapped_area() must choose what the model does: the hint where
+ * it is free, else a search (model_get_area()).  The op then maps there,
+ * over nothing, if that lies in the space (*first moves).  If there is no
+ * room, do_mmap() must fail with nothing changed; then, as where the
+ * choice lies outside the space, the op maps with MAP_FIXED after all.
+ */
+static bool dm_hint(struct vma_run *r, const struct test_op *op,
+		    unsigned int fnr, unsigned long *first, unsigned long n,
+		    struct vapi_do_mmap *dm)
+{
+	uint64_t bits = op->r * 0x9e3779b97f4a7c15ULL;
+	unsigned long len = n << PAGE_SHIFT, fixed, want;
+	bool small = false;
+
+	if (!dm_has(op->r, DM_HINT))
+		return true;
+	if (bits & (1UL << 8))
+		dm->hint = ga_hint(r, bits, len);
+	else
+		dm->hint = addr_of(*first) +
+			   (bits & 1 ? (bits >> 1) & ~PAGE_MASK : 0);
+	vapi_pick_mmap_layout(&r->mm, bits & GA_TOPDOWN, ga_mmap_base(r, bits));
+	want = model_get_area(r, model_round_hint(dm->hint), len,
+			      bits & GA_TOPDOWN, &small);
+#ifndef HAVE_EMPTY_AREA_ARG_CHECK
+	/* 6.1's known bug (check_unmapped_area()). */
+	if (small && !opts.known_bugs)
+		return true;
+#endif
+	fixed = dm->flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+	dm->flags &= ~fixed;
+	if (!IS_ERR_VALUE(want) && want >= addr_of(0) &&
+	    page_of(want) + n <= r->nr_pages) {
+		*first = page_of(want);
+		snprintf(r->call, sizeof(r->call), "do_mmap(%#lx, %#lx, flags %#lx) without MAP_FIXED, %s from mmap_base %#lx, expected to map at %#lx: ",
+			 dm->hint, dm->len, dm->flags,
+			 bits & GA_TOPDOWN ? "top-down" : "bottom-up",
+			 r->mm.mmap_base, want);
+		return true;
+	}
+	if (IS_ERR_VALUE(want) &&
+	    !check_dm_refused(r, fnr, *first, n, dm, (int)want))
+		return false;
+	dm->flags |= fixed;
+	dm->populate = ~0UL;
+	return true;
+}
+
 /*
  * One call of vm_unmapped_area(), and where r was drawn whole (three ops
  * in ten; else it is 0 or 2), one of generic_get_unmapped_area(_topdown)()
@@ -5849,6 +5925,7 @@ static bool apply_op(struct vma_run *r)
 	r->result = 0;
 	r->refused = false;
 	r->gave_up = false;
+	r->call[0] = '\0';
 	/*
 	 * Which allocation of the op fails: a function of the op alone.  Not
 	 * under --layout, which compares trees that allocate differently.

@@ -470,6 +470,7 @@ static unsigned long call_do_mmap(struct mm_struct *mm, struct file *file,
 				  struct list_head *uf)
 {
 	current->mm = mm;
+	addr = vapi_do_mmap_addr(dm, addr);
 #ifdef HAVE_DO_MMAP_VM_FLAGS
 	return do_mmap(file, addr, dm->len, dm->prot, dm->flags, 0, dm->pgoff,
 		       &dm->populate, uf);
@@ -512,8 +513,15 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 	*gone = true;
 	vma = mtree_load(&mm->mm_mt, start);
 	if (ret != start || !vma) {
-		test_fail(__FILE__, __LINE__, "mmap_region(%#lx, %#lx) returned %#lx, VMA %s",
-			  start, end - start, ret, vma ? "there" : "missing");
+		if (dm)
+			test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %#lx, VMA %s: expected %#lx",
+				  vapi_do_mmap_addr(dm, start), dm->len,
+				  dm->prot, dm->flags, dm->pgoff, ret,
+				  vma ? "there" : "missing", start);
+		else
+			test_fail(__FILE__, __LINE__, "mmap_region(%#lx, %#lx) returned %#lx, VMA %s",
+				  start, end - start, ret,
+				  vma ? "there" : "missing");
 		return ERR_PTR(-EFAULT);
 	}
 	*created = vma->vm_start == start && vma->vm_end == end;

@@ -145,18 +145,28 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 /*
  * With dm, vapi_mmap_region() enters by do_mmap() instead, of the file or
  * anonymous, with this length (not end - start), PROT_ and MAP_ flags and
- * offset, as mmap() does (vm_mmap_pgoff()): do_mmap() must work out the
+ * offset, and the address start (or without MAP_FIXED and
+ * MAP_FIXED_NOREPLACE, the hint, but start is where it must map), as
+ * mmap() does (vm_mmap_pgoff()): do_mmap() must work out the
  * VMA's flags and offset that mmap_region() is given (flags and pgoff are
  * not passed), and its checks come first.  populate gets what it tells
  * its caller to fault in.
  */
 struct vapi_do_mmap {
+	unsigned long hint;	/* the address, without MAP_FIXED(_NOREPLACE) */
 	unsigned long len;
 	unsigned long prot;
 	unsigned long flags;
 	unsigned long pgoff;
 	unsigned long populate;
 };
+
+/* The address do_mmap() is given: start, or without MAP_FIXED the hint. */
+static inline unsigned long vapi_do_mmap_addr(const struct vapi_do_mmap *dm,
+					      unsigned long start)
+{
+	return dm->flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) ? start : dm->hint;
+}
 
 /*
  * What a modify call changes: vm_flags (mprotect, mlock), the anon_vma name
