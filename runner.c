@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,15 @@ void ctx_reset(const char *suite, uint64_t seed)
 {
 	unsigned long max_ops = ctx->max_ops;
 
-	memset(ctx, 0, sizeof(*ctx));
+	/*
+	 * All but started: a pool's parent reads it while a child moves on
+	 * to the next sequence of its batch (ctx_next()), and a 0 there, until
+	 * run_sequence() sets it, was a sequence that had run since 1970: a
+	 * hang "before the first op" that no rerun showed.
+	 */
+	memset(ctx, 0, offsetof(struct test_ctx, started));
+	memset(&ctx->passed, 0,
+	       sizeof(*ctx) - offsetof(struct test_ctx, passed));
 	ctx->suite = suite;
 	ctx->seed = seed;
 	ctx->max_ops = max_ops;
