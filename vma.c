@@ -234,7 +234,8 @@ static void file_init(struct file *f, unsigned int nr)
 
 static struct anon_vma_name attr_names[NR_ATTRS];
 static struct mempolicy attr_pols[NR_ATTRS];
-static int attr_uffd_ctxs[NR_ATTRS];
+/* Their features: context 1 asks for remap events, 2 does not. */
+static int attr_uffd_ctxs[NR_ATTRS] = { 0, UFFD_FEATURE_EVENT_REMAP, 0 };
 
 static struct anon_vma_name *name_of(unsigned int nr)
 {
@@ -3437,6 +3438,31 @@ static bool check_copy_uprobes(struct vm_area_struct *new, unsigned long dst,
 }
 
 /*
+ * Whether copy_vma() must merge the copy with nothing: where its source's
+ * uffd context (number uffd, 0 for none) asked for no remap events, on a
+ * tree that knows (6.12.118): mremap() clears that context of the copy
+ * alone, which a merged VMA would lose on pages that are not the copy's.
+ */
+static bool copy_alone(unsigned int uffd)
+{
+#ifdef HAVE_COPY_VMA_UFFD_REMAP
+	return uffd && !(attr_uffd_ctxs[uffd] & UFFD_FEATURE_EVENT_REMAP);
+#else
+	return false;
+#endif
+}
+
+static bool check_copy_alone(struct vm_area_struct *new, unsigned long dst,
+			     unsigned long n)
+{
+	if (new->vm_start == addr_of(dst) && new->vm_end == addr_of(dst + n))
+		return true;
+	test_fail(__FILE__, __LINE__, "copy_vma() of a VMA whose uffd context asked for no remap events to [%#lx, %#lx) merged it: [%#lx, %#lx), expected a VMA of its own",
+		  addr_of(dst), addr_of(dst + n), new->vm_start, new->vm_end);
+	return false;
+}
+
+/*
  * mremap() moving: copy_vma() of part of a VMA to free pages, then (unless
  * MREMAP_DONTUNMAP-like keep) unmap the source as move_vma() does.
  */
@@ -3499,7 +3525,10 @@ static bool op_copy(struct vma_run *r, const struct test_op *op)
 	 */
 	if (!check_vma_pages(r, new))
 		return false;
-	if (!keep) {
+	if (copy_alone(a.uffd)) {
+		if (!check_copy_alone(new, dst, n))
+			return false;
+	} else if (!keep) {
 		add_merge_pt(r, dst, true);
 		add_merge_pt(r, dst + n, false);
 	} else if (!copy_keep_merges(r, vma, new, src, dst, n, src_first,

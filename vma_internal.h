@@ -692,6 +692,18 @@ static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *v,
 {
 	return v->vm_userfaultfd_ctx.ctx == ctx.ctx;
 }
+/*
+ * A uffd context here is an int of its UFFD_FEATURE_ bits.  One without
+ * remap events loses its VMAs to mremap() (6.12.118's copy_vma() then
+ * merges the copy with nothing).
+ */
+#define UFFD_FEATURE_EVENT_REMAP	(1 << 2)
+static inline bool vma_has_uffd_without_event_remap(struct vm_area_struct *vma)
+{
+	const int *ctx = vma->vm_userfaultfd_ctx.ctx;
+
+	return ctx && !(*ctx & UFFD_FEATURE_EVENT_REMAP);
+}
 /* Names are the suite's own static objects: no reference counts. */
 static inline struct anon_vma_name *anon_vma_name(struct vm_area_struct *v)
 {
