@@ -532,6 +532,27 @@ static bool meets_interloper(struct maple_run *r, const struct test_op *op,
  * up from one): the state must hold [a, a], as MA_STATE() makes it, and
  * the write must cover just that index.
  */
+#ifdef HAVE_MAS_INIT
+/* mas_init() makes the state that MA_STATE(addr, addr) does, field by field. */
+static bool check_mas_init(const struct ma_state *mas, struct maple_tree *mt,
+			   unsigned long addr)
+{
+	MA_STATE(want, mt, addr, addr);
+
+	ASSERT_TRUE(mas->tree == want.tree);
+	ASSERT_EQ(mas->index, want.index);
+	ASSERT_EQ(mas->last, want.last);
+	ASSERT_EQ(mas->min, want.min);
+	ASSERT_EQ(mas->max, want.max);
+	ASSERT_EQ(mas->status, want.status);
+	ASSERT_TRUE(mas->node == want.node);
+	ASSERT_TRUE(mas->alloc == want.alloc);
+	ASSERT_EQ(mas->offset, want.offset);
+	ASSERT_EQ(mas->mas_flags, want.mas_flags);
+	return true;
+}
+#endif
+
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = store_entry(r, op);
@@ -542,8 +563,11 @@ static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 	int ret;
 
 #ifdef HAVE_MAS_INIT
-	if (op->a == op->b && (op->r & (1UL << 23)))
+	if (op->a == op->b && (op->r & (1UL << 23))) {
 		mas_init(&mas, r->mt, op->a);
+		if (!check_mas_init(&mas, r->mt, op->a))
+			return false;
+	}
 #endif
 	mtree_lock(r->mt);
 	if (op->r & 1) {
