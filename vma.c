@@ -1042,15 +1042,39 @@ static int unmap_sys_brk(struct vma_run *r, unsigned long first,
 }
 
 /*
+ * Whether munmap(unlock) of pages [first, first + n) (to the top with
+ * to_top) must downgrade mmap_lock to read before it drops it: when it
+ * unmaps anything, but, on 6.1, not next to a stack above (the first VMA
+ * past the range), which may grow under the read lock.
+ */
+static bool munmap_downgrades(struct vma_run *r, unsigned long first,
+			      unsigned long n, bool to_top)
+{
+	unsigned long p, end = to_top ? r->nr_pages : first + n;
+
+	if (!vma_model_mapped(&r->model, first, end - first))
+		return false;
+#ifdef HAVE_MUNMAP_STACK_KEEPS_WRITE
+	for (p = end; p < r->nr_pages; p++)
+		if (r->model.pages[p].mapped)
+			return !(r->model.pages[p].flags & VM_GROWSDOWN);
+#else
+	(void)p;
+#endif
+	return true;
+}
+
+/*
  * munmap(): do_vmi_munmap(); the stats and zapped pages must add up, and
- * with UNMAP_UNLOCK the lock must be dropped on success and held on
- * failure (the suite takes it again).
+ * with UNMAP_UNLOCK the lock must be dropped on success, downgraded to
+ * read first where munmap_downgrades() says, and held on failure (the
+ * suite takes it again).
  */
 static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
 		     unsigned long how)
 {
 	unsigned long len = (n << PAGE_SHIFT) - (how & UNMAP_RAGGED ? 1 : 0);
-	bool unlock = how & UNMAP_UNLOCK;
+	bool unlock = how & UNMAP_UNLOCK, down;
 	int err;
 
 	if (how & UNMAP_SYS_BRK)
@@ -1062,12 +1086,18 @@ static int unmap_how(struct vma_run *r, unsigned long first, unsigned long n,
 	if (how & UNMAP_TO_TOP)
 		len = TASK_SIZE - addr_of(first);
 
+	down = unlock && munmap_downgrades(r, first, n, how & UNMAP_TO_TOP);
+	vma_downgrades = 0;
 	err = KERNEL(vapi_munmap(&r->mm, addr_of(first), len, unlock));
 	if (unlock && vma_mmap_lock != (err ? MMAP_WRITE_LOCKED : MMAP_UNLOCKED))
 		test_fail(__FILE__, __LINE__, "munmap(unlock) returned %d with mmap_lock %s",
 			  err, vma_mmap_lock == MMAP_WRITE_LOCKED ? "held" :
 			  vma_mmap_lock == MMAP_READ_LOCKED ? "read-held" :
 			  "dropped");
+	else if (unlock && !err && vma_downgrades != down)
+		test_fail(__FILE__, __LINE__, "munmap(unlock) of [%#lx, %#lx) downgraded mmap_lock %lu times before it dropped it: expected %d",
+			  addr_of(first), addr_of(first) + len,
+			  vma_downgrades, down);
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	return err;
 }

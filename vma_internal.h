@@ -603,10 +603,13 @@ static inline void mmap_assert_locked(struct mm_struct *mm)
 	WARN_ON(vma_mmap_lock == MMAP_UNLOCKED);
 }
 
+extern unsigned long vma_downgrades;	/* mmap_write_downgrade() calls */
+
 static inline void mmap_write_downgrade(struct mm_struct *mm)
 {
 	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
 	vma_mmap_lock = MMAP_READ_LOCKED;
+	vma_downgrades++;
 }
 
 /* Only exit_mmap() takes it, from a process with no lock left. */

@@ -22,6 +22,7 @@ long vma_lock_clock;
 long vma_signal_countdown;
 bool vma_fatal_signal;
 int vma_mmap_lock = MMAP_WRITE_LOCKED;
+unsigned long vma_downgrades;
 struct task_struct vma_current = { .comm = "maple" };
 /* No file of the suite's has it (is_file_hugepages()). */
 const struct file_operations hugetlbfs_file_operations;
