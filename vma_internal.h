@@ -696,9 +696,9 @@ static inline bool is_mergeable_vm_userfaultfd_ctx(struct vm_area_struct *v,
 	return v->vm_userfaultfd_ctx.ctx == ctx.ctx;
 }
 /*
- * A uffd context here is an int of its UFFD_FEATURE_ bits.  One without
- * remap events loses its VMAs to mremap() (6.12.118's copy_vma() then
- * merges the copy with nothing).
+ * A uffd context here is an int of its UFFD_FEATURE_ bits.  mremap()
+ * takes one without remap events off the VMA it moves, so 6.12.118's
+ * copy_vma() merges the copy with nothing.
  */
 #define UFFD_FEATURE_EVENT_REMAP	(1 << 2)
 static inline bool vma_has_uffd_without_event_remap(struct vm_area_struct *vma)
