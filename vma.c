@@ -1041,27 +1041,27 @@ static int unmap_sys_brk(struct vma_run *r, unsigned long first,
 	       brk_munmap_error(r, first, n);
 }
 
+static struct vm_area_struct *stack_above(struct vma_run *r, long p);
+
 /*
  * Whether munmap(unlock) of pages [first, first + n) (to the top with
  * to_top) must downgrade mmap_lock to read before it drops it: when it
  * unmaps anything, but, on 6.1, not next to a stack above (the first VMA
- * past the range), which may grow under the read lock.
+ * past the range, asked before the munmap), which may grow under the
+ * read lock.
  */
 static bool munmap_downgrades(struct vma_run *r, unsigned long first,
 			      unsigned long n, bool to_top)
 {
-	unsigned long p, end = to_top ? r->nr_pages : first + n;
+	unsigned long end = to_top ? r->nr_pages : first + n;
 
 	if (!vma_model_mapped(&r->model, first, end - first))
 		return false;
 #ifdef HAVE_MUNMAP_STACK_KEEPS_WRITE
-	for (p = end; p < r->nr_pages; p++)
-		if (r->model.pages[p].mapped)
-			return !(r->model.pages[p].flags & VM_GROWSDOWN);
+	return !stack_above(r, end);
 #else
-	(void)p;
-#endif
 	return true;
+#endif
 }
 
 /*
