@@ -539,7 +539,9 @@ int vapi_exit_mmap(struct mm_struct *mm)
 
 	WARN_ON(vma_mmap_lock != MMAP_WRITE_LOCKED);
 	vma_mmap_lock = MMAP_UNLOCKED;
+	vma_mm_exiting = true;
 	exit_mmap(mm);
+	vma_mm_exiting = false;
 	WARN_ON(vma_mmap_lock != MMAP_UNLOCKED);
 	vma_mmap_lock = MMAP_WRITE_LOCKED;
 	return vmas - slab_live("vm_area_struct");

@@ -30,6 +30,7 @@ int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 const struct vm_operations_struct vma_dummy_vm_ops;
 struct vma_record vma_record;
 bool vma_commit_refuse;
+bool vma_mm_exiting;
 unsigned long vma_rlimit_as = ~0UL;
 unsigned long vma_rlimit_memlock = ~0UL;
 unsigned long vma_rlimit_data = ~0UL;
@@ -103,8 +104,17 @@ void vm_area_free(struct vm_area_struct *vma)
 	kmem_cache_free(vma_cache, vma);
 }
 
+/*
+ * At once, without the grace period vm_area_free() waits for where VMAs
+ * are RCU-freed (per-VMA locks: lock_vma_under_rcu() may be reading one
+ * it found in mm_mt): only for a VMA no reader can reach, which is one
+ * of exit_mmap()'s (remove_vma()'s unreachable).
+ */
 void __vm_area_free(struct vm_area_struct *vma)
 {
+	if (WARN_ON(!vma_mm_exiting))
+		printk("__vm_area_free(%p) [%#lx, %#lx) outside exit_mmap(): lockless readers may still hold it\n",
+		       vma, vma->vm_start, vma->vm_end);
 	vm_area_free(vma);
 }
 

@@ -48,6 +48,8 @@ extern struct vma_record vma_record;
 unsigned long vma_uffd_reclaim(void);
 /* security_vm_enough_memory_mm() refuses (overcommit out of memory). */
 extern bool vma_commit_refuse;
+/* Inside exit_mmap(): the mm has no user, so no reader can reach a VMA. */
+extern bool vma_mm_exiting;
 
 /*
  * Called for each address at which vma_adjust_trans_huge() would split a
