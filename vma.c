@@ -4480,16 +4480,16 @@ static unsigned long ga_mmap_base(struct vma_run *r, uint64_t bits)
 }
 
 /*
- * mmap()'s address for an anonymous private mapping of the op's length
- * (c), as __get_unmapped_area() (6.1: get_unmapped_area()) chooses it
- * through the layout's generic_get_unmapped_area() or its top-down twin:
- * the hint or a search.  It changes nothing; its answer must be the
+ * mmap()'s address for an anonymous mapping, private or shared, of the
+ * op's length (c), as __get_unmapped_area() (6.1: get_unmapped_area())
+ * chooses it through the layout's generic_get_unmapped_area() or its
+ * top-down twin: the hint or a search.  It changes nothing; its answer must be the
  * model's.
  */
 static bool check_get_area(struct vma_run *r, const struct test_op *op,
 			   unsigned long len)
 {
-	unsigned long addr, got, want, flags = 0;
+	unsigned long addr, got, want, flags = MAP_PRIVATE;
 	bool down = op->r & GA_TOPDOWN, small = false;
 
 	/* One in eight: a PMD's length, which THP would align (no THP here). */
@@ -4497,7 +4497,14 @@ static bool check_get_area(struct vma_run *r, const struct test_op *op,
 		len = PMD_SIZE;
 	addr = ga_hint(r, op->r, len);
 	if ((op->r & GA_FIXED) == GA_FIXED)
-		flags = MAP_FIXED;
+		flags |= MAP_FIXED;
+	/*
+	 * One in four shared (a hash of r: its bits are the other choices'),
+	 * so through shmem_get_unmapped_area() and the layout's choice that
+	 * 6.12's mm_get_unmapped_area() makes: the same answer.
+	 */
+	if ((op->r * 0x9e3779b97f4a7c15ULL) >> 62 == 0)
+		flags ^= MAP_PRIVATE | MAP_SHARED;
 
 	vapi_pick_mmap_layout(&r->mm, down, ga_mmap_base(r, op->r));
 	want = model_get_area(r, addr, len, op->r, &small);
@@ -4508,8 +4515,9 @@ static bool check_get_area(struct vma_run *r, const struct test_op *op,
 	got = KERNEL(vapi_get_unmapped_area(&r->mm, addr, len, flags));
 	if (got == want)
 		return true;
-	test_fail(__FILE__, __LINE__, "get_unmapped_area(addr %#lx, len %#lx, %s), %s from mmap_base %#lx, mmap end %#lx, mmap_min_addr %#lx = %#lx, expected %#lx",
-		  addr, len, flags ? "MAP_FIXED" : "0",
+	test_fail(__FILE__, __LINE__, "get_unmapped_area(addr %#lx, len %#lx, %s%s), %s from mmap_base %#lx, mmap end %#lx, mmap_min_addr %#lx = %#lx, expected %#lx",
+		  addr, len, flags & MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE",
+		  flags & MAP_FIXED ? " | MAP_FIXED" : "",
 		  down ? "top-down" : "bottom-up", r->mm.mmap_base,
 		  vma_mmap_end, mmap_min_addr, got, want);
 	return false;
