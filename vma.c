@@ -704,6 +704,17 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	attrs_of(vma, &now.attrs);
 	ASSERT_TRUE(vma->vm_start >= VMA_BASE);
 	ASSERT_TRUE(first + n <= r->nr_pages);
+	/*
+	 * A VM_SPECIAL VMA never merges or expands, so one a check saw may
+	 * only have shrunk since.  Its pages cannot tell: a special mapping
+	 * merged into a like neighbour leaves them all alike.
+	 */
+	if ((vma->seen.flags & VM_SPECIAL) &&
+	    (now.start < vma->seen.start || now.end > vma->seen.end)) {
+		test_fail(__FILE__, __LINE__, "VM_SPECIAL VMA [%#lx, %#lx) was [%#lx, %#lx): special VMAs never merge or expand",
+			  now.start, now.end, vma->seen.start, vma->seen.end);
+		return false;
+	}
 	if (vma->seen.gen + 1 >= r->checks && !m->all_changed &&
 	    seen_equal(&vma->seen, &now)) {
 		anon = now.anon;
@@ -719,6 +730,16 @@ static bool check_vma_pages(struct vma_run *r, struct vm_area_struct *vma)
 	ASSERT_EQ(now.anon, anon);
 	vma->seen = now;
 	return true;
+}
+
+/*
+ * vma_expand() and relocate_vma_down() grow any VMA they are given, a
+ * special one too (their callers check): what check_vma_pages() saw of it
+ * bounds it no more.
+ */
+static void may_grow(struct vm_area_struct *vma)
+{
+	memset(&vma->seen, 0, sizeof(vma->seen));
 }
 
 /* The VMA's own links: anon_vma chain, i_mmap, vm_ops. */
@@ -2889,6 +2910,7 @@ static bool op_expand(struct vma_run *r, const struct test_op *op)
 	if (!up && !down && !next)
 		return true;
 	av = vma->anon_vma;
+	may_grow(vma);
 	err = KERNEL(vapi_expand(&r->mm, vma, addr_of(first - down),
 				 next ? next->vm_end : addr_of(last + up),
 				 vma->vm_pgoff - down, next));
@@ -3267,6 +3289,7 @@ static bool relocate(struct vma_run *r, const struct test_op *op,
 	 */
 	vma_record.reloc.fail_move = slab_faults.kernel_pct &&
 				     ((op->r >> RELOCATE_FAIL_SHIFT) & 3) == 3;
+	may_grow(vma);
 	err = KERNEL(relocate_vma_down(vma, addr_of(start) - addr_of(ns)));
 	r->result = err;
 	if (vma_model_mapped(&r->model, ns, start - ns)) {
@@ -5274,6 +5297,8 @@ static unsigned long bits_of(const struct vm_area_struct *vma)
 		bits |= FB_SHARED;
 	if (f & (VM_HUGETLB | VM_GROWSDOWN))
 		bits |= FB_HUGETLB;
+	if (f & VM_PFNMAP)
+		bits |= FB_SPECIAL;
 	return bits | file_nr(vma) << 8;
 }
 
@@ -5351,8 +5376,11 @@ static struct vm_area_struct *fit_vma(struct vma_run *r, unsigned long p,
  * A hole for a map to fill, around page p or after it (a few tried):
  * best one whose neighbours are mapped alike with only the VMA after it
  * faulted in, so that vma_expand() of prev, as it removes next, must take
- * next's anon_vma (dup_anon_vma()).  Returns the VMA before the hole, or
- * NULL; *pnext gets the one after it (NULL at the top).
+ * next's anon_vma (dup_anon_vma()).  Alike but for VM_DONTDUMP counts as
+ * alike: a map whose hook sets it (gen_fit() gives it that hook beside
+ * such a prev) tries next first, then prev after the hook.  Returns the
+ * VMA before the hole, or NULL; *pnext gets the one after it (NULL at the
+ * top).
  */
 static struct vm_area_struct *fit_hole(struct vma_run *r, unsigned long p,
 				       struct vm_area_struct **pnext)
@@ -5372,13 +5400,20 @@ static struct vm_area_struct *fit_hole(struct vma_run *r, unsigned long p,
 		mas_set(&mas, addr_of(p));
 		next = mas_find(&mas, ULONG_MAX);
 		p = next ? page_of(next->vm_end) : r->nr_pages;
-		if (!prev || (prev->vm_flags & VM_SPECIAL))
+		if (!prev)
 			continue;
+		/*
+		 * A special prev never merges; a like mapping beside it must
+		 * stay apart (check_vma_pages()): the last choice.
+		 */
 		score = 1;
-		if (next && next->vm_flags == prev->vm_flags &&
-		    next->vm_file == prev->vm_file)
+		if (prev->vm_flags & VM_SPECIAL)
+			score = 0;
+		else if (next && !((next->vm_flags ^ prev->vm_flags) &
+				   ~VM_DONTDUMP) &&
+			 next->vm_file == prev->vm_file)
 			score = next->anon_vma && !prev->anon_vma ? 3 : 2;
-		if (score > best) {
+		if (score > best || !found) {
 			best = score;
 			found = prev;
 			*pnext = next;
