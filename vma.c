@@ -1818,8 +1818,9 @@ static unsigned long file_takes(unsigned int fnr, unsigned long flags)
  * order: an offset past the file's (-EOVERFLOW); a type it has not
  * (-EINVAL); for a shared type, MAP_SHARED_VALIDATE with a flag the file
  * has not (-EOPNOTSUPP) and PROT_WRITE of a file open read-only
- * (-EACCES); then for either, PROT_EXEC on a noexec mount (-EPERM) and
- * MAP_GROWSDOWN (-EINVAL).  0 if none.
+ * (-EACCES); then for either, PROT_EXEC on a noexec mount (-EPERM), a
+ * driver without ->mmap (-ENODEV) and MAP_GROWSDOWN (-EINVAL).  0 if
+ * none.
  */
 static int dm_file_refused(unsigned int fnr, unsigned long n,
 			   const struct vapi_do_mmap *dm)
@@ -1837,7 +1838,27 @@ static int dm_file_refused(unsigned int fnr, unsigned long n,
 		return -EACCES;
 	if ((dm->prot & PROT_EXEC) && fnr == FILE_NOEXEC)
 		return -EPERM;
+	if (dm->fop == VAPI_FOP_NO_MMAP)
+		return -ENODEV;
 	return dm->flags & MAP_GROWSDOWN ? -EINVAL : 0;
+}
+
+/*
+ * A driver's own ->get_unmapped_area (VAPI_FOP_AREA) is asked once by a
+ * do_mmap() that maps, and always with the file offset mmap() was given.
+ */
+static bool check_area_hook(const struct vapi_do_mmap *dm, unsigned int fnr,
+			    bool mapped)
+{
+	if (!dm || !fnr || dm->fop != VAPI_FOP_AREA)
+		return true;
+	if (mapped && dm->area_calls != 1)
+		test_fail(__FILE__, __LINE__, "do_mmap(len %#lx, flags %#lx, pgoff %#lx) mapped, but asked the driver's get_unmapped_area %lu times, expected once",
+			  dm->len, dm->flags, dm->pgoff, dm->area_calls);
+	else if (dm->area_calls && dm->area_pgoff != dm->pgoff)
+		test_fail(__FILE__, __LINE__, "do_mmap(len %#lx, flags %#lx, pgoff %#lx) asked the driver's get_unmapped_area with pgoff %#lx",
+			  dm->len, dm->flags, dm->pgoff, dm->area_pgoff);
+	return !ctx->failed;
 }
 
 /*
@@ -1896,7 +1917,7 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 		     unsigned long n, unsigned long flags, pgoff_t pgoff,
 		     struct vapi_do_mmap *dm)
 {
-	unsigned long r = op->r, off = 1 + (r >> 28) % (PAGE_SIZE - 1);
+	unsigned long r = op->r, off = 1 + (r >> 28) % (PAGE_SIZE - 1), h;
 
 	/* Flags only a driver gives (flags_of()) stay mmap_region()'s. */
 	if (!(r & DM_ROUTE) || (flags & (VM_PFNMAP | VM_IO | VM_HUGETLB)))
@@ -1919,6 +1940,14 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 		dm->flags |= MAP_NONBLOCK;
 	if (dm_has(r, DM_NORESERVE))
 		dm->flags |= MAP_NORESERVE;
+	/*
+	 * A file's driver: one in sixteen has no ->mmap, half the rest a
+	 * ->get_unmapped_area of their own (a hash of r: its bits are the
+	 * other choices').
+	 */
+	h = (r * 0xc2b2ae3d27d4eb4fULL) >> 60;
+	dm->fop = !fnr ? VAPI_FOP_MMAP : !h ? VAPI_FOP_NO_MMAP :
+		  h & 1 ? VAPI_FOP_AREA : VAPI_FOP_MMAP;
 	switch (dm_args(op)) {
 	case DM_RAGGED:
 		dm->len -= off;
@@ -2044,6 +2073,8 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
 				      file_vm_ops(fnr), 0, NULL, dm, &created,
 				      &gone));
 	r->result = IS_ERR(vma) ? PTR_ERR(vma) : 0;
+	if (!check_area_hook(dm, fnr, !IS_ERR(vma)))
+		return false;
 	if (r->result != want || vma_record.pages_zapped || dm->populate)
 		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
 			  vapi_do_mmap_addr(dm, addr_of(first)), dm->len,
@@ -2241,6 +2272,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	slab_faults.paused = false;
 	if (fail_first)
 		slab_faults.nth = 0;
+	if (!check_area_hook(dm, fnr, !IS_ERR(vma)))
+		return false;
 	if (dm && !check_dm_populate(dm, n, flags, IS_ERR(vma)))
 		return false;
 	if (ctx->failed ||

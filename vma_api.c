@@ -459,6 +459,36 @@ static int driver_mmap(struct file *file, struct vm_area_struct *vma)
 
 static const struct file_operations driver_fops = { .mmap = driver_mmap };
 
+/* The mm's layout, as mm/shmem.c and drivers ask it for an address. */
+static unsigned long layout_area(struct file *file, unsigned long addr,
+				 unsigned long len, unsigned long pgoff,
+				 unsigned long flags)
+{
+#ifdef HAVE___GET_UNMAPPED_AREA
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+#else
+	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+}
+
+static struct vapi_do_mmap *driver_dm;
+
+static unsigned long driver_get_area(struct file *file, unsigned long addr,
+				     unsigned long len, unsigned long pgoff,
+				     unsigned long flags)
+{
+	driver_dm->area_calls++;
+	driver_dm->area_pgoff = pgoff;
+	return layout_area(file, addr, len, pgoff, flags);
+}
+
+static const struct file_operations driver_area_fops = {
+	.mmap = driver_mmap,
+	.get_unmapped_area = driver_get_area,
+};
+
+static const struct file_operations driver_no_mmap_fops;
+
 /*
  * The kernel's mmap_region(), MAP_FIXED over whatever is mapped.  What it
  * did is read from what it left: a VMA of exactly the range is a new one
@@ -500,11 +530,21 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 		driver_ops = ops;
 		driver_hook = hook;
 	}
+	if (file && dm) {
+		dm->area_calls = 0;
+		driver_dm = dm;
+		if (dm->fop == VAPI_FOP_AREA)
+			file->f_op = &driver_area_fops;
+		else if (dm->fop == VAPI_FOP_NO_MMAP)
+			file->f_op = &driver_no_mmap_fops;
+	}
 	/* do_mmap()'s caller delivers the unmap events, failed or not. */
 	if (dm)
 		ret = call_do_mmap(mm, file, start, dm, &uf);
 	else
 		ret = mmap_region(file, start, end - start, flags, pgoff, &uf);
+	if (file)
+		file->f_op = &driver_fops;
 	userfaultfd_unmap_complete(mm, &uf);
 	*created = false;
 	*gone = !had || vma_record.pages_zapped != zapped;
@@ -569,11 +609,7 @@ unsigned long shmem_get_unmapped_area(struct file *file, unsigned long addr,
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;
-#ifdef HAVE___GET_UNMAPPED_AREA
-	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
-#else
-	return current->mm->get_unmapped_area(file, addr, len, pgoff, flags);
-#endif
+	return layout_area(file, addr, len, pgoff, flags);
 }
 
 unsigned long vapi_get_unmapped_area(struct mm_struct *mm, unsigned long addr,

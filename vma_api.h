@@ -159,7 +159,17 @@ struct vapi_do_mmap {
 	unsigned long flags;
 	unsigned long pgoff;
 	unsigned long populate;
+	/*
+	 * A file's driver: with ->mmap only (VAPI_FOP_MMAP), with its own
+	 * ->get_unmapped_area too, which asks the mm's layout as drivers
+	 * do (VAPI_FOP_AREA), or without ->mmap (VAPI_FOP_NO_MMAP).  The
+	 * ->get_unmapped_area counts its calls and keeps the last pgoff.
+	 */
+	int fop;
+	unsigned long area_calls, area_pgoff;
 };
+
+enum { VAPI_FOP_MMAP, VAPI_FOP_AREA, VAPI_FOP_NO_MMAP };
 
 /* The address do_mmap() is given: start, or without MAP_FIXED the hint. */
 static inline unsigned long vapi_do_mmap_addr(const struct vapi_do_mmap *dm,
