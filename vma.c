@@ -4539,8 +4539,8 @@ static unsigned long ga_mmap_base(struct vma_run *r, uint64_t bits)
  * mmap()'s address for an anonymous mapping, private or shared, of the
  * op's length (c), as __get_unmapped_area() (6.1: get_unmapped_area())
  * chooses it through the layout's generic_get_unmapped_area() or its
- * top-down twin: the hint or a search.  It changes nothing; its answer must be the
- * model's.
+ * top-down twin: the hint or a search.  It changes nothing; its answer
+ * must be the model's.
  */
 static bool check_get_area(struct vma_run *r, const struct test_op *op,
 			   unsigned long len)

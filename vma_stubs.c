@@ -86,7 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	new->was_end = 0;
 	/* No uprobe_mmap() of its own yet (check_uprobe_mmap()). */
 	new->uprobe_start = new->uprobe_end = 0;
-	/* Nor a past of its own for check_vma_pages() (a copy may be elsewhere). */
+	/* Nor a past for check_vma_pages(): a copy may lie elsewhere. */
 	memset(&new->seen, 0, sizeof(new->seen));
 	new->magic = VMA_MAGIC_LIVE;
 	return new;
