@@ -521,17 +521,6 @@ static bool meets_interloper(struct maple_run *r, const struct test_op *op,
 	       interloper_index(r, op, &il->index);
 }
 
-/*
- * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
- * mas_nomem() until it stops asking for memory; with bits 12-14 of r
- * clear too, GFP_NOWAIT (store_nowait()): one op in sixteen, as r is a
- * full random draw here (counted: 124 of 2000 ops from seed 1).
- *
- * With bit 23 of r, a store of one index ([a, a]) builds its state with
- * mas_init(), as the kernel's vma_iter_init() does (brk looks its VMAs
- * up from one): the state must hold [a, a], as MA_STATE() makes it, and
- * the write must cover just that index.
- */
 #ifdef HAVE_MAS_INIT
 /* mas_init() makes the state that MA_STATE(addr, addr) does, field by field. */
 static bool check_mas_init(const struct ma_state *mas, struct maple_tree *mt,
@@ -553,6 +542,17 @@ static bool check_mas_init(const struct ma_state *mas, struct maple_tree *mt,
 }
 #endif
 
+/*
+ * mas_store_gfp(), or for odd r the open-coded form: mas_store() and
+ * mas_nomem() until it stops asking for memory; with bits 12-14 of r
+ * clear too, GFP_NOWAIT (store_nowait()): one op in sixteen, as r is a
+ * full random draw here (counted: 124 of 2000 ops from seed 1).
+ *
+ * With bit 23 of r, a store of one index ([a, a]) builds its state with
+ * mas_init(), as the kernel's vma_iter_init() does (brk looks its VMAs
+ * up from one): the state must hold [a, a], as MA_STATE() makes it, and
+ * the write must cover just that index.
+ */
 static bool op_mas_store(struct maple_run *r, const struct test_op *op)
 {
 	void *entry = store_entry(r, op);

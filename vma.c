@@ -1847,10 +1847,9 @@ static int dm_file_refused(unsigned int fnr, unsigned long n,
  * A driver's own ->get_unmapped_area (VAPI_FOP_AREA) is asked once by a
  * do_mmap() that maps, and always with the file offset mmap() was given.
  */
-static bool check_area_hook(const struct vapi_do_mmap *dm, unsigned int fnr,
-			    bool mapped)
+static bool check_area_hook(const struct vapi_do_mmap *dm, bool mapped)
 {
-	if (!dm || !fnr || dm->fop != VAPI_FOP_AREA)
+	if (!dm || dm->fop != VAPI_FOP_AREA)
 		return true;
 	if (mapped && dm->area_calls != 1)
 		test_fail(__FILE__, __LINE__, "do_mmap(len %#lx, flags %#lx, pgoff %#lx) mapped, but asked the driver's get_unmapped_area %lu times, expected once",
@@ -2073,7 +2072,7 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
 				      file_vm_ops(fnr), 0, NULL, dm, &created,
 				      &gone));
 	r->result = IS_ERR(vma) ? PTR_ERR(vma) : 0;
-	if (!check_area_hook(dm, fnr, !IS_ERR(vma)))
+	if (!check_area_hook(dm, !IS_ERR(vma)))
 		return false;
 	if (r->result != want || vma_record.pages_zapped || dm->populate)
 		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
@@ -2272,7 +2271,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	slab_faults.paused = false;
 	if (fail_first)
 		slab_faults.nth = 0;
-	if (!check_area_hook(dm, fnr, !IS_ERR(vma)))
+	if (!check_area_hook(dm, !IS_ERR(vma)))
 		return false;
 	if (dm && !check_dm_populate(dm, n, flags, IS_ERR(vma)))
 		return false;
