@@ -398,15 +398,16 @@ static void *step(struct ma_state *mas, bool fwd, bool ranges,
 }
 
 #ifdef HAVE_MAS_STATUS
-/* mas_find(), mas_find_rev(), or their _range forms, with no limit. */
-static void *find_call(struct ma_state *mas, bool fwd, bool ranges)
+/* mas_find(), mas_find_rev(), or their _range forms, to limit. */
+static void *find_call(struct ma_state *mas, bool fwd, bool ranges,
+		       unsigned long limit)
 {
 #ifdef HAVE_MAS_FIND_RANGE
 	if (ranges)
-		return fwd ? mas_find_range(mas, ULONG_MAX) :
-			     mas_find_range_rev(mas, 0);
+		return fwd ? mas_find_range(mas, limit) :
+			     mas_find_range_rev(mas, limit);
 #endif
-	return fwd ? mas_find(mas, ULONG_MAX) : mas_find_rev(mas, 0);
+	return fwd ? mas_find(mas, limit) : mas_find_rev(mas, limit);
 }
 #endif
 
@@ -439,14 +440,14 @@ static bool read_after_error(struct ma_state *mas, uint64_t r)
 	if (how & 2)
 		entry = step(mas, fwd, false, fwd ? ULONG_MAX : 0);
 	else
-		entry = find_call(mas, fwd, false);
+		entry = find_call(mas, fwd, false, fwd ? ULONG_MAX : 0);
 	rcu_read_unlock();
 	if (!entry && mas->status == ma_error && xa_err(mas->node) == -ENOMEM)
 		return true;
 	test_fail(__FILE__, __LINE__,
-		  "%s from the error state of a store that failed with -ENOMEM returned %s, status %d, node %p: expected NULL, and the error kept",
-		  names[how], fmt_entry(g, sizeof(g), entry), mas->status,
-		  mas->node);
+		  "%s from the error state of a store that failed with -ENOMEM returned %s, status %s, node %p: expected NULL, and the error kept",
+		  names[how], fmt_entry(g, sizeof(g), entry),
+		  mas_status_name(mas->status), mas->node);
 	return false;
 #else
 	return true;
@@ -1246,9 +1247,9 @@ static bool find_rev_spent(struct maple_run *r, struct ma_state *mas,
 	if (!r->check || (!entry && mas->status == ma_underflow))
 		return true;
 	test_fail(__FILE__, __LINE__,
-		  "mas_find_rev() again after an underflow at [%#lx, %#lx] (min %#lx) returned [%#lx, %#lx] %s, status %d",
+		  "mas_find_rev() again after an underflow at [%#lx, %#lx] (min %#lx) returned [%#lx, %#lx] %s, status %s",
 		  first, last, min, mas->index, mas->last,
-		  fmt_entry(s, sizeof(s), entry), mas->status);
+		  fmt_entry(s, sizeof(s), entry), mas_status_name(mas->status));
 	return false;
 #else
 	return true;
@@ -1482,7 +1483,7 @@ static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 	/* At the end already: an overflow's last, an underflow's index. */
 	bool end = (over ? from_last : from_first) == ULONG_MAX;
 
-	entry = find_call(mas, fwd, ranges);
+	entry = find_call(mas, fwd, ranges, fwd ? ULONG_MAX : 0);
 	model_slot(&r->model, from_first, &slot);
 	if (fwd && slot.entry && !end) {
 		want = slot;
@@ -1501,6 +1502,45 @@ static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 					from_last, &want, mas, entry);
 	return true;
 }
+
+/*
+ * A step or find the same way to the same limit, or to the state's own end
+ * (an overflow's last, an underflow's index), finds nothing again and must
+ * leave the state as it was, over- or underflowed: what follows goes on as
+ * from the first.
+ */
+static bool repeat_at_limit(struct ma_state *mas, struct rng *sub,
+			    unsigned long limit)
+{
+	bool over = mas->status == ma_overflow, find = rng_percent(sub, 50);
+	bool ranges = rng_percent(sub, 50) &&
+		      (find ? HAS_FIND_RANGE : HAS_RANGE_STEPS);
+	static const char *const names[2][2][2] = {
+		{ { "mas_prev", "mas_next" },
+		  { "mas_prev_range", "mas_next_range" } },
+		{ { "mas_find_rev", "mas_find" },
+		  { "mas_find_range_rev", "mas_find_range" } },
+	};
+	unsigned long first = mas->index, last = mas->last;
+	enum maple_status status = mas->status;
+	void *entry;
+	char g[32];
+
+	if (rng_percent(sub, 50))
+		limit = over ? last : first;
+	entry = find ? find_call(mas, over, ranges, limit) :
+		       step(mas, over, ranges, limit);
+	if (!entry && mas->status == status && mas->index == first &&
+	    mas->last == last)
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "%s to %#lx again after %s at [%#lx, %#lx]: expected NULL and the state kept, got [%#lx, %#lx] %s, %s",
+		  names[find][ranges][over], limit,
+		  over ? "an overflow" : "an underflow", first, last,
+		  mas->index, mas->last, fmt_entry(g, sizeof(g), entry),
+		  mas_status_name(mas->status));
+	return false;
+}
 #endif
 
 /*
@@ -1509,17 +1549,30 @@ static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
  * same way with no limit goes on from there; a step back walks to index
  * again and returns what is there, if anything, else steps on from it.
  */
-static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
+static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub,
+		    const struct test_op *op)
 {
 #ifdef HAVE_MAS_STATUS
 	bool over = mas->status == ma_overflow, back = rng_percent(sub, 50);
 	bool fwd = over != back;
 	struct model_range want = { .entry = NULL }, slot;
-	unsigned long from_first = mas->index, from_last = mas->last;
+	unsigned long from_first, from_last;
+	struct rng again;
 	void *entry;
 
+	/*
+	 * The repeat draws from a stream of its own, so that the steps and
+	 * stores after it, and the trees of the sequence, are those of a
+	 * run without it.
+	 */
+	rng_seed(&again, ~op->r);
 	if (rng_percent(sub, 50))
 		return true;
+	if (rng_percent(&again, 50) &&
+	    !repeat_at_limit(mas, &again, over ? op->b : op->c))
+		return false;
+	from_first = mas->index;
+	from_last = mas->last;
 	/*
 	 * The same known bug (scripts/probe): the limit is tested before the
 	 * state, so a step back from a slot at the end of the index space
@@ -1771,7 +1824,7 @@ static bool op_step(struct maple_run *r, const struct test_op *op)
 		cur = want;
 	}
 	if (ok && r->check && limit_hit(&mas) && !paused_limit_bug(r, paused))
-		ok = step_on(r, &mas, &sub);
+		ok = step_on(r, &mas, &sub, op);
 #ifndef HAVE_MAS_STATUS
 	if (ok && r->check && back_at_0)
 		ok = find_after_prev_at_0(r, &mas);

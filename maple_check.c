@@ -259,6 +259,20 @@ bool check_dump(struct maple_tree *mt, struct model *m, bool dec)
 	return true;
 }
 
+#ifdef HAVE_MAS_STATUS
+const char *mas_status_name(enum maple_status st)
+{
+	static const char *const names[] = {
+		[ma_active] = "ma_active", [ma_start] = "ma_start",
+		[ma_root] = "ma_root", [ma_none] = "ma_none",
+		[ma_pause] = "ma_pause", [ma_overflow] = "ma_overflow",
+		[ma_underflow] = "ma_underflow", [ma_error] = "ma_error",
+	};
+
+	return st < ARRAY_SIZE(names) && names[st] ? names[st] : "?";
+}
+#endif
+
 #ifdef HAVE_MAS_DUMP
 /* What mas_dump() and mas_wr_dump() print, read back field by field. */
 struct state_read {
@@ -293,18 +307,6 @@ static void state_line(const char *line, void *arg)
 		s->found |= 16;
 }
 
-static const char *status_name(enum maple_status st)
-{
-	static const char *const names[] = {
-		[ma_active] = "ma_active", [ma_start] = "ma_start",
-		[ma_root] = "ma_root", [ma_none] = "ma_none",
-		[ma_pause] = "ma_pause", [ma_overflow] = "ma_overflow",
-		[ma_underflow] = "ma_underflow", [ma_error] = "ma_error",
-	};
-
-	return st < ARRAY_SIZE(names) && names[st] ? names[st] : "?";
-}
-
 bool check_mas_dump(const struct ma_wr_state *wr)
 {
 	const struct ma_state *mas = wr->mas;
@@ -315,7 +317,7 @@ bool check_mas_dump(const struct ma_wr_state *wr)
 	mas_dump(mas);
 	printk_capture(NULL, NULL);
 	ASSERT_EQ(s.found, 31);
-	ASSERT_TRUE(!strcmp(s.status, status_name(mas->status)));
+	ASSERT_TRUE(!strcmp(s.status, mas_status_name(mas->status)));
 	ASSERT_EQ(s.v[0], mas->index);
 	ASSERT_EQ(s.v[1], mas->last);
 	ASSERT_EQ(s.v[2], mas->min);

@@ -33,6 +33,11 @@ bool check_dump(struct maple_tree *mt, struct model *m, bool dec);
 bool check_rcu_toggle(struct maple_tree *mt, unsigned int flags,
 		      unsigned long released);
 
+#ifdef HAVE_MAS_STATUS
+/* "ma_active" for ma_active, and so on: a state's status in a report. */
+const char *mas_status_name(enum maple_status st);
+#endif
+
 #ifdef HAVE_MAS_DUMP
 /* mas_wr_dump(wr) and mas_dump(wr->mas) read back against their fields. */
 bool check_mas_dump(const struct ma_wr_state *wr);
