@@ -215,6 +215,7 @@ static void file_init(struct file *f, unsigned int nr)
 	atomic_long_set(&f->f_count, 1);
 	f->f_mapping = &f->mapping;
 	f->f_inode = &f->inode;
+	f->mapping.host = &f->inode;
 	f->id = nr;
 	/* Files 2 and 4 are on a filesystem that writes back. */
 	f->mapping.can_writeback = !(nr & 1);
@@ -1818,7 +1819,9 @@ static unsigned long file_takes(unsigned int fnr, unsigned long flags)
  * order: an offset past the file's (-EOVERFLOW); a type it has not
  * (-EINVAL); for a shared type, MAP_SHARED_VALIDATE with a flag the file
  * has not (-EOPNOTSUPP) and PROT_WRITE of a file open read-only
- * (-EACCES); then for either, PROT_EXEC on a noexec mount (-EPERM), a
+ * (-EACCES), of an active swapfile (-ETXTBSY), and any mapping of an
+ * append-only file open for writing (-EACCES); then for either, a file
+ * not open for reading (-EACCES), PROT_EXEC on a noexec mount (-EPERM), a
  * driver without ->mmap (-ENODEV) and MAP_GROWSDOWN (-EINVAL).  0 if
  * none.
  */
@@ -1836,12 +1839,26 @@ static int dm_file_refused(unsigned int fnr, unsigned long n,
 		return -EOPNOTSUPP;
 	if (shared && (dm->prot & PROT_WRITE) && fnr == FILE_READ_ONLY)
 		return -EACCES;
+	if (shared && (dm->prot & PROT_WRITE) && dm->file_as == VAPI_FILE_SWAP)
+		return -ETXTBSY;
+	if (shared && dm->file_as == VAPI_FILE_APPEND && fnr != FILE_READ_ONLY)
+		return -EACCES;
+	if (dm->file_as == VAPI_FILE_WRITE_ONLY)
+		return -EACCES;
 	if ((dm->prot & PROT_EXEC) && fnr == FILE_NOEXEC)
 		return -EPERM;
 	if (dm->fop == VAPI_FOP_NO_MMAP)
 		return -ENODEV;
 	return dm->flags & MAP_GROWSDOWN ? -EINVAL : 0;
 }
+
+/* How the file was for the call (vapi_do_mmap.file_as), in a report. */
+static const char *const file_as_names[] = {
+	[VAPI_FILE_AS_IS] = "",
+	[VAPI_FILE_WRITE_ONLY] = ", a file open write-only",
+	[VAPI_FILE_APPEND] = ", an append-only file",
+	[VAPI_FILE_SWAP] = ", a swapfile",
+};
 
 /*
  * A driver's own ->get_unmapped_area (VAPI_FOP_AREA) is asked once by a
@@ -1942,11 +1959,14 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 	/*
 	 * A file's driver: one in sixteen has no ->mmap, half the rest a
 	 * ->get_unmapped_area of their own (a hash of r: its bits are the
-	 * other choices').
+	 * other choices').  And the file, from another hash: one in sixteen
+	 * each opened write-only, append-only, or a swapfile.
 	 */
 	h = (r * 0xc2b2ae3d27d4eb4fULL) >> 60;
 	dm->fop = !fnr ? VAPI_FOP_MMAP : !h ? VAPI_FOP_NO_MMAP :
 		  h & 1 ? VAPI_FOP_AREA : VAPI_FOP_MMAP;
+	h = (r * 0x165667b19e3779f9ULL) >> 60;
+	dm->file_as = !fnr || h > VAPI_FILE_SWAP ? VAPI_FILE_AS_IS : h;
 	switch (dm_args(op)) {
 	case DM_RAGGED:
 		dm->len -= off;
@@ -2075,11 +2095,11 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
 	if (!check_area_hook(dm, !IS_ERR(vma)))
 		return false;
 	if (r->result != want || vma_record.pages_zapped || dm->populate)
-		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
+		test_fail(__FILE__, __LINE__, "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx%s) returned %ld, zapped %lu pages, populate %#lx: expected %d with nothing changed",
 			  vapi_do_mmap_addr(dm, addr_of(first)), dm->len,
-			  dm->prot, dm->flags,
-			  dm->pgoff, r->result, vma_record.pages_zapped,
-			  dm->populate, want);
+			  dm->prot, dm->flags, dm->pgoff,
+			  file_as_names[dm->file_as], r->result,
+			  vma_record.pages_zapped, dm->populate, want);
 	return !ctx->failed && check_stats(r, "do_mmap") &&
 	       check_charged(r, "do_mmap", 0);
 }
@@ -2104,6 +2124,9 @@ static void dm_clean(struct vma_run *r, const struct test_op *op,
 	dm->pgoff = fnr ? pgoff : 0;
 	dm->flags = (dm->flags & (MAP_POPULATE | MAP_NONBLOCK)) | MAP_FIXED |
 		    (flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE);
+	/* A private mapping of an append-only file or a swapfile is fine. */
+	if (dm->file_as == VAPI_FILE_WRITE_ONLY || (flags & VM_SHARED))
+		dm->file_as = VAPI_FILE_AS_IS;
 	if (flags & VM_LOCKED)
 		dm->flags |= MAP_LOCKED;
 	if (flags & VM_GROWSDOWN)

@@ -520,6 +520,7 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 					bool *created, bool *gone)
 {
 	unsigned long zapped = vma_record.pages_zapped, ret;
+	unsigned int f_mode = file ? file->f_mode : 0;
 	VMA_ITERATOR(vmi, mm, start);
 	bool had = vma_find(&vmi, end);
 	LIST_HEAD(uf);
@@ -537,14 +538,23 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 			file->f_op = &driver_area_fops;
 		else if (dm->fop == VAPI_FOP_NO_MMAP)
 			file->f_op = &driver_no_mmap_fops;
+		if (dm->file_as == VAPI_FILE_WRITE_ONLY)
+			file->f_mode &= ~FMODE_READ;
+		else if (dm->file_as == VAPI_FILE_APPEND)
+			file->inode.i_flags = S_APPEND;
+		else if (dm->file_as == VAPI_FILE_SWAP)
+			file->inode.i_flags = S_SWAPFILE;
 	}
 	/* do_mmap()'s caller delivers the unmap events, failed or not. */
 	if (dm)
 		ret = call_do_mmap(mm, file, start, dm, &uf);
 	else
 		ret = mmap_region(file, start, end - start, flags, pgoff, &uf);
-	if (file)
+	if (file) {
 		file->f_op = &driver_fops;
+		file->f_mode = f_mode;
+		file->inode.i_flags = 0;
+	}
 	userfaultfd_unmap_complete(mm, &uf);
 	*created = false;
 	*gone = !had || vma_record.pages_zapped != zapped;

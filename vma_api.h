@@ -167,9 +167,17 @@ struct vapi_do_mmap {
 	 */
 	int fop;
 	unsigned long area_calls, area_pgoff;
+	/*
+	 * The file for this call only: as it is (VAPI_FILE_AS_IS), opened
+	 * without FMODE_READ (VAPI_FILE_WRITE_ONLY), append-only
+	 * (VAPI_FILE_APPEND) or an active swapfile (VAPI_FILE_SWAP).
+	 */
+	int file_as;
 };
 
 enum { VAPI_FOP_MMAP, VAPI_FOP_AREA, VAPI_FOP_NO_MMAP };
+enum { VAPI_FILE_AS_IS, VAPI_FILE_WRITE_ONLY, VAPI_FILE_APPEND,
+       VAPI_FILE_SWAP };
 
 /* The address do_mmap() is given: start, or without MAP_FIXED the hint. */
 static inline unsigned long vapi_do_mmap_addr(const struct vapi_do_mmap *dm,

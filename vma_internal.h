@@ -262,6 +262,7 @@ struct vm_userfaultfd_ctx {
  */
 struct inode {
 	unsigned int i_mode;
+	unsigned int i_flags;		/* S_APPEND, S_SWAPFILE */
 };
 
 struct address_space {
@@ -1147,8 +1148,10 @@ static inline bool is_file_hugepages(struct file *file)
 #define S_ISREG(m)		(((m) & S_IFMT) == S_IFREG)
 #define S_ISBLK(m)		(((m) & S_IFMT) == S_IFBLK)
 #define S_ISSOCK(m)		(((m) & S_IFMT) == S_IFSOCK)
-#define IS_SWAPFILE(inode)	false
-#define IS_APPEND(inode)	false
+#define S_APPEND		(1 << 2)
+#define S_SWAPFILE		(1 << 8)
+#define IS_SWAPFILE(inode)	((inode)->i_flags & S_SWAPFILE)
+#define IS_APPEND(inode)	((inode)->i_flags & S_APPEND)
 
 extern int sysctl_overcommit_memory;
 
