@@ -409,6 +409,19 @@ static void *find_call(struct ma_state *mas, bool fwd, bool ranges,
 #endif
 	return fwd ? mas_find(mas, limit) : mas_find_rev(mas, limit);
 }
+
+/* The name of step() (find false) or find_call() (find true), for reports. */
+static const char *call_name(bool find, bool ranges, bool fwd)
+{
+	static const char *const names[2][2][2] = {
+		{ { "mas_prev", "mas_next" },
+		  { "mas_prev_range", "mas_next_range" } },
+		{ { "mas_find_rev", "mas_find" },
+		  { "mas_find_range_rev", "mas_find_range" } },
+	};
+
+	return names[find][ranges][fwd];
+}
 #endif
 
 /*
@@ -1471,10 +1484,6 @@ static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 {
 	bool fwd = rng_percent(sub, 50), over = mas->status == ma_overflow;
 	bool ranges = HAS_FIND_RANGE && rng_percent(sub, 50);
-	static const char *const names[2][2] = {
-		{ "mas_find_rev", "mas_find" },
-		{ "mas_find_range_rev", "mas_find_range" },
-	};
 	struct model_range want = { .entry = NULL }, slot;
 	unsigned long from_first = mas->index, from_last = mas->last;
 	bool gap = false;
@@ -1498,8 +1507,9 @@ static bool find_on(struct maple_run *r, struct ma_state *mas, struct rng *sub)
 	}
 	if (entry != want.entry || ((entry || gap) && (mas->index != want.first ||
 						       mas->last != want.last)))
-		return after_limit_fail(names[ranges][fwd], over, from_first,
-					from_last, &want, mas, entry);
+		return after_limit_fail(call_name(true, ranges, fwd), over,
+					from_first, from_last, &want, mas,
+					entry);
 	return true;
 }
 
@@ -1515,12 +1525,6 @@ static bool repeat_at_limit(struct ma_state *mas, struct rng *sub,
 	bool over = mas->status == ma_overflow, find = rng_percent(sub, 50);
 	bool ranges = rng_percent(sub, 50) &&
 		      (find ? HAS_FIND_RANGE : HAS_RANGE_STEPS);
-	static const char *const names[2][2][2] = {
-		{ { "mas_prev", "mas_next" },
-		  { "mas_prev_range", "mas_next_range" } },
-		{ { "mas_find_rev", "mas_find" },
-		  { "mas_find_range_rev", "mas_find_range" } },
-	};
 	unsigned long first = mas->index, last = mas->last;
 	enum maple_status status = mas->status;
 	void *entry;
@@ -1535,7 +1539,7 @@ static bool repeat_at_limit(struct ma_state *mas, struct rng *sub,
 		return true;
 	test_fail(__FILE__, __LINE__,
 		  "%s to %#lx again after %s at [%#lx, %#lx]: expected NULL and the state kept, got [%#lx, %#lx] %s, %s",
-		  names[find][ranges][over], limit,
+		  call_name(find, ranges, over), limit,
 		  over ? "an overflow" : "an underflow", first, last,
 		  mas->index, mas->last, fmt_entry(g, sizeof(g), entry),
 		  mas_status_name(mas->status));
@@ -1560,14 +1564,14 @@ static bool step_on(struct maple_run *r, struct ma_state *mas, struct rng *sub,
 	struct rng again;
 	void *entry;
 
+	if (rng_percent(sub, 50))
+		return true;
 	/*
 	 * The repeat draws from a stream of its own, so that the steps and
 	 * stores after it, and the trees of the sequence, are those of a
 	 * run without it.
 	 */
 	rng_seed(&again, ~op->r);
-	if (rng_percent(sub, 50))
-		return true;
 	if (rng_percent(&again, 50) &&
 	    !repeat_at_limit(mas, &again, over ? op->b : op->c))
 		return false;
