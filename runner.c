@@ -624,14 +624,16 @@ static void trial_stop(void)
  * Whether a trial failed the same way as the original: kind and place.  A
  * failure that was another thread's race must fail RACY_TRIALS times in a
  * row: a shrink that kept a trial which failed once by luck would write a
- * replay that passes.
+ * replay that passes.  *ran: the ops up to the failing one (the latest of
+ * the runs'); those after it never ran, so the shrink drops them at once.
  */
 static bool same_failure(const struct shrink *sh, const struct test_op *ops,
-			 unsigned long n, double deadline)
+			 unsigned long n, double deadline, unsigned long *ran)
 {
 	unsigned int timeout = sh->kind == FAIL_HANG ? HANG_TRIAL_SECONDS : opts.timeout;
 	unsigned int i, runs = sh->racy ? RACY_TRIALS : 1;
 
+	*ran = 0;
 	for (i = 0; i < runs; i++) {
 		double left = deadline - now();
 
@@ -641,7 +643,11 @@ static bool same_failure(const struct shrink *sh, const struct test_op *ops,
 		if (trial_run(sh, ops, n, timeout) != sh->kind ||
 		    strcmp(ctx->where, sh->where))
 			return false;
+		if (ctx->op_nr > *ran)
+			*ran = ctx->op_nr < n ? ctx->op_nr : n;
 	}
+	if (!*ran)
+		*ran = n;
 	return true;
 }
 
@@ -649,7 +655,7 @@ static bool same_failure(const struct shrink *sh, const struct test_op *ops,
 static unsigned long shrink_chunks(const struct shrink *sh, struct test_op *ops,
 				   unsigned long n, double deadline)
 {
-	unsigned long chunk = n / 2, start;
+	unsigned long chunk = n / 2, start, ran;
 	struct test_op *trial = malloc(n * sizeof(*trial));
 
 	if (!trial)
@@ -661,9 +667,9 @@ static unsigned long shrink_chunks(const struct shrink *sh, struct test_op *ops,
 			memcpy(trial, ops, start * sizeof(*ops));
 			memcpy(trial + start, ops + start + chunk,
 			       (n - start - chunk) * sizeof(*ops));
-			if (same_failure(sh, trial, n - chunk, deadline)) {
-				memcpy(ops, trial, (n - chunk) * sizeof(*ops));
-				n -= chunk;
+			if (same_failure(sh, trial, n - chunk, deadline, &ran)) {
+				memcpy(ops, trial, ran * sizeof(*ops));
+				n = ran;
 				removed = true;
 			} else {
 				start += chunk;
@@ -677,10 +683,10 @@ static unsigned long shrink_chunks(const struct shrink *sh, struct test_op *ops,
 }
 
 /* Then make each argument smaller: 0, then halves. */
-static void shrink_args(const struct shrink *sh, struct test_op *ops,
-			unsigned long n, double deadline)
+static unsigned long shrink_args(const struct shrink *sh, struct test_op *ops,
+				 unsigned long n, double deadline)
 {
-	unsigned long i;
+	unsigned long i, ran;
 	int f;
 
 	for (i = 0; i < n && now() < deadline; i++) {
@@ -692,14 +698,18 @@ static void shrink_args(const struct shrink *sh, struct test_op *ops,
 			for (try = 0; try < orig && now() < deadline;
 			     try = try ? orig - (orig - try) / 2 : orig / 2) {
 				*field = try;
-				if (same_failure(sh, ops, n, deadline))
+				if (same_failure(sh, ops, n, deadline, &ran)) {
+					/* The failure may come sooner now. */
+					n = ran > i ? ran : i + 1;
 					break;
+				}
 				*field = orig;
 				if (orig - try <= 1)
 					break;
 			}
 		}
 	}
+	return n;
 }
 
 unsigned long shrink(const struct shrink *sh, struct test_op *ops,
@@ -717,7 +727,7 @@ unsigned long shrink(const struct shrink *sh, struct test_op *ops,
 	/* The test's own failure: a race lost elsewhere must not hide it. */
 	opts.no_races = !sh->racy;
 	n = shrink_chunks(sh, ops, n, deadline);
-	shrink_args(sh, ops, n, deadline);
+	n = shrink_args(sh, ops, n, deadline);
 	opts.no_races = false;
 	trial_stop();
 	munmap(trials.t, size);
