@@ -178,7 +178,7 @@ help:
 	@echo '  compare        VMA seeds on KDIR_A and KDIR_B (6.1, 6.12), per-op diffs'
 	@echo '  asan           ASAN+UBSAN build in asan/, short run (SAN_ARGS)'
 	@echo '  valgrind       plain build in valgrind/, short run under Valgrind'
-	@echo '  clean          remove what make wrote'
+	@echo '  clean          remove what make wrote (not the tarball cache, README)'
 	@echo 'Variables:'
 	@echo '  KDIR=path      kernel tree or linux-source tarball (default $(KDIR))'
 	@echo '  O=dir          put every output under dir'
