@@ -91,8 +91,8 @@ $(obj)/model_test: $(src)/model_test.c $(src)/model.c $(src)/model.h $(src)/test
 # planted bugs.
 check: $(obj)/model_test
 	$(obj)/model_test
-	$(src)/scripts/check-build
 	$(src)/scripts/check-trees $(obj)/check
+	$(src)/scripts/check-build
 	$(src)/scripts/planted-bugs maple vma rcu
 	KDIR=/usr/src/linux-source-6.1.tar.xz $(src)/scripts/planted-bugs maple rcu vma:vma61
 
