@@ -326,12 +326,16 @@ static enum fail_kind classify(struct test_ctx *c, int status)
 		return FAIL_NONE;
 	if (!c->failed) {
 		c->failed = true;
-		/* Valgrind --error-exitcode=1 turns its errors into exit 1. */
+		/*
+		 * Valgrind --error-exitcode=1 turns its errors into exit 1,
+		 * and so does UBSAN with -fno-sanitize-recover unless
+		 * UBSAN_OPTIONS asks for abort_on_error.
+		 */
 		snprintf(c->msg, sizeof(c->msg),
 			 "the sequence exited with status %d%s",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 			 WIFEXITED(status) && WEXITSTATUS(status) == 1 ?
-			 " with no failed check: a memory checker's error (Valgrind's report above)" : "");
+			 " with no failed check: a memory checker's error (Valgrind's or UBSAN's report above)" : "");
 	}
 	return FAIL_CHECK;
 }
