@@ -28,8 +28,17 @@ struct test_ctx *ctx;
 void __gcov_dump(void);
 #endif
 
-/* Shrinking trials of a hang wait this long: the first trial took the full timeout. */
-#define HANG_TRIAL_SECONDS	2
+/*
+ * Shrinking trials of a hang wait at most HANG_TRIAL_MS: the first trial
+ * took the full timeout.  Once a trial has passed, one that runs four
+ * times as long as the slowest that passed, and HANG_TRIAL_MIN_MS more,
+ * counts as hung (each trial is a part of the ops that hung).  Ops kept
+ * on such a shorter wait are run once more at the end with the full one;
+ * if they do not hang in it, the shrink starts again from the ops that
+ * hung, every trial waiting in full.
+ */
+#define HANG_TRIAL_MS		2000
+#define HANG_TRIAL_MIN_MS	500
 #define RACY_TRIALS		3
 
 double now(void)
@@ -574,11 +583,28 @@ static void trial_end(void)
 	trials.pid = 0;
 }
 
-/* Run ops as a trial, for at most timeout seconds: how it ended. */
+/* How long the trials of a hang take: hang_wait_ms(). */
+static struct {
+	double slowest;		/* seconds: the slowest trial that passed */
+	bool full;		/* every trial waits HANG_TRIAL_MS */
+	bool unsure;		/* ops were kept on a shorter wait */
+} pace;
+
+static unsigned int hang_wait_ms(void)
+{
+	double ms = 4000 * pace.slowest + HANG_TRIAL_MIN_MS;
+
+	if (pace.full || !pace.slowest || ms >= HANG_TRIAL_MS)
+		return HANG_TRIAL_MS;
+	return ms;
+}
+
+/* Run ops as a trial, for at most timeout_ms: how it ended. */
 static enum fail_kind trial_run(const struct shrink *sh,
 				const struct test_op *ops, unsigned long n,
-				unsigned int timeout)
+				unsigned int timeout_ms)
 {
+	double start = now();
 	struct pollfd pfd;
 	enum fail_kind kind;
 	int status, ready;
@@ -595,11 +621,13 @@ static enum fail_kind trial_run(const struct shrink *sh,
 		exit(EXIT_USAGE);
 	}
 	pfd = (struct pollfd){ .fd = trials.done, .events = POLLIN };
-	while ((ready = poll(&pfd, 1, timeout * 1000)) < 0 && errno == EINTR)
+	while ((ready = poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR)
 		;
 	if (ready == 0) {
-		kind = hung(ctx, trials.pid, timeout);
+		kind = hung(ctx, trials.pid, (timeout_ms + 999) / 1000);
 	} else if (read(trials.done, &c, 1) == 1) {
+		if (now() - start > pace.slowest)
+			pace.slowest = now() - start;
 		return FAIL_NONE;
 	} else {
 		while (waitpid(trials.pid, &status, 0) < 0 && errno == EINTR)
@@ -634,16 +662,17 @@ static void trial_stop(void)
 static bool same_failure(const struct shrink *sh, const struct test_op *ops,
 			 unsigned long n, double deadline, unsigned long *ran)
 {
-	unsigned int timeout = sh->kind == FAIL_HANG ? HANG_TRIAL_SECONDS : opts.timeout;
+	unsigned int timeout = sh->kind == FAIL_HANG ? hang_wait_ms() :
+			       opts.timeout * 1000;
 	unsigned int i, runs = sh->racy ? RACY_TRIALS : 1;
 
 	*ran = 0;
 	for (i = 0; i < runs; i++) {
-		double left = deadline - now();
+		double left = (deadline - now()) * 1000;
 
 		/* A trial that hangs in a new way must not eat the whole budget. */
-		if (left < timeout)
-			timeout = left < 1 ? 1 : (unsigned int)left + 1;
+		if (left + 1000 < timeout)
+			timeout = left < 0 ? 1000 : (unsigned int)left + 1000;
 		if (trial_run(sh, ops, n, timeout) != sh->kind ||
 		    strcmp(ctx->where, sh->where))
 			return false;
@@ -652,6 +681,8 @@ static bool same_failure(const struct shrink *sh, const struct test_op *ops,
 	}
 	if (!*ran)
 		*ran = n;
+	if (sh->kind == FAIL_HANG && timeout < HANG_TRIAL_MS)
+		pace.unsure = true;
 	return true;
 }
 
@@ -716,6 +747,40 @@ static unsigned long shrink_args(const struct shrink *sh, struct test_op *ops,
 	return n;
 }
 
+static unsigned long shrink_ops(const struct shrink *sh, struct test_op *ops,
+				unsigned long n, double deadline)
+{
+	n = shrink_chunks(sh, ops, n, deadline);
+	return shrink_args(sh, ops, n, deadline);
+}
+
+/*
+ * A hang: first the ops before the one that hung, alone, which mostly pass
+ * and so say how long a trial that does not hang takes (hang_wait_ms()).
+ */
+static unsigned long shrink_hang(const struct shrink *sh, struct test_op *ops,
+				 unsigned long n, double deadline)
+{
+	struct test_op *hung_ops = malloc(n * sizeof(*ops));
+	unsigned long hung_n = n, ran;
+
+	if (!hung_ops)
+		abort();
+	memcpy(hung_ops, ops, n * sizeof(*ops));
+	if (n > 1 && same_failure(sh, ops, n - 1, deadline, &ran))
+		n = ran;
+	n = shrink_ops(sh, ops, n, deadline);
+	if (pace.unsure) {
+		pace.full = true;
+		if (!same_failure(sh, ops, n, now() + HANG_TRIAL_MS / 1000.0, &ran)) {
+			memcpy(ops, hung_ops, hung_n * sizeof(*ops));
+			n = shrink_ops(sh, ops, hung_n, deadline);
+		}
+	}
+	free(hung_ops);
+	return n;
+}
+
 unsigned long shrink(const struct shrink *sh, struct test_op *ops,
 		     unsigned long n)
 {
@@ -730,8 +795,11 @@ unsigned long shrink(const struct shrink *sh, struct test_op *ops,
 	}
 	/* The test's own failure: a race lost elsewhere must not hide it. */
 	opts.no_races = !sh->racy;
-	n = shrink_chunks(sh, ops, n, deadline);
-	n = shrink_args(sh, ops, n, deadline);
+	memset(&pace, 0, sizeof(pace));
+	if (sh->kind == FAIL_HANG)
+		n = shrink_hang(sh, ops, n, deadline);
+	else
+		n = shrink_ops(sh, ops, n, deadline);
 	opts.no_races = false;
 	trial_stop();
 	munmap(trials.t, size);
