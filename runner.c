@@ -626,8 +626,10 @@ static enum fail_kind trial_run(const struct shrink *sh,
 	if (ready == 0) {
 		kind = hung(ctx, trials.pid, (timeout_ms + 999) / 1000);
 	} else if (read(trials.done, &c, 1) == 1) {
-		if (now() - start > pace.slowest)
-			pace.slowest = now() - start;
+		double took = now() - start;
+
+		if (took > pace.slowest)
+			pace.slowest = took;
 		return FAIL_NONE;
 	} else {
 		while (waitpid(trials.pid, &status, 0) < 0 && errno == EINTR)
