@@ -5523,6 +5523,14 @@ static void gen_fit(struct vma_run *r, struct test_op *op)
 	/* Its hook took VM_MAYEXEC away: so must this one. */
 	if (!(prev->vm_flags & VM_MAYEXEC))
 		op->c = (op->c & ~MAP_HOOKS) | MAP_HOOK_CLEAR;
+	/*
+	 * Such a hook makes mmap_region() merge again, with prev now, from
+	 * what its first try (with next) left: half of them fail that try's
+	 * allocation, which must have reset it.
+	 */
+	if ((op->c & (MAP_HOOK_FLAGS | MAP_HOOK_CLEAR)) &&
+	    rng_percent(&r->rng, 50))
+		op->r |= HOOK_FAIL_FIRST;
 	/* The offset that runs on from prev's, if map_pgoff() can give it. */
 	op->r &= ~3ULL;
 	pgoff = prev->vm_pgoff + vma_pages(prev);
