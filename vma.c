@@ -69,7 +69,7 @@ struct vma_run {
 	unsigned long injected;		/* allocation failures before this op */
 	long result;			/* what the op returned, for --layout */
 	long close_vmas;		/* VMAs with close_ops: made + opened - closed */
-	char call[160];			/* the op's call, if a failure must say it */
+	char call[256];			/* the op's call, if a failure must say it */
 	bool sealed;			/* the range unmapped holds a sealed page */
 	bool refused;			/* the map_count limit refused a split */
 	bool limit_as;			/* RLIMIT_AS is what is mapped (CONFIG_REFUSE) */
@@ -1794,11 +1794,16 @@ static unsigned long memlock_limit(const struct vma_run *r, unsigned long n)
 /*
  * The last offset at which do_mmap() maps n pages of the file
  * (file_mmap_ok()): MAX_LFS_FILESIZE bytes, a device's ULONG_MAX, less n.
+ * A device whose offsets are unsigned has no limit (0): 0 less n pages
+ * wraps to one page more than ULONG_MAX less them.  A regular file's
+ * limit comes first (file_mmap_size_max()).
  */
-static pgoff_t file_pgoff_max(unsigned int fnr, unsigned long n)
+static pgoff_t file_pgoff_max(unsigned int fnr, unsigned long n, int file_as)
 {
-	unsigned long long max = fnr == FILE_DEVICE ? ULONG_MAX : LLONG_MAX;
+	unsigned long max = fnr == FILE_DEVICE ? ULONG_MAX : LLONG_MAX;
 
+	if (fnr == FILE_DEVICE && file_as == VAPI_FILE_UNSIGNED_OFFSET)
+		max = 0;
 	return (max - (n << PAGE_SHIFT)) >> PAGE_SHIFT;
 }
 
@@ -1831,7 +1836,7 @@ static int dm_file_refused(unsigned int fnr, unsigned long n,
 	unsigned long type = dm->flags & MAP_TYPE;
 	bool shared = type == MAP_SHARED || type == MAP_SHARED_VALIDATE;
 
-	if (dm->pgoff > file_pgoff_max(fnr, n))
+	if (dm->pgoff > file_pgoff_max(fnr, n, dm->file_as))
 		return -EOVERFLOW;
 	if (!shared && type != MAP_PRIVATE)
 		return -EINVAL;
@@ -1858,6 +1863,7 @@ static const char *const file_as_names[] = {
 	[VAPI_FILE_WRITE_ONLY] = ", a file open write-only",
 	[VAPI_FILE_APPEND] = ", an append-only file",
 	[VAPI_FILE_SWAP] = ", a swapfile",
+	[VAPI_FILE_UNSIGNED_OFFSET] = ", a driver's file of unsigned offsets",
 };
 
 /*
@@ -1960,13 +1966,15 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 	 * A file's driver: one in sixteen has no ->mmap, half the rest a
 	 * ->get_unmapped_area of their own (a hash of r: its bits are the
 	 * other choices').  And the file, from another hash: one in sixteen
-	 * each opened write-only, append-only, or a swapfile.
+	 * each opened write-only, append-only, a swapfile, or a driver's of
+	 * unsigned offsets (which changes only a device's offset limit).
 	 */
 	h = (r * 0xc2b2ae3d27d4eb4fULL) >> 60;
 	dm->fop = !fnr ? VAPI_FOP_MMAP : !h ? VAPI_FOP_NO_MMAP :
 		  h & 1 ? VAPI_FOP_AREA : VAPI_FOP_MMAP;
 	h = (r * 0x165667b19e3779f9ULL) >> 60;
-	dm->file_as = !fnr || h > VAPI_FILE_SWAP ? VAPI_FILE_AS_IS : h;
+	dm->file_as = !fnr || h > VAPI_FILE_UNSIGNED_OFFSET ? VAPI_FILE_AS_IS :
+		      h;
 	switch (dm_args(op)) {
 	case DM_RAGGED:
 		dm->len -= off;
@@ -1980,7 +1988,8 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 	case DM_PGOFF_WRAPS:
 		/* Of a file, every other one past the offsets it may map. */
 		if (fnr && (off & 1))
-			dm->pgoff = file_pgoff_max(fnr, n) + 1 + off % n;
+			dm->pgoff = file_pgoff_max(fnr, n, dm->file_as) + 1 +
+				    off % n;
 		else
 			dm->pgoff = ULONG_MAX - off % n;
 		break;
@@ -2199,6 +2208,10 @@ static bool dm_enter(struct vma_run *r, const struct test_op *op,
 		return true;
 	}
 	*flagsp = want;
+	/* What a failure names (dm_hint() says more of a hint's call). */
+	snprintf(r->call, sizeof(r->call), "do_mmap(%#lx, %#lx, prot %#lx, flags %#lx, pgoff %#lx%s): ",
+		 addr_of(first), dm->len, dm->prot, dm->flags, dm->pgoff,
+		 file_as_names[dm->file_as]);
 	return dm_hint(r, op, fnr, firstp, n, dm);
 }
 
@@ -4650,8 +4663,9 @@ static bool dm_hint(struct vma_run *r, const struct test_op *op,
 	if (!IS_ERR_VALUE(want) && want >= addr_of(0) &&
 	    page_of(want) + n <= r->nr_pages) {
 		*first = page_of(want);
-		snprintf(r->call, sizeof(r->call), "do_mmap(%#lx, %#lx, flags %#lx) without MAP_FIXED, %s from mmap_base %#lx, expected to map at %#lx: ",
+		snprintf(r->call, sizeof(r->call), "do_mmap(%#lx, %#lx, flags %#lx%s) without MAP_FIXED, %s from mmap_base %#lx, expected to map at %#lx: ",
 			 dm->hint, dm->len, dm->flags,
+			 file_as_names[dm->file_as],
 			 bits & GA_TOPDOWN ? "top-down" : "bottom-up",
 			 r->mm.mmap_base, want);
 		return true;

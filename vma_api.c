@@ -490,6 +490,21 @@ static const struct file_operations driver_area_fops = {
 static const struct file_operations driver_no_mmap_fops;
 
 /*
+ * The call's driver, as one whose offsets are unsigned (/dev/mem): 6.12
+ * reads FOP_UNSIGNED_OFFSET from its file_operations, 6.1 the file's
+ * FMODE_UNSIGNED_OFFSET, so the file gets both.
+ */
+static struct file_operations unsigned_fops;
+
+static void set_unsigned_offset(struct file *file)
+{
+	unsigned_fops = *file->f_op;
+	unsigned_fops.fop_flags |= FOP_UNSIGNED_OFFSET;
+	file->f_op = &unsigned_fops;
+	file->f_mode |= FMODE_UNSIGNED_OFFSET;
+}
+
+/*
  * The kernel's mmap_region(), MAP_FIXED over whatever is mapped.  What it
  * did is read from what it left: a VMA of exactly the range is a new one
  * (a merge reaches past it); the old VMAs are gone once it succeeded, or
@@ -544,6 +559,8 @@ struct vm_area_struct *vapi_mmap_region(struct mm_struct *mm,
 			file->inode.i_flags = S_APPEND;
 		else if (dm->file_as == VAPI_FILE_SWAP)
 			file->inode.i_flags = S_SWAPFILE;
+		else if (dm->file_as == VAPI_FILE_UNSIGNED_OFFSET)
+			set_unsigned_offset(file);
 	}
 	/* do_mmap()'s caller delivers the unmap events, failed or not. */
 	if (dm)

@@ -170,14 +170,15 @@ struct vapi_do_mmap {
 	/*
 	 * The file for this call only: as it is (VAPI_FILE_AS_IS), opened
 	 * without FMODE_READ (VAPI_FILE_WRITE_ONLY), append-only
-	 * (VAPI_FILE_APPEND) or an active swapfile (VAPI_FILE_SWAP).
+	 * (VAPI_FILE_APPEND), an active swapfile (VAPI_FILE_SWAP), or of a
+	 * driver whose offsets are unsigned (VAPI_FILE_UNSIGNED_OFFSET).
 	 */
 	int file_as;
 };
 
 enum { VAPI_FOP_MMAP, VAPI_FOP_AREA, VAPI_FOP_NO_MMAP };
 enum { VAPI_FILE_AS_IS, VAPI_FILE_WRITE_ONLY, VAPI_FILE_APPEND,
-       VAPI_FILE_SWAP };
+       VAPI_FILE_SWAP, VAPI_FILE_UNSIGNED_OFFSET };
 
 /* The address do_mmap() is given: start, or without MAP_FIXED the hint. */
 static inline unsigned long vapi_do_mmap_addr(const struct vapi_do_mmap *dm,
