@@ -1683,8 +1683,9 @@ static int mmap_hook_clear(struct vm_area_struct *vma)
 /*
  * A hook that changes the flags makes mmap_region() merge again, with the
  * vma_merge_struct its first try left, which must have reset it if that
- * try failed.  Random failures seldom meet that try, so one in four such
- * ops (r bits 36-37) fails its first allocation, the first merge's where
+ * try failed.  Random failures seldom meet that try, so such an op with r
+ * bits 36-37 set (one in four of those whose r is drawn whole, and half of
+ * gen_fit()'s) fails its first allocation, the first merge's where
  * nothing is mapped in the range, when nothing else says which one
  * fails (CONFIG_OP_NTH, --fail-nth) and nothing holds failures off.
  */
@@ -1795,7 +1796,7 @@ static unsigned long memlock_limit(const struct vma_run *r, unsigned long n)
  * The last offset at which do_mmap() maps n pages of the file
  * (file_mmap_ok()): MAX_LFS_FILESIZE bytes, a device's ULONG_MAX, less n.
  * A device whose offsets are unsigned has no limit (0): 0 less n pages
- * wraps to one page more than ULONG_MAX less them.  A regular file's
+ * wraps to a last offset one page above a device's.  A regular file's
  * limit comes first (file_mmap_size_max()).
  */
 static pgoff_t file_pgoff_max(unsigned int fnr, unsigned long n, int file_as)
