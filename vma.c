@@ -1930,6 +1930,12 @@ static unsigned int dm_args(const struct test_op *op)
 	return (op->r >> DM_ARGS_SHIFT) & 15;
 }
 
+/* Bytes (1 to a page less one) the cases of dm_args() take off or add. */
+static unsigned long dm_off(const struct test_op *op)
+{
+	return 1 + (op->r >> 28) % (PAGE_SIZE - 1);
+}
+
 /*
  * Whether the op goes in through do_mmap(); if so dm gets its length,
  * PROT_ and MAP_ flags and offset: from the op's flags (flags_of()),
@@ -1940,7 +1946,7 @@ static bool dm_route(const struct test_op *op, unsigned int fnr,
 		     unsigned long n, unsigned long flags, pgoff_t pgoff,
 		     struct vapi_do_mmap *dm)
 {
-	unsigned long r = op->r, off = 1 + (r >> 28) % (PAGE_SIZE - 1), h;
+	unsigned long r = op->r, off = dm_off(op), h;
 
 	/* Flags only a driver gives (flags_of()) stay mmap_region()'s. */
 	if (!(r & DM_ROUTE) || (flags & (VM_PFNMAP | VM_IO | VM_HUGETLB)))
@@ -2126,17 +2132,23 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
  */
 static void dm_clean(struct vma_run *r, const struct test_op *op,
 		     unsigned int fnr, unsigned long first, unsigned long n,
-		     unsigned long flags, pgoff_t pgoff,
+		     unsigned long flags, pgoff_t *pgoff,
 		     struct vapi_do_mmap *dm)
 {
 	if (dm_args(op) != DM_RAGGED)
 		dm->len = n << PAGE_SHIFT;
-	dm->pgoff = fnr ? pgoff : 0;
 	dm->flags = (dm->flags & (MAP_POPULATE | MAP_NONBLOCK)) | MAP_FIXED |
 		    (flags & VM_SHARED ? MAP_SHARED : MAP_PRIVATE);
 	/* A private mapping of an append-only file or a swapfile is fine. */
 	if (dm->file_as == VAPI_FILE_WRITE_ONLY || (flags & VM_SHARED))
 		dm->file_as = VAPI_FILE_AS_IS;
+	/*
+	 * After the refusal of an offset past the file's, every other one
+	 * maps at the last offset it may (file_pgoff_max()).
+	 */
+	if (fnr && dm_args(op) == DM_PGOFF_WRAPS && (dm_off(op) & 2))
+		*pgoff = file_pgoff_max(fnr, n, dm->file_as);
+	dm->pgoff = fnr ? *pgoff : 0;
 	if (flags & VM_LOCKED)
 		dm->flags |= MAP_LOCKED;
 	if (flags & VM_GROWSDOWN)
@@ -2175,7 +2187,7 @@ static bool dm_hint(struct vma_run *r, const struct test_op *op,
 
 static bool dm_enter(struct vma_run *r, const struct test_op *op,
 		     unsigned int fnr, unsigned long *firstp, unsigned long n,
-		     unsigned long *flagsp, pgoff_t pgoff,
+		     unsigned long *flagsp, pgoff_t *pgoff,
 		     struct vapi_do_mmap **dmp)
 {
 	struct vapi_do_mmap *dm = *dmp;
@@ -2267,7 +2279,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	pgoff = map_pgoff(op, first, fnr);
 	dm = dm_route(op, fnr, n, flags, pgoff, &dmv) ? &dmv : NULL;
 	/* (The personality and overcommit it sets, apply_op() puts back.) */
-	if (dm && !dm_enter(r, op, fnr, &first, n, &flags, pgoff, &dm))
+	if (dm && !dm_enter(r, op, fnr, &first, n, &flags, &pgoff, &dm))
 		return false;
 	/* Moved by a hint: anonymous memory's offset is its address. */
 	if (!fnr)
