@@ -2800,6 +2800,27 @@ static void gap_below(struct maple_run *r, unsigned long index1,
 }
 
 /*
+ * A forward search again that goes on from index from (none: there is no
+ * node after the last) must answer the model's lowest fitting area of
+ * [max(a, from), b], or -EBUSY if there is none.
+ */
+static bool check_fwd_again(struct maple_run *r, bool none,
+			    unsigned long from, unsigned long a,
+			    unsigned long b, unsigned long c, int ret,
+			    unsigned long index)
+{
+	unsigned long want;
+
+	if (none || !model_empty_area(&r->model, max(a, from), b, c, &want)) {
+		ASSERT_EQ(ret, -EBUSY);
+		return true;
+	}
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(index, want);
+	return true;
+}
+
+/*
  * mas_empty_area(_rev) again on a state a first search (r bit 0: reverse)
  * or mas_walk() (bit 3) left in the tree: the search goes on from that
  * node, two slots back, never behind it (lib/maple_tree.c makes no other
@@ -2811,16 +2832,18 @@ static void gap_below(struct maple_run *r, unsigned long index1,
  * first answer at leaf offset 2 or more, a forward second search starts
  * in the same leaf two slots before it, so it must find the model's
  * lowest fitting area from there (fwd_again_start()): the answer itself,
- * or with a smaller size a gap below it; reverse after reverse, see
- * check_rev_again().
+ * or with a smaller size a gap below it.  From offset 0 or 1 of a leaf
+ * below the root, mas_skip_node() goes on from the next leaf, at the
+ * leaf's max + 1: a window that reaches there must get the model's
+ * lowest area from there.  Reverse after reverse, see check_rev_again().
  */
 static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 {
 	bool rev1 = op->r & 1, rev2 = op->r & 2, walk = op->r & 8;
 	bool from_answer = op->r & 4, second = false, exact, exact_rev;
-	bool skip_bug;
-	unsigned long a2 = op->a, b2 = op->b, c2, want;
-	unsigned long index1 = 0, last1 = 0, leaf_min;
+	bool skip_bug, skip_exact;
+	unsigned long a2 = op->a, b2 = op->b, c2;
+	unsigned long index1 = 0, last1 = 0, leaf_min, leaf_max;
 	MA_STATE(mas, r->mt, op->a, op->a);
 	unsigned char offset;
 	int ret1 = -EBUSY, ret2 = 0;
@@ -2835,6 +2858,7 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 		ret1 = mas_empty_area(&mas, op->a, op->b, op->c);
 	offset = mas.offset;
 	leaf_min = mas.min;
+	leaf_max = mas.max;
 	index1 = mas.index;
 	last1 = mas.last;
 	if (!ret1 && from_answer) {
@@ -2864,6 +2888,8 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 		xa_is_node(rcu_access_pointer(r->mt->ma_root));
 	exact_rev = !walk && rev1 && !ret1 && rev2 && offset >= 2 &&
 		    xa_is_node(rcu_access_pointer(r->mt->ma_root));
+	skip_exact = second && !rev2 && offset < 2 && mt_height(r->mt) > 1 &&
+		     (leaf_max == ULONG_MAX || b2 > leaf_max);
 	mtree_unlock(r->mt);
 	if (!r->check)
 		return true;
@@ -2875,17 +2901,14 @@ static bool op_empty_area_again(struct maple_run *r, const struct test_op *op)
 	if (exact_rev &&
 	    !check_rev_again(r, index1, a2, b2, c2, ret2, mas.index))
 		return false;
-	if (exact) {
-		unsigned long from = fwd_again_start(r, index1, leaf_min);
-
-		if (!model_empty_area(&r->model, max(a2, from), b2, c2,
-				      &want)) {
-			ASSERT_EQ(ret2, -EBUSY);
-			return true;
-		}
-		ASSERT_EQ(ret2, 0);
-		ASSERT_EQ(mas.index, want);
-	}
+	if (exact &&
+	    !check_fwd_again(r, false, fwd_again_start(r, index1, leaf_min),
+			     a2, b2, c2, ret2, mas.index))
+		return false;
+	if (skip_exact &&
+	    !check_fwd_again(r, leaf_max == ULONG_MAX, leaf_max + 1, a2, b2,
+			     c2, ret2, mas.index))
+		return false;
 	if (ret2) {
 		ASSERT_EQ(ret2, -EBUSY);
 		return true;
