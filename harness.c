@@ -23,10 +23,10 @@ struct test_opts opts = {
 	.timeout = 20,
 	.shrink_time = 30,
 	.out_dir = ".",
-	.nowait_fail = 5,
-	.fail_rate = 1,
+	.nowait_fail = DEFAULT_NOWAIT_FAIL,
+	.fail_rate = DEFAULT_FAIL_RATE,
 	.jobs = 0,	/* one per core */
-	.readers = 2,
+	.readers = DEFAULT_READERS,
 };
 
 static const struct suite *const suites[] = {
@@ -234,13 +234,40 @@ static void prefer_replayable(struct shrink *sh, const struct test_op *ops,
  * After a failure: shrink the ops that led to it and write them as a
  * replay file.  The original failure is already on the screen.
  */
+/*
+ * The options given that change what a sequence of s does, as they are
+ * given: what a seed needs besides itself to run again as it ran.
+ */
+static const char *stream_args(const struct suite *s, char *buf, size_t size)
+{
+	int n = 0;
+
+	buf[0] = 0;
+	if (opts.ops)
+		n += snprintf(buf + n, size - n, " --ops %lu", opts.ops);
+	if (opts.known_bugs)
+		n += snprintf(buf + n, size - n, " --known-bugs");
+	if (opts.fail_nth)
+		n += snprintf(buf + n, size - n, " --fail-nth %lu",
+			      opts.fail_nth);
+	if (opts.fail_rate != DEFAULT_FAIL_RATE)
+		n += snprintf(buf + n, size - n, " --fail-rate %u",
+			      opts.fail_rate);
+	if (opts.nowait_fail != DEFAULT_NOWAIT_FAIL)
+		n += snprintf(buf + n, size - n, " --nowait-fail %u",
+			      opts.nowait_fail);
+	if (s == &rcu_suite && opts.readers != DEFAULT_READERS)
+		snprintf(buf + n, size - n, " --readers %u", opts.readers);
+	return buf;
+}
+
 static void save_replay(const struct suite *s, enum fail_kind kind)
 {
 	struct replay rp = { .suite = s, .seed = ctx->seed, .config = ctx->config };
 	struct shrink sh = { .suite = s, .seed = ctx->seed, .config = ctx->config,
 			     .kind = kind };
 	unsigned long n = ctx->op_nr < ctx->max_ops ? ctx->op_nr : ctx->max_ops;
-	char where[sizeof(ctx->where)], path[4096], why[256];
+	char where[sizeof(ctx->where)], path[4096], why[256], args[128];
 	double start = now();
 
 	memcpy(where, ctx->where, sizeof(where));
@@ -260,12 +287,9 @@ static void save_replay(const struct suite *s, enum fail_kind kind)
 	if (!replay_write(path, &rp, why))
 		say("  shrunk %lu ops to %lu in %.1fs: %s --replay %s", n,
 		    rp.n, now() - start, prog, path);
-	if (opts.ops)
-		say("  reproduce: %s --seed %llu --ops %lu --seqs 1 %s", prog,
-		    (unsigned long long)rp.seed, opts.ops, s->name);
-	else
-		say("  reproduce: %s --seed %llu --seqs 1 %s", prog,
-		    (unsigned long long)rp.seed, s->name);
+	say("  reproduce: %s --seed %llu%s --seqs 1 %s", prog,
+	    (unsigned long long)rp.seed, stream_args(s, args, sizeof(args)),
+	    s->name);
 	free(rp.ops);
 }
 

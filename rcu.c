@@ -1628,6 +1628,10 @@ static void start(struct rcu_run *r, bool replay)
 	if (replay) {
 		/* The suite is about RCU trees: a config without it gets it. */
 		r->flags = (ctx->config & MT_FLAGS_ALLOC_RANGE) | MT_FLAGS_USE_RCU;
+		/* As many readers as it ran with (none recorded: --readers). */
+		if (ctx->config >> CONFIG_READERS_SHIFT)
+			r->nr_readers = min(ctx->config >> CONFIG_READERS_SHIFT,
+					    64UL);
 	} else {
 		r->flags = MT_FLAGS_USE_RCU;
 		if (rng_percent(&r->rng, 50))

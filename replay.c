@@ -31,6 +31,13 @@ int replay_write(const char *path, const struct replay *rp, const char *why)
 	/* Ops that hit a known kernel bug only replay as they ran with it. */
 	if (opts.known_bugs)
 		fprintf(f, "known-bugs yes\n");
+	/* And with the fault injection it ran with, where not the default. */
+	if (opts.fail_nth)
+		fprintf(f, "fail-nth %lu\n", opts.fail_nth);
+	if (opts.fail_rate != DEFAULT_FAIL_RATE)
+		fprintf(f, "fail-rate %u\n", opts.fail_rate);
+	if (opts.nowait_fail != DEFAULT_NOWAIT_FAIL)
+		fprintf(f, "nowait-fail %u\n", opts.nowait_fail);
 	fprintf(f, "# op a b c r\n");
 	for (i = 0; i < rp->n; i++) {
 		const struct test_op *op = &rp->ops[i];
@@ -145,12 +152,24 @@ int replay_read(const char *path, struct replay *rp,
 		}
 		if (strcmp(key, "version") && strcmp(key, "suite") &&
 		    strcmp(key, "kernel") && strcmp(key, "seed") &&
-		    strcmp(key, "config")) {
+		    strcmp(key, "config") && strcmp(key, "fail-nth") &&
+		    strcmp(key, "fail-rate") && strcmp(key, "nowait-fail")) {
 			ret = parse_op(path, line, key, rp);
 			continue;
 		}
 		arg = strtok(NULL, " \t\n");
-		if (!strcmp(key, "version")) {
+		if (!strcmp(key, "fail-nth")) {
+			if (!parse_ulong(arg, &opts.fail_nth))
+				ret = bad(path, line, "bad fail-nth", arg);
+		} else if (!strcmp(key, "fail-rate") ||
+			   !strcmp(key, "nowait-fail")) {
+			if (!parse_ulong(arg, &v) || v > 100)
+				ret = bad(path, line, "bad percentage", arg);
+			else if (key[0] == 'f')
+				opts.fail_rate = v;
+			else
+				opts.nowait_fail = v;
+		} else if (!strcmp(key, "version")) {
 			if (!parse_ulong(arg, &v) || v != REPLAY_VERSION)
 				ret = bad(path, line, "unsupported version", arg);
 			version = true;

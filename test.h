@@ -74,6 +74,11 @@ static inline bool rng_percent(struct rng *r, unsigned int pct)
 	return rng_below(r, 100) < pct;
 }
 
+/* The defaults of the options that change what a sequence does. */
+#define DEFAULT_FAIL_RATE	1
+#define DEFAULT_NOWAIT_FAIL	5
+#define DEFAULT_READERS		2
+
 struct test_opts {
 	uint64_t seed;
 	bool seed_given;
