@@ -57,7 +57,7 @@ $(genhdr) $(gen)/mmap_vma.c $(gen)/kdir &: FORCE
 $(obj)/maple_tree.o: $(gen)/src/lib/maple_tree.c $(genhdr) $(gen)/kdir
 	@mkdir -p $(dir $@)
 	$(quiet) CC $(subst $(src)/,,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(KCFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(KCFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(gen)/src/lib/maple_tree.c: $(gen)/kdir
 
@@ -66,13 +66,13 @@ $(gen)/src/lib/maple_tree.c: $(gen)/kdir
 $(obj)/vma_api.o: $(src)/vma_api.c $(gen)/mmap_vma.c $(genhdr) $(gen)/kdir
 	@mkdir -p $(dir $@)
 	$(quiet) CC vma_api.c
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(KCFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(KCFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # The tree's mm/vma.c, through a wrapper that is empty on trees without it.
 $(obj)/vma_kernel.o: $(src)/vma_kernel.c $(genhdr) $(gen)/kdir
 	@mkdir -p $(dir $@)
 	$(quiet) CC mm/vma.c
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(KCFLAGS) $(WARN) $(KERNEL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(KERNEL_CFLAGS) $(KCFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(obj)/%.o: $(src)/%.c $(genhdr)
 	@mkdir -p $(dir $@)
@@ -189,7 +189,7 @@ help:
 	@echo '  V=1            show commands'
 	@echo '  CC=cc          compiler (gcc or clang)'
 	@echo '  CFLAGS=...     compiler flags (default $(CFLAGS))'
-	@echo '  KCFLAGS=...    more flags for the kernel'"'"'s code only, after CFLAGS'
+	@echo '  KCFLAGS=...    more flags for the kernel'"'"'s code only, last'
 
 FORCE:
 .PHONY: all asan check clean compare coverage fuzz help valgrind FORCE
