@@ -29,6 +29,14 @@
 #define SLAB_REAL_FREE
 #endif
 
+/*
+ * Live objects of one cache that only a runaway allocation reaches: a
+ * default run peaks below 16384 maple nodes.  The run stops at once with
+ * a report, long before the machine runs out of memory or a hang's
+ * timeout, each trial of whose shrink would take that long again.
+ */
+#define SLAB_LIVE_MAX	(1L << 21)
+
 /* Objects freed and not reused yet: a ring of up to QUARANTINE_MAX. */
 #define QUARANTINE_MIN	256	/* reuse only once this many wait */
 #define QUARANTINE_MAX	1024
@@ -339,7 +347,11 @@ static void *obj_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	else
 		memset(p, POISON_ALLOC, size);
 	set_redzone(p, size);
-	__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED);
+	if (__atomic_add_fetch(&c->live, 1, __ATOMIC_RELAXED) > SLAB_LIVE_MAX) {
+		test_fail("slab.c", __LINE__, "more than %ld %s objects live: a runaway allocation",
+			  SLAB_LIVE_MAX, c->name);
+		abort();
+	}
 	__atomic_add_fetch(&c->total, 1, __ATOMIC_RELAXED);
 	slab_thread_live++;
 	if (opts.leaks)
