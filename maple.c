@@ -2810,14 +2810,19 @@ static bool check_fwd_again(struct maple_run *r, bool none,
 			    unsigned long index)
 {
 	unsigned long want;
+	bool found = !none &&
+		     model_empty_area(&r->model, max(a, from), b, c, &want);
 
-	if (none || !model_empty_area(&r->model, max(a, from), b, c, &want)) {
-		ASSERT_EQ(ret, -EBUSY);
+	if (found ? !ret && index == want : ret == -EBUSY)
 		return true;
-	}
-	ASSERT_EQ(ret, 0);
-	ASSERT_EQ(index, want);
-	return true;
+	if (found)
+		test_fail(__FILE__, __LINE__, "mas_empty_area(%#lx, %#lx, %#lx) again, going on from %#lx: returned %d at %#lx, expected 0 at %#lx",
+			  a, b, c, from, ret, index, want);
+	else
+		test_fail(__FILE__, __LINE__, "mas_empty_area(%#lx, %#lx, %#lx) again, going on from %s%#lx: returned %d at %#lx, expected -EBUSY",
+			  a, b, c, none ? "past the last node, not " : "",
+			  from, ret, index);
+	return false;
 }
 
 /*
