@@ -231,10 +231,6 @@ static void prefer_replayable(struct shrink *sh, const struct test_op *ops,
 }
 
 /*
- * After a failure: shrink the ops that led to it and write them as a
- * replay file.  The original failure is already on the screen.
- */
-/*
  * The options given that change what a sequence of s does, as they are
  * given: what a seed needs besides itself to run again as it ran.
  */
@@ -261,6 +257,10 @@ static const char *stream_args(const struct suite *s, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * After a failure: shrink the ops that led to it and write them as a
+ * replay file.  The original failure is already on the screen.
+ */
 static void save_replay(const struct suite *s, enum fail_kind kind)
 {
 	struct replay rp = { .suite = s, .seed = ctx->seed, .config = ctx->config };
