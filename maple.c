@@ -2818,10 +2818,12 @@ static bool check_fwd_again(struct maple_run *r, bool none,
 	if (found)
 		test_fail(__FILE__, __LINE__, "mas_empty_area(%#lx, %#lx, %#lx) again, going on from %#lx: returned %d at %#lx, expected 0 at %#lx",
 			  a, b, c, from, ret, index, want);
+	else if (none)
+		test_fail(__FILE__, __LINE__, "mas_empty_area(%#lx, %#lx, %#lx) again, from the last leaf, which ends at ULONG_MAX: returned %d at %#lx, expected -EBUSY",
+			  a, b, c, ret, index);
 	else
-		test_fail(__FILE__, __LINE__, "mas_empty_area(%#lx, %#lx, %#lx) again, going on from %s%#lx: returned %d at %#lx, expected -EBUSY",
-			  a, b, c, none ? "past the last node, not " : "",
-			  from, ret, index);
+		test_fail(__FILE__, __LINE__, "mas_empty_area(%#lx, %#lx, %#lx) again, going on from %#lx: returned %d at %#lx, expected -EBUSY",
+			  a, b, c, from, ret, index);
 	return false;
 }
 
