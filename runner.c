@@ -101,7 +101,8 @@ void ctx_reset(const char *suite, uint64_t seed)
 static void crash_handler(int sig)
 {
 	test_fail("signal", sig, "crashed: %s%s", strsignal(sig),
-		  sig == SIGABRT ? " (a kernel BUG, or an ASAN/UBSAN report above)" : "");
+		  sig == SIGABRT ? " (a kernel BUG, or an ASAN/UBSAN report above)" :
+		  sig == SIGILL ? " (a bounds check: an array indexed past its end, KCFLAGS)" : "");
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
