@@ -236,24 +236,16 @@ static void prefer_replayable(struct shrink *sh, const struct test_op *ops,
  */
 static const char *stream_args(const struct suite *s, char *buf, size_t size)
 {
-	int n = 0;
+	FILE *f = fmemopen(buf, size, "w");
 
-	buf[0] = 0;
+	if (!f)
+		abort();
 	if (opts.ops)
-		n += snprintf(buf + n, size - n, " --ops %lu", opts.ops);
-	if (opts.known_bugs)
-		n += snprintf(buf + n, size - n, " --known-bugs");
-	if (opts.fail_nth)
-		n += snprintf(buf + n, size - n, " --fail-nth %lu",
-			      opts.fail_nth);
-	if (opts.fail_rate != DEFAULT_FAIL_RATE)
-		n += snprintf(buf + n, size - n, " --fail-rate %u",
-			      opts.fail_rate);
-	if (opts.nowait_fail != DEFAULT_NOWAIT_FAIL)
-		n += snprintf(buf + n, size - n, " --nowait-fail %u",
-			      opts.nowait_fail);
+		fprintf(f, " --ops %lu", opts.ops);
+	stream_opts_print(f, " --%s", " --%s %lu");
 	if (s == &rcu_suite && opts.readers != DEFAULT_READERS)
-		snprintf(buf + n, size - n, " --readers %u", opts.readers);
+		fprintf(f, " --readers %u", opts.readers);
+	fclose(f);
 	return buf;
 }
 

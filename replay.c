@@ -8,9 +8,111 @@
 #include <stdlib.h>
 #include <string.h>
 #include <generated/version.h>
+#include <linux/kernel.h>
 #include "runner.h"
 
 #define REPLAY_VERSION	1
+
+static bool parse_ulong(const char *tok, unsigned long *v)
+{
+	char *end;
+
+	if (!tok || tok[0] == '-')
+		return false;
+	errno = 0;
+	*v = strtoul(tok, &end, 0);
+	return !errno && end != tok && !*end;
+}
+
+/*
+ * The options that change what a seed's sequence does, besides --ops (a
+ * replay holds its ops) and --readers (its config holds them): a replay
+ * file records each one not at its default, under the option's name, and
+ * a failure's reproduce: line gives it.  Ops that hit a known kernel bug
+ * only replay as they ran with it, and with the fault injection they ran
+ * with.
+ */
+enum { OPT_FLAG, OPT_ULONG, OPT_PERCENT };
+static const struct stream_opt {
+	const char *name;
+	int kind;
+	void *val;
+	unsigned long def;
+} stream_opts[] = {
+	{ "known-bugs", OPT_FLAG, &opts.known_bugs, false },
+	{ "fail-nth", OPT_ULONG, &opts.fail_nth, 0 },
+	{ "fail-rate", OPT_PERCENT, &opts.fail_rate, DEFAULT_FAIL_RATE },
+	{ "nowait-fail", OPT_PERCENT, &opts.nowait_fail, DEFAULT_NOWAIT_FAIL },
+};
+
+static unsigned long stream_opt_get(const struct stream_opt *o)
+{
+	switch (o->kind) {
+	case OPT_FLAG:
+		return *(bool *)o->val;
+	case OPT_ULONG:
+		return *(unsigned long *)o->val;
+	default:
+		return *(unsigned int *)o->val;
+	}
+}
+
+void stream_opts_print(FILE *f, const char *flag_fmt, const char *val_fmt)
+{
+	const struct stream_opt *o;
+
+	for (o = stream_opts; o < stream_opts + ARRAY_SIZE(stream_opts); o++) {
+		unsigned long v = stream_opt_get(o);
+
+		if (v == o->def)
+			continue;
+		if (o->kind == OPT_FLAG)
+			fprintf(f, flag_fmt, o->name);
+		else
+			fprintf(f, val_fmt, o->name, v);
+	}
+}
+
+static int bad(const char *path, unsigned int line, const char *what,
+	       const char *arg)
+{
+	fprintf(stderr, "maple: %s:%u: %s%s%s\n", path, line, what,
+		arg ? ": " : "", arg ? arg : "");
+	return -1;
+}
+
+/* A stream option's line of a replay file: 1 if key names none. */
+static int stream_opt_read(const char *path, unsigned int line,
+			   const char *key, const char *arg)
+{
+	const struct stream_opt *o;
+	unsigned long v;
+	char what[64];
+
+	for (o = stream_opts; o < stream_opts + ARRAY_SIZE(stream_opts); o++)
+		if (!strcmp(key, o->name))
+			break;
+	if (o == stream_opts + ARRAY_SIZE(stream_opts))
+		return 1;
+	switch (o->kind) {
+	case OPT_FLAG:
+		*(bool *)o->val = true;
+		return 0;
+	case OPT_ULONG:
+		if (!parse_ulong(arg, &v))
+			break;
+		*(unsigned long *)o->val = v;
+		return 0;
+	default:
+		if (!parse_ulong(arg, &v) || v > 100)
+			break;
+		*(unsigned int *)o->val = v;
+		return 0;
+	}
+	snprintf(what, sizeof(what), "bad %s%s", o->name,
+		 o->kind == OPT_PERCENT ? " (not a percentage)" : "");
+	return bad(path, line, what, arg);
+}
 
 int replay_write(const char *path, const struct replay *rp, const char *why)
 {
@@ -28,16 +130,8 @@ int replay_write(const char *path, const struct replay *rp, const char *why)
 	fprintf(f, "version %d\nsuite %s\nkernel %s\nseed %llu\nconfig %#lx\n",
 		REPLAY_VERSION, s->name, KVER_STRING,
 		(unsigned long long)rp->seed, rp->config);
-	/* Ops that hit a known kernel bug only replay as they ran with it. */
-	if (opts.known_bugs)
-		fprintf(f, "known-bugs yes\n");
-	/* And with the fault injection it ran with, where not the default. */
-	if (opts.fail_nth)
-		fprintf(f, "fail-nth %lu\n", opts.fail_nth);
-	if (opts.fail_rate != DEFAULT_FAIL_RATE)
-		fprintf(f, "fail-rate %u\n", opts.fail_rate);
-	if (opts.nowait_fail != DEFAULT_NOWAIT_FAIL)
-		fprintf(f, "nowait-fail %u\n", opts.nowait_fail);
+	/* And with the options it ran with that change a sequence. */
+	stream_opts_print(f, "%s yes\n", "%s %lu\n");
 	fprintf(f, "# op a b c r\n");
 	for (i = 0; i < rp->n; i++) {
 		const struct test_op *op = &rp->ops[i];
@@ -50,25 +144,6 @@ int replay_write(const char *path, const struct replay *rp, const char *why)
 		return -1;
 	}
 	return 0;
-}
-
-static int bad(const char *path, unsigned int line, const char *what,
-	       const char *arg)
-{
-	fprintf(stderr, "maple: %s:%u: %s%s%s\n", path, line, what,
-		arg ? ": " : "", arg ? arg : "");
-	return -1;
-}
-
-static bool parse_ulong(const char *tok, unsigned long *v)
-{
-	char *end;
-
-	if (!tok || tok[0] == '-')
-		return false;
-	errno = 0;
-	*v = strtoul(tok, &end, 0);
-	return !errno && end != tok && !*end;
 }
 
 static const struct suite *suite_named(const char *name,
@@ -84,7 +159,7 @@ static const struct suite *suite_named(const char *name,
 }
 
 static int parse_op(const char *path, unsigned int line, char *name,
-		    struct replay *rp)
+		    char *first, struct replay *rp)
 {
 	const struct suite *s = rp->suite;
 	unsigned long v[4];
@@ -105,7 +180,7 @@ static int parse_op(const char *path, unsigned int line, char *name,
 		return -1;
 	}
 	for (i = 0; i < 4; i++)
-		if (!parse_ulong(strtok(NULL, " \t\n"), &v[i]))
+		if (!parse_ulong(i ? strtok(NULL, " \t\n") : first, &v[i]))
 			return bad(path, line, "expected four numbers after the op", name);
 	if (strtok(NULL, " \t\n"))
 		return bad(path, line, "more than four numbers after the op", name);
@@ -137,6 +212,7 @@ int replay_read(const char *path, struct replay *rp,
 	while (!ret && fgets(buf, sizeof(buf), f)) {
 		char *key, *arg;
 		unsigned long v;
+		int r;
 
 		line++;
 		if (!strchr(buf, '\n') && !feof(f)) {
@@ -146,30 +222,14 @@ int replay_read(const char *path, struct replay *rp,
 		key = strtok(buf, " \t\n");
 		if (!key || key[0] == '#')
 			continue;
-		if (!strcmp(key, "known-bugs")) {
-			opts.known_bugs = true;
-			continue;
-		}
-		if (strcmp(key, "version") && strcmp(key, "suite") &&
-		    strcmp(key, "kernel") && strcmp(key, "seed") &&
-		    strcmp(key, "config") && strcmp(key, "fail-nth") &&
-		    strcmp(key, "fail-rate") && strcmp(key, "nowait-fail")) {
-			ret = parse_op(path, line, key, rp);
-			continue;
-		}
 		arg = strtok(NULL, " \t\n");
-		if (!strcmp(key, "fail-nth")) {
-			if (!parse_ulong(arg, &opts.fail_nth))
-				ret = bad(path, line, "bad fail-nth", arg);
-		} else if (!strcmp(key, "fail-rate") ||
-			   !strcmp(key, "nowait-fail")) {
-			if (!parse_ulong(arg, &v) || v > 100)
-				ret = bad(path, line, "bad percentage", arg);
-			else if (key[0] == 'f')
-				opts.fail_rate = v;
-			else
-				opts.nowait_fail = v;
-		} else if (!strcmp(key, "version")) {
+		r = stream_opt_read(path, line, key, arg);
+		if (r <= 0) {
+			ret = r;
+			continue;
+		}
+		/* A header line, or else an op. */
+		if (!strcmp(key, "version")) {
 			if (!parse_ulong(arg, &v) || v != REPLAY_VERSION)
 				ret = bad(path, line, "unsupported version", arg);
 			version = true;
@@ -185,10 +245,12 @@ int replay_read(const char *path, struct replay *rp,
 			rp->seed = v;
 			if (!seed)
 				ret = bad(path, line, "bad seed", arg);
-		} else {
+		} else if (!strcmp(key, "config")) {
 			config = parse_ulong(arg, &rp->config);
 			if (!config)
 				ret = bad(path, line, "bad config", arg);
+		} else {
+			ret = parse_op(path, line, key, arg, rp);
 		}
 	}
 	if (!ret && ferror(f))

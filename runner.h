@@ -51,6 +51,8 @@ struct replay {
 	unsigned long n;
 };
 int replay_write(const char *path, const struct replay *rp, const char *why);
+/* Each option that changes a sequence and is not at its default, to f. */
+void stream_opts_print(FILE *f, const char *flag_fmt, const char *val_fmt);
 /* Returns 0, or prints what is wrong with the file and returns -1. */
 int replay_read(const char *path, struct replay *rp,
 		const struct suite *const *suites, size_t nr_suites);
