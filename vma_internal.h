@@ -363,6 +363,8 @@ struct vm_area_struct {
 	struct anon_vma *was_anon_vma;
 	/* The suite's: its range at its last uprobe_mmap() of the op. */
 	unsigned long uprobe_start, uprobe_end;
+	/* The suite's: khugepaged_enter_vma() was called on it in the op. */
+	bool thp_entered;
 	struct vma_seen seen;	/* the suite's: check_vma_pages() */
 };
 
@@ -664,8 +666,8 @@ void vma_adjust_trans_huge(struct vm_area_struct *vma, unsigned long start,
 			   unsigned long end, long adjust_next);
 /* Where hugetlb's shared PMD tables would be unshared: recorded (vma_stubs.c). */
 void hugetlb_split(struct vm_area_struct *vma, unsigned long addr);
-static inline void khugepaged_enter_vma(struct vm_area_struct *v,
-					unsigned long flags) { }
+/* Which VMAs would be offered to khugepaged: recorded (vma_stubs.c). */
+void khugepaged_enter_vma(struct vm_area_struct *vma, unsigned long flags);
 /* No uprobes, but their installs are counted (vma_stubs.c). */
 void uprobe_mmap(struct vm_area_struct *v);
 static inline void uprobe_munmap(struct vm_area_struct *v,

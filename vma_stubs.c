@@ -86,6 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	new->was_end = 0;
 	/* No uprobe_mmap() of its own yet (check_uprobe_mmap()). */
 	new->uprobe_start = new->uprobe_end = 0;
+	new->thp_entered = false;
 	/* Nor a past for check_vma_pages(): a copy may lie elsewhere. */
 	memset(&new->seen, 0, sizeof(new->seen));
 	new->magic = VMA_MAGIC_LIVE;
@@ -304,6 +305,16 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 		printk("anon_vma_merge: vma %p has anon_vma %p, next %p has %p\n",
 		       vma, vma->anon_vma, next, next->anon_vma);
 	unlink_anon_vmas(next);
+}
+
+/*
+ * khugepaged_enter_vma() would register the mm with khugepaged, so that
+ * it collapses the VMA's pages into huge pages, where the VMA allows them.
+ * Only the call is kept, for check_khugepaged().
+ */
+void khugepaged_enter_vma(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->thp_entered = true;
 }
 
 /*
