@@ -2393,10 +2393,12 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	}
 	if (created && vma->vm_ops == &close_ops)
 		r->close_vmas++;
-	if (!vma->thp_entered) {
-		test_fail(__FILE__, __LINE__, "mmap_region of [%#lx, %#lx) returned VMA [%#lx, %#lx), %s, without khugepaged_enter_vma() on it",
+	if (!vma->thp_entered || !vma->perf_mmapped) {
+		test_fail(__FILE__, __LINE__, "mmap_region of [%#lx, %#lx) returned VMA [%#lx, %#lx), %s, without %s on it",
 			  addr_of(first), addr_of(first + n), vma->vm_start,
-			  vma->vm_end, created ? "new" : "merged");
+			  vma->vm_end, created ? "new" : "merged",
+			  vma->thp_entered ? "perf_event_mmap()" :
+			  "khugepaged_enter_vma()");
 		return false;
 	}
 	if (!check_soft_dirty_set(r, first, "mmap_region") ||
@@ -5056,7 +5058,7 @@ static void note_vma(struct vma_run *r, struct vm_area_struct *vma)
 	vma->was_pgoff = vma->vm_pgoff;
 	vma->was_anon_vma = vma->anon_vma;
 	vma->uprobe_start = vma->uprobe_end = 0;
-	vma->thp_entered = false;
+	vma->thp_entered = vma->perf_mmapped = false;
 	/* check_mm() fails a VMA outside the pages; keep in bounds. */
 	if (r->nr_former == r->nr_pages)
 		return;
@@ -5199,31 +5201,60 @@ static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
 	return false;
 }
 
+static const char *vma_op_name(unsigned int type);
+
+/* Whether the op grew the VMA: it was there before, and is larger now. */
+static bool grew(struct vm_area_struct *vma)
+{
+	return vma->was_end && (vma->vm_start < vma->was_start ||
+				vma->vm_end > vma->was_end);
+}
+
 /*
  * A merge offers the VMA it grew to khugepaged (khugepaged_enter_vma()):
  * vma_merge_new_range() and vma_merge_existing_range() on 6.12,
- * vma_merge() on 6.1, or the huge pages the VMA could now hold are never
- * collapsed.  These ops grow VMAs only by merging (6.1's vapi_extend()
- * adjusts a VMA with a close hook itself); vma_expand() alone, brk and
- * stack growth need not offer on 6.12, and mmap_region() must offer what
- * it maps, merged or new (op_mmap_region()).
+ * vma_merge() on 6.1, and brk's expansion on both, or the huge pages the
+ * VMA could now hold are never collapsed.  These ops grow VMAs only that
+ * way (6.1's vapi_extend() adjusts a VMA with a close hook itself);
+ * vma_expand() alone and stack growth need not offer on 6.12, and
+ * mmap_region() must offer what it maps, merged or new (op_mmap_region()).
  */
 static bool check_khugepaged(struct vma_run *r, struct vm_area_struct *vma)
 {
 	unsigned int t = r->op.type;
 	bool merges = t == VOP_MPROTECT || t == VOP_NAME || t == VOP_MBIND ||
 		      t == VOP_UFFD || t == VOP_COPY || t == VOP_EXTEND ||
+		      t == VOP_BRK || t == VOP_SYS_BRK ||
 		      (t == VOP_MAP && !(r->op.c & MAP_INSERT));
 
 #ifndef HAVE_MM_VMA_C
 	if (t == VOP_EXTEND && vma->vm_ops == &close_ops)
 		merges = false;
 #endif
-	if (!merges || vma->thp_entered || !vma->was_end ||
-	    (vma->vm_start >= vma->was_start && vma->vm_end <= vma->was_end))
+	if (!merges || vma->thp_entered || !grew(vma))
 		return true;
-	test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) was [%#lx, %#lx): a merge grew it, but did not offer it to khugepaged_enter_vma()",
-		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end);
+	test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) was [%#lx, %#lx): the %s op grew it, but did not offer it to khugepaged_enter_vma()",
+		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end,
+		  vma_op_name(t));
+	return false;
+}
+
+/*
+ * perf is told of each mapping that grows the address space
+ * (perf_event_mmap()), or a profile cannot name what runs in it: brk's,
+ * a stack's growth (expand_downwards()), mmap_region()'s (checked in
+ * op_mmap_region()).
+ */
+static bool check_perf_mmap(struct vma_run *r, struct vm_area_struct *vma)
+{
+	unsigned int t = r->op.type;
+
+	if ((t != VOP_BRK && t != VOP_SYS_BRK && t != VOP_GROW) ||
+	    vma->perf_mmapped || !grew(vma))
+		return true;
+	test_fail(__FILE__, __LINE__, "VMA [%#lx, %#lx) was [%#lx, %#lx): the %s op grew it, but did not call perf_event_mmap() on it",
+		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end,
+		  vma_op_name(t));
 	return false;
 }
 
@@ -5236,7 +5267,8 @@ static bool check_khugepaged(struct vma_run *r, struct vm_area_struct *vma)
  * a split of a hugetlb VMA must have called hugetlb_split() there
  * (check_hugetlb_split()); a file VMA that grew or was made got
  * uprobe_mmap() (check_uprobe_mmap()); a VMA a merge grew was offered to
- * khugepaged (check_khugepaged()).  The VMAs are the ones check_mm()
+ * khugepaged (check_khugepaged()), and one brk or a stack grew was
+ * told to perf (check_perf_mmap()).  The VMAs are the ones check_mm()
  * has just walked.
  */
 static bool check_op_changes(struct vma_run *r)
@@ -5248,7 +5280,7 @@ static bool check_op_changes(struct vma_run *r)
 	for (k = 0; k < r->nr_vmas; k++) {
 		vma = r->vmas[k];
 		if (!check_vma_lock(vma) || !check_uprobe_mmap(r, vma) ||
-		    !check_khugepaged(r, vma))
+		    !check_khugepaged(r, vma) || !check_perf_mmap(r, vma))
 			return false;
 		/* A VMA's own boundaries were never inside a VMA. */
 		if (vma->was_start == vma->vm_start &&

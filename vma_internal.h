@@ -363,8 +363,8 @@ struct vm_area_struct {
 	struct anon_vma *was_anon_vma;
 	/* The suite's: its range at its last uprobe_mmap() of the op. */
 	unsigned long uprobe_start, uprobe_end;
-	/* The suite's: khugepaged_enter_vma() was called on it in the op. */
-	bool thp_entered;
+	/* The suite's: khugepaged_enter_vma(), perf_event_mmap() in the op. */
+	bool thp_entered, perf_mmapped;
 	struct vma_seen seen;	/* the suite's: check_vma_pages() */
 };
 
@@ -1238,7 +1238,8 @@ static inline int shmem_zero_setup(struct vm_area_struct *vma)
 	return -ENOMEM;
 }
 
-static inline void perf_event_mmap(struct vm_area_struct *vma) { }
+/* What perf would be told of a new mapping: recorded (vma_stubs.c). */
+void perf_event_mmap(struct vm_area_struct *vma);
 static inline void ksm_add_vma(struct vm_area_struct *vma) { }
 static inline void arch_unmap(struct mm_struct *mm, unsigned long start,
 			      unsigned long end) { }

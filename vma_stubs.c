@@ -86,7 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	new->was_end = 0;
 	/* No uprobe_mmap() of its own yet (check_uprobe_mmap()). */
 	new->uprobe_start = new->uprobe_end = 0;
-	new->thp_entered = false;
+	new->thp_entered = new->perf_mmapped = false;
 	/* Nor a past for check_vma_pages(): a copy may lie elsewhere. */
 	memset(&new->seen, 0, sizeof(new->seen));
 	new->magic = VMA_MAGIC_LIVE;
@@ -315,6 +315,16 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 void khugepaged_enter_vma(struct vm_area_struct *vma, unsigned long flags)
 {
 	vma->thp_entered = true;
+}
+
+/*
+ * perf_event_mmap() would tell perf of the mapping (a PERF_RECORD_MMAP), so
+ * that a profile can name the code in it.  Only the call is kept, for
+ * check_perf_mmap().
+ */
+void perf_event_mmap(struct vm_area_struct *vma)
+{
+	vma->perf_mmapped = true;
 }
 
 /*
