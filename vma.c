@@ -6214,6 +6214,26 @@ static bool modify_kept_merges(struct vma_run *r)
 #endif
 }
 
+/*
+ * A munmap records the peak of total_vm before it takes pages away
+ * (update_hiwater_vm()), which VmPeak and taskstats report: an op that
+ * unmapped pages through munmap's paths leaves hiwater_vm (0 when the op
+ * began) above 0: the suite sets total_vm from the model before each
+ * munmap, so it counted those pages then.  Not at least the total_vm the
+ * op began with: an op before may have changed a VMA without accounting
+ * (vma_shrink(), vma_expand()), which the model's total then corrects.
+ * vma_shrink() (exec's stack move) is no munmap.
+ */
+static bool check_hiwater(struct vma_run *r)
+{
+	if (!r->model.unmapped || r->op.type == VOP_SHRINK ||
+	    r->mm.hiwater_vm)
+		return true;
+	test_fail(__FILE__, __LINE__, "the op unmapped %lu pages, but left hiwater_vm at 0: update_hiwater_vm() was not called first",
+		  r->model.unmapped);
+	return false;
+}
+
 static bool apply_op(struct vma_run *r)
 {
 	bool ok;
@@ -6268,6 +6288,8 @@ static bool apply_op(struct vma_run *r)
 		r->limit_stack = k == 6;
 	}
 	note_joined(r);
+	r->mm.hiwater_vm = 0;
+	r->model.unmapped = 0;
 	if (r->limit_data)
 		printk_capture(data_warning, NULL);
 	vma_record.uffd_queued = vma_record.uffd_delivered = 0;
@@ -6293,7 +6315,7 @@ static bool apply_op(struct vma_run *r)
 	 */
 	if (slab_faults.injected != r->injected && !modify_kept_merges(r))
 		r->nr_merge_pts = 0;
-	ok = ok && check_mm(r) && check_op_changes(r);
+	ok = ok && check_mm(r) && check_op_changes(r) && check_hiwater(r);
 	if (opts.layout)
 		print_layout(r, ok);
 	return ok;

@@ -308,6 +308,7 @@ struct mm_struct {
 	struct rw_semaphore mmap_lock;
 	int map_count;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
+	unsigned long hiwater_vm;	/* update_hiwater_vm()'s */
 	unsigned long def_flags;
 	unsigned long mmap_base;	/* generic_get_unmapped_area()'s */
 	/* 6.1: arch_get_unmapped_area() or its _topdown() twin */
@@ -754,7 +755,12 @@ static inline void flush_dcache_mmap_unlock(struct address_space *mapping) { }
 void vm_unacct_memory(long pages);	/* recorded (vma_stubs.c) */
 void vm_acct_memory(long pages);		/* recorded (vma_stubs.c) */
 static inline void update_hiwater_rss(struct mm_struct *mm) { }
-static inline void update_hiwater_vm(struct mm_struct *mm) { }
+/* The peak of total_vm, recorded before an unmap takes pages away. */
+static inline void update_hiwater_vm(struct mm_struct *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
 static inline void lru_add_drain(void) { }
 /* exit_mmap()'s steps outside the VMAs. */
 #define MMF_OOM_SKIP	21

@@ -162,7 +162,7 @@ void vma_model_map(struct vma_model *m, unsigned long first, unsigned long n,
 void vma_model_unmap(struct vma_model *m, unsigned long first, unsigned long n)
 {
 	note_change(m, first, n);
-	uncount(m, first, n);
+	m->unmapped += uncount(m, first, n);
 	memset(&m->pages[first], 0, n * sizeof(*m->pages));
 }
 

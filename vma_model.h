@@ -48,6 +48,7 @@ struct vma_model {
 	unsigned long nr_pages;
 	struct vma_page *pages;
 	unsigned long mapped;
+	unsigned long unmapped;	/* mapped pages vma_model_unmap() took away */
 	struct vma_flag_pages *by_flags;
 	unsigned int nr_by_flags;
 	unsigned int room_by_flags;
