@@ -808,7 +808,10 @@ static bool check_anon_vmas(struct vma_run *r)
 	return true;
 }
 
-/* Files: one reference and one i_mmap entry per VMA, plus the suite's own. */
+/*
+ * Files: one reference and one i_mmap entry per VMA, plus the suite's own;
+ * no flush_dcache_mmap_lock() left taken.
+ */
 static bool check_files(struct vma_run *r)
 {
 	long users[NR_FILES + 1] = { 0 }, writable[NR_FILES + 1] = { 0 };
@@ -824,6 +827,7 @@ static bool check_files(struct vma_run *r)
 	for (f = 1; f <= NR_FILES; f++) {
 		ASSERT_EQ(atomic_long_read(&r->files[f].f_count), users[f] + 1);
 		ASSERT_EQ(r->files[f].mapping.nr_vmas, users[f]);
+		ASSERT_EQ(r->files[f].mapping.dcache_locked, 0);
 		ASSERT_EQ(atomic_read(&r->files[f].mapping.i_mmap_writable),
 			  writable[f]);
 	}

@@ -273,6 +273,7 @@ struct address_space {
 	atomic_t i_mmap_writable;
 	long nr_vmas;
 	bool can_writeback;
+	int dcache_locked;	/* flush_dcache_mmap_lock() taken, not released */
 };
 
 struct file;
@@ -750,8 +751,20 @@ static inline bool mapping_can_writeback(struct address_space *mapping)
 {
 	return mapping->can_writeback;
 }
-static inline void flush_dcache_mmap_lock(struct address_space *mapping) { }
-static inline void flush_dcache_mmap_unlock(struct address_space *mapping) { }
+/*
+ * On caches that alias, a spinlock (the mapping's i_pages lock) that keeps
+ * flush_dcache_page() off i_mmap while it changes: never taken twice.
+ */
+static inline void flush_dcache_mmap_lock(struct address_space *mapping)
+{
+	WARN_ON(mapping->dcache_locked);
+	mapping->dcache_locked++;
+}
+static inline void flush_dcache_mmap_unlock(struct address_space *mapping)
+{
+	WARN_ON(mapping->dcache_locked != 1);
+	mapping->dcache_locked--;
+}
 void vm_unacct_memory(long pages);	/* recorded (vma_stubs.c) */
 void vm_acct_memory(long pages);		/* recorded (vma_stubs.c) */
 static inline void update_hiwater_rss(struct mm_struct *mm) { }

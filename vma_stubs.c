@@ -128,19 +128,30 @@ void dump_vma(const struct vm_area_struct *vma)
 	       vma->vm_file, vma->anon_vma);
 }
 
+/*
+ * The mapping of an i_mmap tree, which changes only under its i_mmap_rwsem
+ * (rmap walks take it to read) and flush_dcache_mmap_lock().
+ */
 static struct address_space *i_mmap_mapping(struct rb_root_cached *root)
 {
-	return container_of(root, struct address_space, i_mmap);
+	struct address_space *mapping;
+
+	mapping = container_of(root, struct address_space, i_mmap);
+	WARN_ON(mapping->i_mmap_rwsem.held <= 0);
+	WARN_ON(mapping->dcache_locked != 1);
+	return mapping;
 }
 
 void vma_interval_tree_insert(struct vm_area_struct *vma,
 			      struct rb_root_cached *root)
 {
+	struct address_space *mapping = i_mmap_mapping(root);
+
 	WARN_ON(vma->in_i_mmap);
 	vma->in_i_mmap++;
 	vma->i_mmap_first = vma->vm_pgoff;
 	vma->i_mmap_last = vma_tree_last(vma);
-	i_mmap_mapping(root)->nr_vmas++;
+	mapping->nr_vmas++;
 }
 
 void vma_interval_tree_remove(struct vm_area_struct *vma,
