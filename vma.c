@@ -6341,8 +6341,8 @@ static void unseal_all(struct vma_run *r)
 }
 
 /*
- * The end of a process, as exit_mmap() tears its mm down: every mapped
- * page zapped, every VM_ACCOUNT page unaccounted, every VMA closed, put
+ * The end of a process, as exit_mmap() tears its mm down: secondary MMUs
+ * told first (mmu_notifier_release()), every mapped page zapped, every VM_ACCOUNT page unaccounted, every VMA closed, put
  * and freed (the leak checks after it see those), files and their
  * i_mmap back to the suite's own reference.
  */
@@ -6357,9 +6357,17 @@ static bool exit_mm(struct vma_run *r)
 
 	vma_record.pages_zapped = 0;
 	vma_record.unacct_pages = 0;
+	vma_record.mmu_releases = vma_record.arch_exits = 0;
 	queued = harness_rcu_queued();
 	count = KERNEL(vapi_exit_mmap(&r->mm));
 	ASSERT_EQ(count, vmas);
+	/*
+	 * Secondary MMUs are told first, before a page goes, and the arch's
+	 * own state of the mm (x86: its LDT) is torn down once.
+	 */
+	ASSERT_EQ(vma_record.mmu_releases, 1);
+	ASSERT_EQ(vma_record.zapped_before_release, 0);
+	ASSERT_EQ(vma_record.arch_exits, 1);
 	/*
 	 * No reader can reach the mm: with VMAs to free, exit_mmap() takes
 	 * the tree out of RCU mode first, so that its nodes are freed at

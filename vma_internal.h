@@ -778,8 +778,9 @@ static inline void lru_add_drain(void) { }
 /* exit_mmap()'s steps outside the VMAs. */
 #define MMF_OOM_SKIP	21
 #define MMF_TOPDOWN	31	/* 6.12: mmap() searches top-down */
-static inline void mmu_notifier_release(struct mm_struct *mm) { }
-static inline void arch_exit_mmap(struct mm_struct *mm) { }
+/* exit_mmap()'s calls to secondary MMUs and the arch: counted (vma_stubs.c). */
+void mmu_notifier_release(struct mm_struct *mm);
+void arch_exit_mmap(struct mm_struct *mm);
 static inline void flush_cache_mm(struct mm_struct *mm) { }
 static inline void trace_exit_mmap(struct mm_struct *mm) { }
 

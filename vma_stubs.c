@@ -339,6 +339,22 @@ void perf_event_mmap(struct vm_area_struct *vma)
 }
 
 /*
+ * mmu_notifier_release() tells secondary MMUs (KVM, IOMMUs, HMM) that the
+ * mm is going away, so that they drop what they map of it before
+ * exit_mmap() frees its pages.
+ */
+void mmu_notifier_release(struct mm_struct *mm)
+{
+	if (!vma_record.mmu_releases++)
+		vma_record.zapped_before_release = vma_record.pages_zapped;
+}
+
+void arch_exit_mmap(struct mm_struct *mm)
+{
+	vma_record.arch_exits++;
+}
+
+/*
  * uprobe_mmap() would install the breakpoint PTEs of the uprobes in the
  * VMA's file; there are none here, but the calls are counted, and the
  * range each VMA had at its last call is kept for check_uprobe_mmap().

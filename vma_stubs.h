@@ -22,6 +22,11 @@ struct vma_record {
 	unsigned long populated;	/* pages populate_vma_page_range() got */
 	unsigned long uprobe_mmaps;	/* uprobe_mmap() calls */
 	/*
+	 * exit_mmap()'s mmu_notifier_release() and arch_exit_mmap() calls,
+	 * and the pages zapped before the first of the former.
+	 */
+	unsigned long mmu_releases, arch_exits, zapped_before_release;
+	/*
 	 * userfaultfd unmap events: queued by userfaultfd_unmap_prep(),
 	 * delivered by userfaultfd_unmap_complete(), which keeps the first
 	 * VMA_UFFD_EVENTS (ctx, range).
