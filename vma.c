@@ -2125,6 +2125,34 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
 }
 
 /*
+ * What a mapping the op made or grew must have been offered to: khugepaged
+ * and perf (mmap_region's VMA, merged or new), and KSM (a new VMA only:
+ * one merged into kept its flags), or its huge pages are never collapsed,
+ * a profile cannot name its code, and prctl(PR_SET_MEMORY_MERGE) misses
+ * it.  Where the tree has the call.
+ */
+static bool check_new_vma_calls(struct vm_area_struct *vma, const char *what,
+				bool created)
+{
+	const char *missing = NULL;
+
+	if (!vma->thp_entered)
+		missing = "khugepaged_enter_vma()";
+	else if (!vma->perf_mmapped)
+		missing = "perf_event_mmap()";
+#ifdef HAVE_KSM_ADD_VMA
+	else if (created && !vma->ksm_added)
+		missing = "ksm_add_vma()";
+#endif
+	if (!missing)
+		return true;
+	test_fail(__FILE__, __LINE__, "%s returned VMA [%#lx, %#lx), %s, without %s on it",
+		  what, vma->vm_start, vma->vm_end, created ? "new" : "merged",
+		  missing);
+	return false;
+}
+
+/*
  * The op's own mapping through do_mmap(), with none of r's choices that
  * must be refused: MAP_FIXED (MAP_FIXED_NOREPLACE if r asked for it and
  * nothing is mapped there), the op's length (or the ragged one), its
@@ -2397,14 +2425,8 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	}
 	if (created && vma->vm_ops == &close_ops)
 		r->close_vmas++;
-	if (!vma->thp_entered || !vma->perf_mmapped) {
-		test_fail(__FILE__, __LINE__, "mmap_region of [%#lx, %#lx) returned VMA [%#lx, %#lx), %s, without %s on it",
-			  addr_of(first), addr_of(first + n), vma->vm_start,
-			  vma->vm_end, created ? "new" : "merged",
-			  vma->thp_entered ? "perf_event_mmap()" :
-			  "khugepaged_enter_vma()");
+	if (!check_new_vma_calls(vma, "mmap_region", created))
 		return false;
-	}
 	if (!check_soft_dirty_set(r, first, "mmap_region") ||
 	    !check_writenotify(r, vma) || !check_page_prot(r, vma))
 		return false;
@@ -3864,6 +3886,32 @@ static void brk_record_reset(void)
 }
 
 /*
+ * A VMA of brk's own (one that starts where the heap grew from: brk never
+ * merges with the VMA above) was offered to perf, and to KSM where the
+ * tree does; one it extended is check_perf_mmap()'s.  Neither tree offers
+ * it to khugepaged.
+ */
+static bool check_brk_vma(struct vma_run *r, unsigned long first)
+{
+	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(first));
+	const char *missing = NULL;
+
+	if (!vma || vma->vm_start != addr_of(first))
+		return true;
+	if (!vma->perf_mmapped)
+		missing = "perf_event_mmap()";
+#ifdef HAVE_KSM_ADD_VMA
+	else if (!vma->ksm_added)
+		missing = "ksm_add_vma()";
+#endif
+	if (!missing)
+		return true;
+	test_fail(__FILE__, __LINE__, "brk mapped VMA [%#lx, %#lx), new, without %s on it",
+		  vma->vm_start, vma->vm_end, missing);
+	return false;
+}
+
+/*
  * After do_brk_flags() answered err for [first, first + n): what it
  * charged stays charged only if it mapped the pages (unaccounted: what
  * its caller's munmap gave back besides), a locked heap is faulted in
@@ -3887,7 +3935,7 @@ static bool brk_done(struct vma_run *r, unsigned long first, unsigned long n,
 		return false;
 	if (err)
 		return expected_error(r, err, false);
-	if (!check_soft_dirty_set(r, first, "brk"))
+	if (!check_soft_dirty_set(r, first, "brk") || !check_brk_vma(r, first))
 		return false;
 	vma_model_map(&r->model, first, n, flags, 0, addr_of(first) >> PAGE_SHIFT, 0);
 	if (merge)
@@ -5062,7 +5110,7 @@ static void note_vma(struct vma_run *r, struct vm_area_struct *vma)
 	vma->was_pgoff = vma->vm_pgoff;
 	vma->was_anon_vma = vma->anon_vma;
 	vma->uprobe_start = vma->uprobe_end = 0;
-	vma->thp_entered = vma->perf_mmapped = false;
+	vma->thp_entered = vma->perf_mmapped = vma->ksm_added = false;
 	/* check_mm() fails a VMA outside the pages; keep in bounds. */
 	if (r->nr_former == r->nr_pages)
 		return;

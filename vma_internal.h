@@ -365,8 +365,11 @@ struct vm_area_struct {
 	struct anon_vma *was_anon_vma;
 	/* The suite's: its range at its last uprobe_mmap() of the op. */
 	unsigned long uprobe_start, uprobe_end;
-	/* The suite's: khugepaged_enter_vma(), perf_event_mmap() in the op. */
-	bool thp_entered, perf_mmapped;
+	/*
+	 * The suite's: khugepaged_enter_vma(), perf_event_mmap(),
+	 * ksm_add_vma() called on it in the op.
+	 */
+	bool thp_entered, perf_mmapped, ksm_added;
 	struct vma_seen seen;	/* the suite's: check_vma_pages() */
 };
 
@@ -1260,7 +1263,8 @@ static inline int shmem_zero_setup(struct vm_area_struct *vma)
 
 /* What perf would be told of a new mapping: recorded (vma_stubs.c). */
 void perf_event_mmap(struct vm_area_struct *vma);
-static inline void ksm_add_vma(struct vm_area_struct *vma) { }
+/* Which VMAs would be offered to KSM: recorded (vma_stubs.c). */
+void ksm_add_vma(struct vm_area_struct *vma);
 static inline void arch_unmap(struct mm_struct *mm, unsigned long start,
 			      unsigned long end) { }
 #define trace_vm_unmapped_area(addr, info)	do { } while (0)

@@ -86,7 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	new->was_end = 0;
 	/* No uprobe_mmap() of its own yet (check_uprobe_mmap()). */
 	new->uprobe_start = new->uprobe_end = 0;
-	new->thp_entered = new->perf_mmapped = false;
+	new->thp_entered = new->perf_mmapped = new->ksm_added = false;
 	/* Nor a past for check_vma_pages(): a copy may lie elsewhere. */
 	memset(&new->seen, 0, sizeof(new->seen));
 	new->magic = VMA_MAGIC_LIVE;
@@ -336,6 +336,16 @@ void khugepaged_enter_vma(struct vm_area_struct *vma, unsigned long flags)
 void perf_event_mmap(struct vm_area_struct *vma)
 {
 	vma->perf_mmapped = true;
+}
+
+/*
+ * ksm_add_vma() would mark the VMA VM_MERGEABLE if the process asked KSM
+ * to merge all its pages (prctl(PR_SET_MEMORY_MERGE)).  Only the call is
+ * kept, for the checks of mmap_region and brk.
+ */
+void ksm_add_vma(struct vm_area_struct *vma)
+{
+	vma->ksm_added = true;
 }
 
 /*
