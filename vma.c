@@ -5110,6 +5110,7 @@ static void note_vma(struct vma_run *r, struct vm_area_struct *vma)
 	vma->was_pgoff = vma->vm_pgoff;
 	vma->was_anon_vma = vma->anon_vma;
 	vma->uprobe_start = vma->uprobe_end = 0;
+	vma->unprobe_start = vma->unprobe_end = 0;
 	vma->thp_entered = vma->perf_mmapped = vma->ksm_added = false;
 	/* check_mm() fails a VMA outside the pages; keep in bounds. */
 	if (r->nr_former == r->nr_pages)
@@ -5253,6 +5254,27 @@ static bool check_uprobe_mmap(struct vma_run *r, struct vm_area_struct *vma)
 	return false;
 }
 
+/*
+ * A file VMA whose range the op changed must first have had the uprobes'
+ * breakpoints taken out of its old range (uprobe_munmap(): vma_prepare(),
+ * 6.1's __vma_adjust() and vma_expand(), before they move a boundary), or
+ * a breakpoint left in a page the VMA no longer maps stays counted in the
+ * mm, and one in a page it still maps is installed twice when
+ * uprobe_mmap() installs its new range.
+ */
+static bool check_uprobe_munmap(struct vm_area_struct *vma)
+{
+	if (!vma->vm_file || !vma->was_end ||
+	    (vma->vm_start == vma->was_start && vma->vm_end == vma->was_end) ||
+	    (vma->unprobe_end && vma->unprobe_start <= vma->was_start &&
+	     vma->unprobe_end >= vma->was_end))
+		return true;
+	test_fail(__FILE__, __LINE__, "file VMA [%#lx, %#lx) was [%#lx, %#lx): the op changed its range without uprobe_munmap() of the old one first (got [%#lx, %#lx))",
+		  vma->vm_start, vma->vm_end, vma->was_start, vma->was_end,
+		  vma->unprobe_start, vma->unprobe_end);
+	return false;
+}
+
 static const char *vma_op_name(unsigned int type);
 
 /* Whether the op grew the VMA: it was there before, and is larger now. */
@@ -5318,9 +5340,10 @@ static bool check_perf_mmap(struct vma_run *r, struct vm_area_struct *vma)
  * for that address first, or the huge PMD would map pages of two VMAs;
  * a split of a hugetlb VMA must have called hugetlb_split() there
  * (check_hugetlb_split()); a file VMA that grew or was made got
- * uprobe_mmap() (check_uprobe_mmap()); a VMA a merge grew was offered to
- * khugepaged (check_khugepaged()), and one brk or a stack grew was
- * told to perf (check_perf_mmap()).  The VMAs are the ones check_mm()
+ * uprobe_mmap() (check_uprobe_mmap()), and one whose range changed got
+ * uprobe_munmap() first (check_uprobe_munmap()); a VMA a merge grew was
+ * offered to khugepaged (check_khugepaged()), and one brk or a stack grew
+ * was told to perf (check_perf_mmap()).  The VMAs are the ones check_mm()
  * has just walked.
  */
 static bool check_op_changes(struct vma_run *r)
@@ -5332,7 +5355,8 @@ static bool check_op_changes(struct vma_run *r)
 	for (k = 0; k < r->nr_vmas; k++) {
 		vma = r->vmas[k];
 		if (!check_vma_lock(vma) || !check_uprobe_mmap(r, vma) ||
-		    !check_khugepaged(r, vma) || !check_perf_mmap(r, vma))
+		    !check_uprobe_munmap(vma) || !check_khugepaged(r, vma) ||
+		    !check_perf_mmap(r, vma))
 			return false;
 		/* A VMA's own boundaries were never inside a VMA. */
 		if (vma->was_start == vma->vm_start &&

@@ -365,6 +365,8 @@ struct vm_area_struct {
 	struct anon_vma *was_anon_vma;
 	/* The suite's: its range at its last uprobe_mmap() of the op. */
 	unsigned long uprobe_start, uprobe_end;
+	/* The suite's: the range its uprobe_munmap() calls of the op spanned. */
+	unsigned long unprobe_start, unprobe_end;
 	/*
 	 * The suite's: khugepaged_enter_vma(), perf_event_mmap(),
 	 * ksm_add_vma() called on it in the op.
@@ -675,8 +677,9 @@ void hugetlb_split(struct vm_area_struct *vma, unsigned long addr);
 void khugepaged_enter_vma(struct vm_area_struct *vma, unsigned long flags);
 /* No uprobes, but their installs are counted (vma_stubs.c). */
 void uprobe_mmap(struct vm_area_struct *v);
-static inline void uprobe_munmap(struct vm_area_struct *v,
-				 unsigned long start, unsigned long end) { }
+/* And their removals, as the range each VMA lost them over (vma_stubs.c). */
+void uprobe_munmap(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end);
 /*
  * userfaultfd's unmap events, queued on the munmap's list and delivered
  * after the lock is dropped (vma_stubs.c records them).  6.12 passes the

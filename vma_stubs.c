@@ -86,6 +86,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	new->was_end = 0;
 	/* No uprobe_mmap() of its own yet (check_uprobe_mmap()). */
 	new->uprobe_start = new->uprobe_end = 0;
+	new->unprobe_start = new->unprobe_end = 0;
 	new->thp_entered = new->perf_mmapped = new->ksm_added = false;
 	/* Nor a past for check_vma_pages(): a copy may lie elsewhere. */
 	memset(&new->seen, 0, sizeof(new->seen));
@@ -316,6 +317,20 @@ void anon_vma_merge(struct vm_area_struct *vma, struct vm_area_struct *next)
 		printk("anon_vma_merge: vma %p has anon_vma %p, next %p has %p\n",
 		       vma, vma->anon_vma, next, next->anon_vma);
 	unlink_anon_vmas(next);
+}
+
+/*
+ * uprobe_munmap() would take the uprobes' breakpoints out of the VMA's
+ * range before the range changes (vma_prepare(), 6.1's __vma_adjust()):
+ * the span of its calls is kept for check_uprobe_munmap().
+ */
+void uprobe_munmap(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end)
+{
+	if (!vma->unprobe_end || start < vma->unprobe_start)
+		vma->unprobe_start = start;
+	if (end > vma->unprobe_end)
+		vma->unprobe_end = end;
 }
 
 /*
