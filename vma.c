@@ -1211,6 +1211,21 @@ static bool check_uffd_delivered(struct vma_run *r)
 }
 
 /*
+ * 6.1's munmap() and brk() tell the arch of the range before they unmap it
+ * (arch_unmap(): powerpc forgets its vdso there when it goes): once, with
+ * the whole range.
+ */
+static bool check_arch_unmap(unsigned long start, unsigned long end)
+{
+#ifdef HAVE_ARCH_UNMAP
+	ASSERT_EQ(vma_record.arch_unmaps, 1);
+	ASSERT_EQ(vma_record.arch_unmap_start, start);
+	ASSERT_EQ(vma_record.arch_unmap_end, end);
+#endif
+	return true;
+}
+
+/*
  * A move's munmap hides the source VMA's VM_ACCOUNT (the charge moves
  * with the pages) and gives it back to what is left of it; if the munmap
  * fails, the source keeps none and its pages are charged again (the
@@ -1255,8 +1270,11 @@ static int unmap_range_how(struct vma_run *r, unsigned long first,
 	vma_record.nr_uffd_events = 0;
 	if (move)
 		vma_record.acct_pages = 0;
+	vma_record.arch_unmaps = 0;
 	r->sealed = model_sealed(r, first, n);
 	err = unmap_how(r, first, n, how);
+	if (!err && !check_arch_unmap(addr_of(first), end))
+		return err;
 	if (!check_uffd_events(r, addr_of(first), end, uffds, !err))
 		return err;
 	if (move && !move_unmap_acct(r, n, err, acct, vma_first, vma_last))

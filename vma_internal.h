@@ -1268,8 +1268,8 @@ static inline int shmem_zero_setup(struct vm_area_struct *vma)
 void perf_event_mmap(struct vm_area_struct *vma);
 /* Which VMAs would be offered to KSM: recorded (vma_stubs.c). */
 void ksm_add_vma(struct vm_area_struct *vma);
-static inline void arch_unmap(struct mm_struct *mm, unsigned long start,
-			      unsigned long end) { }
+/* The arch's hook for an unmap (6.1; powerpc's vdso): recorded (vma_stubs.c). */
+void arch_unmap(struct mm_struct *mm, unsigned long start, unsigned long end);
 #define trace_vm_unmapped_area(addr, info)	do { } while (0)
 #define trace_vma_store(mt, vma)		do { } while (0)
 #define trace_vma_mas_szero(mt, start, end)	do { } while (0)

@@ -379,6 +379,13 @@ void arch_exit_mmap(struct mm_struct *mm)
 	vma_record.arch_exits++;
 }
 
+void arch_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	vma_record.arch_unmaps++;
+	vma_record.arch_unmap_start = start;
+	vma_record.arch_unmap_end = end;
+}
+
 /*
  * uprobe_mmap() would install the breakpoint PTEs of the uprobes in the
  * VMA's file; there are none here, but the calls are counted, and the

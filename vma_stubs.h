@@ -26,6 +26,8 @@ struct vma_record {
 	 * and the pages zapped before the first of the former.
 	 */
 	unsigned long mmu_releases, arch_exits, zapped_before_release;
+	/* arch_unmap()'s calls, and the range of the last. */
+	unsigned long arch_unmaps, arch_unmap_start, arch_unmap_end;
 	/*
 	 * userfaultfd unmap events: queued by userfaultfd_unmap_prep(),
 	 * delivered by userfaultfd_unmap_complete(), which keeps the first
