@@ -6432,9 +6432,10 @@ static void unseal_all(struct vma_run *r)
 
 /*
  * The end of a process, as exit_mmap() tears its mm down: secondary MMUs
- * told first (mmu_notifier_release()), every mapped page zapped, every VM_ACCOUNT page unaccounted, every VMA closed, put
- * and freed (the leak checks after it see those), files and their
- * i_mmap back to the suite's own reference.
+ * told first (mmu_notifier_release()), every mapped page zapped, every
+ * VM_ACCOUNT page unaccounted, every VMA closed, put and freed (the leak
+ * checks after it see those), files and their i_mmap back to the suite's
+ * own reference.
  */
 static bool exit_mm(struct vma_run *r)
 {
