@@ -3905,9 +3905,9 @@ static void brk_record_reset(void)
 
 /*
  * A VMA of brk's own (one that starts where the heap grew from: brk never
- * merges with the VMA above) was offered to perf, and to KSM where the
- * tree does; one it extended is check_perf_mmap()'s.  Neither tree offers
- * it to khugepaged.
+ * merges with the VMA above) has the page protection its flags give, and
+ * was offered to perf, and to KSM where the tree does; one it extended is
+ * check_perf_mmap()'s.  Neither tree offers it to khugepaged.
  */
 static bool check_brk_vma(struct vma_run *r, unsigned long first)
 {
@@ -3916,6 +3916,8 @@ static bool check_brk_vma(struct vma_run *r, unsigned long first)
 
 	if (!vma || vma->vm_start != addr_of(first))
 		return true;
+	if (!check_page_prot(r, vma))
+		return false;
 	if (!vma->perf_mmapped)
 		missing = "perf_event_mmap()";
 #ifdef HAVE_KSM_ADD_VMA
