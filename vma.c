@@ -2144,17 +2144,17 @@ static bool check_dm_refused(struct vma_run *r, unsigned int fnr,
 
 /*
  * What a mapping the op made or grew must have been offered to: khugepaged
- * and perf (mmap_region's VMA, merged or new), and KSM (a new VMA only:
- * one merged into kept its flags), or its huge pages are never collapsed,
- * a profile cannot name its code, and prctl(PR_SET_MEMORY_MERGE) misses
- * it.  Where the tree has the call.
+ * (thp: mmap_region's VMA, merged or new; not brk's new one), perf, and
+ * KSM (a new VMA only: one merged into kept its flags), or its huge pages
+ * are never collapsed, a profile cannot name its code, and
+ * prctl(PR_SET_MEMORY_MERGE) misses it.  Where the tree has the call.
  */
 static bool check_new_vma_calls(struct vm_area_struct *vma, const char *what,
-				bool created)
+				bool created, bool thp)
 {
 	const char *missing = NULL;
 
-	if (!vma->thp_entered)
+	if (thp && !vma->thp_entered)
 		missing = "khugepaged_enter_vma()";
 	else if (!vma->perf_mmapped)
 		missing = "perf_event_mmap()";
@@ -2164,7 +2164,7 @@ static bool check_new_vma_calls(struct vm_area_struct *vma, const char *what,
 #endif
 	if (!missing)
 		return true;
-	test_fail(__FILE__, __LINE__, "%s returned VMA [%#lx, %#lx), %s, without %s on it",
+	test_fail(__FILE__, __LINE__, "%s left VMA [%#lx, %#lx), %s, without %s on it",
 		  what, vma->vm_start, vma->vm_end, created ? "new" : "merged",
 		  missing);
 	return false;
@@ -2443,7 +2443,7 @@ static bool op_mmap_region(struct vma_run *r, const struct test_op *op)
 	}
 	if (created && vma->vm_ops == &close_ops)
 		r->close_vmas++;
-	if (!check_new_vma_calls(vma, "mmap_region", created))
+	if (!check_new_vma_calls(vma, "mmap_region", created, true))
 		return false;
 	if (!check_soft_dirty_set(r, first, "mmap_region") ||
 	    !check_writenotify(r, vma) || !check_page_prot(r, vma))
@@ -3912,23 +3912,11 @@ static void brk_record_reset(void)
 static bool check_brk_vma(struct vma_run *r, unsigned long first)
 {
 	struct vm_area_struct *vma = mtree_load(&r->mm.mm_mt, addr_of(first));
-	const char *missing = NULL;
 
 	if (!vma || vma->vm_start != addr_of(first))
 		return true;
-	if (!check_page_prot(r, vma))
-		return false;
-	if (!vma->perf_mmapped)
-		missing = "perf_event_mmap()";
-#ifdef HAVE_KSM_ADD_VMA
-	else if (!vma->ksm_added)
-		missing = "ksm_add_vma()";
-#endif
-	if (!missing)
-		return true;
-	test_fail(__FILE__, __LINE__, "brk mapped VMA [%#lx, %#lx), new, without %s on it",
-		  vma->vm_start, vma->vm_end, missing);
-	return false;
+	return check_page_prot(r, vma) &&
+	       check_new_vma_calls(vma, "brk", true, false);
 }
 
 /*
