@@ -11,7 +11,7 @@
 #include <linux/kernel.h>
 #include "runner.h"
 
-#define REPLAY_VERSION	1
+#define REPLAY_VERSION	2
 
 static bool parse_ulong(const char *tok, unsigned long *v)
 {
@@ -230,8 +230,10 @@ int replay_read(const char *path, struct replay *rp,
 		}
 		/* A header line, or else an op. */
 		if (!strcmp(key, "version")) {
-			if (!parse_ulong(arg, &v) || v != REPLAY_VERSION)
+			if (!parse_ulong(arg, &v) || !v || v > REPLAY_VERSION)
 				ret = bad(path, line, "unsupported version", arg);
+			/* Version 1 had one stream of allocation failures. */
+			opts.one_fault_stream = v == 1;
 			version = true;
 		} else if (!strcmp(key, "suite")) {
 			rp->suite = arg ? suite_named(arg, suites, nr_suites) : NULL;

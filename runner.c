@@ -214,7 +214,8 @@ static bool run_sequence(const struct suite *s, unsigned long nops,
 		.kernel_pct = opts.fail_rate,
 		.nowait_pct = opts.nowait_fail,
 	};
-	rng_seed(&slab_faults.rng, ctx->seed ^ 0xfa11fa11fa11fa11ULL);
+	slab_faults.seed = ctx->seed ^ 0xfa11fa11fa11fa11ULL;
+	rng_seed(&slab_faults.rng, slab_faults.seed);
 	if (fuzz_in)
 		ok = s->fuzz(fuzz_in);
 	else

@@ -33,6 +33,7 @@ struct slab_faults {
 	unsigned int nowait_pct;
 	unsigned int kernel_pct;
 	struct rng rng;
+	uint64_t seed;		/* the sequence's, for slab_faults_op() */
 	unsigned long injected;
 	unsigned long injected_blocking;	/* of the above, may-block ones */
 	bool paused;

@@ -104,6 +104,7 @@ struct test_opts {
 	unsigned int nowait_fail; /* % of non-blocking allocations to fail */
 	unsigned int readers;	/* rcu suite: reader threads */
 	bool no_races;		/* a trial: other threads' races are not failures */
+	bool one_fault_stream;	/* a version 1 replay: see slab_faults_op() */
 };
 extern struct test_opts opts;
 
@@ -149,9 +150,12 @@ struct test_ctx {
 };
 extern struct test_ctx *ctx;
 
+void slab_faults_op(const struct test_op *op);
+
 /* Record the op about to run; the suite calls this before applying it. */
 static inline void test_log_op(const struct test_op *op)
 {
+	slab_faults_op(op);
 	if (ctx->nr_ops < ctx->max_ops)
 		ctx->ops[ctx->nr_ops] = *op;
 	ctx->nr_ops++;
